@@ -1,0 +1,534 @@
+"""Landing data contracts (spec: data-contracts.md) as data.
+
+One :class:`TableContract` per landing table: columns with their type and rule, the key
+that defines duplicates, and the period column used to match superseding files. The
+pandera schemas (``kzeval.landing.schemas``) and the readers are generated from here, so
+a contract change is made in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["string", "date", "timestamp", "bool", "count", "decimal", "enum", "hhmm", "int"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    min_value: float | None = None
+    max_value: float | None = None
+    pii: bool = False
+
+
+@dataclass(frozen=True)
+class TableContract:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    source: str
+    agency_column: str | None = "agency_id"
+    year_column: str | None = None
+    date_column: str | None = None
+    description: str = ""
+    extra_rules: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def _c(name: str, type_: ColumnType, required: bool = True, **kw: object) -> Column:
+    return Column(name, type_, required, **kw)  # type: ignore[arg-type]
+
+
+def _counts(*names: str, required: bool = True) -> tuple[Column, ...]:
+    return tuple(_c(n, "count", required, min_value=0) for n in names)
+
+
+def _bools(*names: str, required: bool = True) -> tuple[Column, ...]:
+    return tuple(_c(n, "bool", required) for n in names)
+
+
+LEVELS = ("central", "territorial", "oblast", "city", "district", "rural")
+DIRECTIONS = ("services", "openness", "appeals", "hr", "it")
+OPENNESS_CRITERIA = (
+    "open_data",
+    "open_budget",
+    "open_legal_acts",
+    "open_dialogue",
+    "open_website",
+    "open_subordinate_penalty",
+)
+
+CONTRACTS: dict[str, TableContract] = {}
+
+
+def _add(contract: TableContract) -> None:
+    CONTRACTS[contract.name] = contract
+
+
+_add(
+    TableContract(
+        "agencies",
+        (
+            _c("agency_id", "string"),
+            _c("name_ru", "string"),
+            _c("name_kk", "string", False),
+            _c("body_type", "enum", choices=("CGO", "MIO")),
+            _c("parent_agency_id", "string", False),
+            _c("is_assessed", "bool"),
+            _c("region_code", "string", False),
+            _c("level", "enum", False, choices=LEVELS),
+            _c("workday_end", "hhmm", False),
+        ),
+        key=("agency_id",),
+        source="reference",
+        agency_column=None,
+    )
+)
+_add(
+    TableContract(
+        "calendar",
+        (_c("date", "date"), _c("day_type", "enum", choices=("workday", "weekend", "holiday"))),
+        key=("date",),
+        source="reference",
+        agency_column=None,
+        date_column="date",
+    )
+)
+_add(
+    TableContract(
+        "turnstile_events",
+        (
+            _c("employee_id", "string", pii=True),
+            _c("agency_id", "string"),
+            _c("event_ts", "timestamp"),
+            _c("direction", "enum", choices=("in", "out")),
+            _c("gate_id", "string", False),
+        ),
+        key=("employee_id", "event_ts", "direction"),
+        source="turnstile",
+        date_column="event_ts",
+    )
+)
+_add(
+    TableContract(
+        "overtime_orders",
+        (
+            _c("employee_id", "string", pii=True),
+            _c("agency_id", "string"),
+            _c("date", "date"),
+            _c("hours", "decimal", min_value=0, max_value=24),
+            _c("act_ref", "string", False),
+        ),
+        key=("employee_id", "date", "act_ref"),
+        source="turnstile",
+        date_column="date",
+        extra_rules=("hours > 0",),
+    )
+)
+_add(
+    TableContract(
+        "headcount_monthly",
+        (_c("agency_id", "string"), _c("month_end", "date"), *_counts("actual_headcount", "staff_posts")),
+        key=("agency_id", "month_end"),
+        source="ekyzmet",
+        date_column="month_end",
+    )
+)
+_add(
+    TableContract(
+        "employees",
+        (
+            _c("employee_id", "string", pii=True),
+            _c("agency_id", "string"),
+            _c("gender", "enum", choices=("F", "M")),
+            _c("corps", "enum", choices=("A", "B")),
+            _c("position_category", "string", False),
+            _c("is_leadership", "bool"),
+            _c("hired_on", "date"),
+            _c("left_on", "date", False),
+        ),
+        key=("employee_id", "agency_id"),
+        source="ekyzmet",
+    )
+)
+_add(
+    TableContract(
+        "dismissals",
+        (
+            _c("employee_id", "string", pii=True),
+            _c("agency_id", "string"),
+            _c("dismissed_on", "date"),
+            _c("left_system", "enum", choices=("civil_service", "agency")),
+            *_bools("exit_interview_done", "exempt_from_interview", "negative_reason"),
+        ),
+        key=("employee_id", "agency_id", "dismissed_on"),
+        source="ekyzmet",
+        date_column="dismissed_on",
+    )
+)
+_add(
+    TableContract(
+        "training",
+        (
+            _c("employee_id", "string", pii=True),
+            _c("agency_id", "string"),
+            _c("kind", "enum", choices=("qualification", "retraining")),
+            _c("due_by", "date"),
+            _c("completed_on", "date", False),
+        ),
+        key=("employee_id", "agency_id", "kind", "due_by"),
+        source="ekyzmet",
+        date_column="due_by",
+    )
+)
+_add(
+    TableContract(
+        "internships",
+        (_c("agency_id", "string"), _c("year", "int"), *_counts("interns_sent", "interns_received")),
+        key=("agency_id", "year"),
+        source="ekyzmet",
+        year_column="year",
+    )
+)
+_add(
+    TableContract(
+        "personal_files",
+        (_c("agency_id", "string"), _c("as_of", "date"), *_counts("employees", "files_complete")),
+        key=("agency_id", "as_of"),
+        source="ekyzmet",
+        date_column="as_of",
+        extra_rules=("files_complete <= employees",),
+    )
+)
+_add(
+    TableContract(
+        "qualifications",
+        (
+            _c("employee_id", "string", pii=True),
+            _c("agency_id", "string"),
+            *_bools(
+                "candidate_of_science",
+                "doctor_of_science",
+                "phd",
+                "academy_graduate",
+                "bolashak",
+                "nu_graduate",
+                "foreign_education",
+                "aspirant",
+                "youth_reserve",
+                "masters_kz",
+            ),
+        ),
+        key=("employee_id", "agency_id"),
+        source="ekyzmet",
+    )
+)
+_add(
+    TableContract(
+        "promotions",
+        (
+            _c("employee_id", "string", pii=True),
+            _c("agency_id", "string"),
+            _c("appointed_on", "date"),
+            *_bools("from_within_system", "is_entry_level"),
+        ),
+        key=("employee_id", "agency_id", "appointed_on"),
+        source="ekyzmet",
+        date_column="appointed_on",
+    )
+)
+_add(
+    TableContract(
+        "competitions",
+        (
+            _c("competition_id", "string"),
+            _c("agency_id", "string"),
+            _c("held_on", "date"),
+            *_bools("took_place", "has_observer", "has_video"),
+            *_counts("video_violations"),
+        ),
+        key=("competition_id",),
+        source="ekyzmet",
+        date_column="held_on",
+    )
+)
+_add(
+    TableContract(
+        "hr_strategy",
+        (
+            _c("agency_id", "string"),
+            _c("year", "int"),
+            _c("strategy_status", "enum", choices=("approved_full", "approved_partial", "none")),
+            _c("execution_pct", "decimal", False, min_value=0, max_value=100),
+        ),
+        key=("agency_id", "year"),
+        source="ekyzmet",
+        year_column="year",
+    )
+)
+_add(
+    TableContract(
+        "survey_responses",
+        (
+            _c("respondent_id", "string"),
+            _c("agency_id", "string"),
+            _c("year", "int"),
+            *tuple(_c(f"q{i}", "int", False, min_value=1, max_value=4) for i in range(1, 27)),
+            _c("q27", "int", False, min_value=1, max_value=2),
+            _c("q28", "int", False, min_value=1, max_value=2),
+        ),
+        key=("respondent_id", "year"),
+        source="survey",
+        year_column="year",
+    )
+)
+_add(
+    TableContract(
+        "corps_b_evaluations",
+        (
+            _c("employee_id", "string", pii=True),
+            _c("agency_id", "string"),
+            _c("year", "int"),
+            _c("quarter", "int", min_value=1, max_value=4),
+            _c("sheet", "enum", choices=("leader", "non_leader")),
+            *tuple(_c(f"p{i}", "decimal", min_value=0, max_value=5) for i in range(1, 6)),
+            _c("sanction", "enum", choices=("none", "reprimand", "severe")),
+            *_counts("days_in_position", "worked_days"),
+            _c("calibrated_score", "decimal", False, min_value=0, max_value=5),
+        ),
+        key=("employee_id", "agency_id", "year", "quarter"),
+        source="ekyzmet",
+        year_column="year",
+    )
+)
+_add(
+    TableContract(
+        "services_rendered",
+        (
+            _c("agency_id", "string"),
+            _c("service_code", "string"),
+            _c("month", "date"),
+            _c("channel", "enum", choices=("electronic", "paper", "state_corp")),
+            *_counts("rendered", "overdue", "overdue_excluded_outage"),
+        ),
+        key=("agency_id", "service_code", "month", "channel"),
+        source="monitoring",
+        date_column="month",
+        extra_rules=("overdue <= rendered", "overdue_excluded_outage <= overdue"),
+    )
+)
+_add(
+    TableContract(
+        "service_violations",
+        (
+            _c("agency_id", "string"),
+            _c("service_code", "string"),
+            _c("year", "int"),
+            _c("source", "enum", choices=("self_report", "inspection")),
+            *_counts("overdue", "unjustified_refusals", "incomplete_package", "extra_documents"),
+        ),
+        key=("agency_id", "service_code", "year", "source"),
+        source="monitoring",
+        year_column="year",
+    )
+)
+_add(
+    TableContract(
+        "service_satisfaction",
+        (
+            _c("agency_id", "string"),
+            _c("service_code", "string"),
+            _c("year", "int"),
+            _c("satisfaction_score", "decimal", min_value=1, max_value=5),
+            *_counts("respondents"),
+        ),
+        key=("agency_id", "service_code", "year"),
+        source="monitoring",
+        year_column="year",
+    )
+)
+_add(
+    TableContract(
+        "service_complaints",
+        (_c("agency_id", "string"), _c("year", "int"), *_counts("justified_complaints")),
+        key=("agency_id", "year"),
+        source="monitoring",
+        year_column="year",
+    )
+)
+_add(
+    TableContract(
+        "service_register",
+        (
+            _c("service_code", "string"),
+            _c("agency_id", "string"),
+            _c("automation", "enum", choices=("none", "partial", "full")),
+            _c("in_mobile_app", "bool"),
+            _c("excluded_by_commission_on", "date", False),
+            _c("proactive_since", "date", False),
+        ),
+        key=("service_code", "agency_id"),
+        source="monitoring",
+    )
+)
+_add(
+    TableContract(
+        "service_automation",
+        (
+            _c("agency_id", "string"),
+            _c("year", "int"),
+            *_counts("volume_electronic", "volume_total", "volume_paper_automated", "volume_total_automated"),
+            _c("unavailability_hours", "decimal", min_value=0),
+            *_counts("proactive_converted", "digital_documents"),
+        ),
+        key=("agency_id", "year"),
+        source="monitoring",
+        year_column="year",
+        extra_rules=("volume_electronic <= volume_total", "volume_paper_automated <= volume_total_automated"),
+    )
+)
+_add(
+    TableContract(
+        "appeals",
+        (
+            _c("appeal_id", "string"),
+            _c("agency_id", "string"),
+            _c("kind", "string"),
+            _c("received_on", "date"),
+            _c("due_on", "date"),
+            _c("reviewed_on", "date", False),
+            _c("redirected_on", "date", False),
+            _c("redirect_due_on", "date", False),
+            _c("court_satisfied_on", "date", False),
+            _c("disciplinary", "enum", False, choices=("yes", "no", "impossible")),
+        ),
+        key=("appeal_id",),
+        source="appeals",
+        date_column="received_on",
+        extra_rules=("due_on >= received_on", "redirect_due_on required when redirected_on is set"),
+    )
+)
+_add(
+    TableContract(
+        "openness_points",
+        (
+            _c("agency_id", "string"),
+            _c("year", "int"),
+            _c("criterion", "enum", choices=OPENNESS_CRITERIA),
+            _c("item", "string"),
+            _c("language", "enum", choices=("kk", "ru")),
+            _c("points", "decimal", min_value=0),
+        ),
+        key=("agency_id", "year", "criterion", "item", "language"),
+        source="openness",
+        year_column="year",
+        extra_rules=("points <= Appendix 10 maximum for item and body type",),
+    )
+)
+_add(
+    TableContract(
+        "openness_media",
+        (
+            _c("agency_id", "string"),
+            _c("year", "int"),
+            _c("language", "enum", choices=("kk", "ru")),
+            *_counts("events_high_publicity", "events_total", "media_requests", "media_answers", "media_answers_late"),
+            _c("media_satisfied_pct", "decimal", min_value=0, max_value=100),
+            _c("population_satisfied_pct", "decimal", min_value=0, max_value=100),
+        ),
+        key=("agency_id", "year", "language"),
+        source="openness",
+        year_column="year",
+        extra_rules=("media_answers_late <= media_answers",),
+    )
+)
+_add(
+    TableContract(
+        "it_report",
+        (
+            _c("agency_id", "string"),
+            _c("year", "int"),
+            *_counts("systems_registered", "systems_total"),
+            _c("smart_city_sum", "decimal", False, min_value=0, max_value=6900),
+            _c("records_current_weighted_pct", "decimal", min_value=0, max_value=100),
+            *_counts(
+                "functions_automated",
+                "functions_total",
+                "digital_unit_staff",
+                "digital_unit_it_educated",
+                "staff_total",
+                "staff_ict_certified",
+            ),
+            _c("contracts_amount_kzt", "decimal", min_value=0),
+            _c("contracts_local_content_kzt", "decimal", min_value=0),
+            *_counts("indicators_total", "indicators_automatic", "unused_systems", required=False),
+        ),
+        key=("agency_id", "year"),
+        source="it",
+        year_column="year",
+    )
+)
+_add(
+    TableContract(
+        "reporting_penalties",
+        (
+            _c("agency_id", "string"),
+            _c("year", "int"),
+            _c("direction", "enum", choices=DIRECTIONS),
+            _c("kind", "enum", choices=("unreliable", "incomplete", "late")),
+            *_counts("facts"),
+            _c("act_ref", "string"),
+        ),
+        key=("agency_id", "year", "direction", "kind", "act_ref"),
+        source="reconciliation",
+        year_column="year",
+    )
+)
+_add(
+    TableContract(
+        "corrections",
+        (
+            _c("correction_id", "string"),
+            _c("agency_id", "string"),
+            _c("year", "int"),
+            _c("table", "string"),
+            _c("key", "string"),
+            _c("column", "string"),
+            _c("new_value", "string", False),
+            _c("decided_on", "date"),
+            _c("decision_ref", "string"),
+            _c("note", "string", False),
+        ),
+        key=("correction_id",),
+        source="disputes",
+        year_column="year",
+    )
+)
+
+INTERACTION_TABLES = (
+    "agencies",
+    "calendar",
+    "services_rendered",
+    "service_violations",
+    "service_satisfaction",
+    "service_complaints",
+    "service_register",
+    "service_automation",
+    "appeals",
+    "openness_points",
+    "openness_media",
+    "reporting_penalties",
+)

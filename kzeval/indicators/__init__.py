@@ -1,0 +1,1 @@
+"""Indicator formulas of the methodologies, as pure functions over polars frames."""
