@@ -26,16 +26,16 @@ def resolve_hierarchy(agencies: pl.DataFrame) -> pl.DataFrame:
             if node in chain:
                 raise HierarchyError(f"agencies: cycle in parent_agency_id through {' -> '.join([*chain, node])}")
             if node not in parent:
-                raise HierarchyError(
-                    f"agencies: parent_agency_id {node!r} of {chain[-1]!r} does not exist"
-                )
+                raise HierarchyError(f"agencies: parent_agency_id {node!r} of {chain[-1]!r} does not exist")
             chain.append(node)
             if assessed[node]:
                 break
             node = parent[node]
         if node is None:
-            raise HierarchyError(f"agencies: unit {start!r} has no assessed ancestor (is_assessed is false up to the root)")
-        target = resolved[node] if node in resolved else node
+            raise HierarchyError(
+                f"agencies: unit {start!r} has no assessed ancestor (is_assessed is false up to the root)"
+            )
+        target = resolved.get(node, node)
         for unit in chain:
             resolved[unit] = target
     return agencies.with_columns(

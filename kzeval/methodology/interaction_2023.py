@@ -1,14 +1,534 @@
 """Interaction block, 2023 edition (seed 004): constants, indicator definitions, readings.
 
-Owned by the interaction-indicators work; filled in by kzeval.indicators.services/openness/appeals.
+Block «Взаимодействие государственного органа с физическими и юридическими лицами»:
+directions services (chapter 3), openness (chapter 4) and appeals (chapter 5), combined by
+para. 107 and tiered by para. 108. Formula modules: ``kzeval.indicators.services``,
+``openness``, ``appeals``, ``interaction`` and ``scoring``. Every number of the methodology
+lives here; the formula modules hold none.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from kzeval.methodology.base import IndicatorDef, ReadingDef
 
 EDITION = "2023"
 BLOCK = "interaction"
 
-INDICATORS: tuple[IndicatorDef, ...] = ()
-READINGS: tuple[ReadingDef, ...] = ()
+DIRECTION_SERVICES = "services"
+DIRECTION_OPENNESS = "openness"
+DIRECTION_APPEALS = "appeals"
+DIRECTIONS = (DIRECTION_SERVICES, DIRECTION_OPENNESS, DIRECTION_APPEALS)
+
+CGO = "CGO"
+MIO = "MIO"
+
+# ---------------------------------------------------------------------------------------
+# Services (chapter 3, Appendix 2)
+# ---------------------------------------------------------------------------------------
+
+# k of paras. 33, 41–44 per body type (= the indicator's weight in Appendix 2).
+SVC_COMPLAINTS_K: Mapping[str, float] = {CGO: 10.0, MIO: 20.0}  # P2, para. 33
+SVC_TIMELINESS_K: Mapping[str, float] = {CGO: 12.0, MIO: 14.0}  # T1, para. 41
+SVC_UNJUSTIFIED_REFUSALS_K: Mapping[str, float] = {CGO: 14.0, MIO: 18.0}  # T2, para. 42
+SVC_INCOMPLETE_PACKAGE_K: Mapping[str, float] = {CGO: 12.0, MIO: 14.0}  # T3, para. 43
+SVC_EXTRA_DOCUMENTS_K: Mapping[str, float] = {CGO: 12.0, MIO: 14.0}  # T4, para. 44
+SVC_RATE_SCALE = 10_000.0  # «на 10 000 оказанных услуг», paras. 33, 41–44
+
+SVC_SATISFACTION_MAX: Mapping[str, float] = {CGO: 15.0, MIO: 20.0}  # P1, Appendix 2 item 1.1
+# Appendix 6: (lower bound of the mean satisfaction level, inclusive; CGO points; MIO points).
+# Bands are two-decimal («от 4,6 … до 4,79 включительно»), so the mean is rounded first.
+SVC_SATISFACTION_BANDS: tuple[tuple[float, float, float], ...] = (
+    (4.80, 15.0, 20.0),
+    (4.60, 12.0, 16.0),
+    (4.40, 9.0, 12.0),
+    (4.20, 6.0, 8.0),
+    (4.00, 3.0, 4.0),
+)
+SVC_SATISFACTION_BELOW_BANDS = 0.0  # «ниже 4 баллов» → 0
+SVC_SATISFACTION_DECIMALS = 2  # methodology §1.3: round the survey mean before banding
+
+# Criterion maxima (Appendix 2); None = criterion not assessed for that body type.
+SVC_K1_MAX: Mapping[str, float] = {CGO: 25.0, MIO: 40.0}
+SVC_K2_MAX: Mapping[str, float] = {CGO: 50.0, MIO: 60.0}
+SVC_K3_MAX = 25.0  # CGO only; «*не применяется при получении максимального значения 25 баллов»
+SVC_K3_FLOOR = 0.0  # a criterion never goes below 0 (decision: the downtime penalty is bounded by K3)
+SVC_DIRECTION_MAX = 100.0
+
+# K3 «Автоматизация государственных услуг» (paras. 47–55), CGO only.
+SVC_AUTOMATION_DEGREE_K = 10.0  # T, para. 49
+SVC_AUTOMATION_PARTIAL_WEIGHT: Mapping[str, float] = {"full": 1.0, "half": 0.5}  # reading svc.automation_degree
+SVC_COMMISSION_DECISION_MAX_AGE_YEARS = 2  # para. 48: «со сроком давности не более двух лет»
+SVC_AUTOMATION_EFFECTIVENESS_K = 10.0  # V, para. 51
+SVC_MOBILE_K = 5.0  # C, para. 52
+SVC_DOWNTIME_POINTS_PER_HOUR = 0.2  # P = t × w, w = 0,2, para. 53
+SVC_DOWNTIME_MAX = 5.0  # para. 53
+SVC_PROACTIVE_POINTS_PER_SERVICE = 1.0  # D = q × k, k = 1, para. 54
+SVC_PROACTIVE_MAX = 3.0  # para. 54
+SVC_DIGITAL_DOCUMENTS_POINTS_PER_DOCUMENT = 1.0  # S = l × k, k = 1, para. 55
+SVC_DIGITAL_DOCUMENTS_MAX = 2.0  # para. 55
+# Automation levels of the service register, ranked so the best level of a service wins.
+SVC_AUTOMATION_LEVEL_RANK: Mapping[str, int] = {"none": 0, "partial": 1, "full": 2}
+
+# ---------------------------------------------------------------------------------------
+# Openness (chapter 4, Appendices 7 and 10)
+# ---------------------------------------------------------------------------------------
+
+OPEN_CRITERION_MAX: Mapping[str, float] = {  # Appendix 7
+    "open_data": 18.0,
+    "open_budget": 18.0,
+    "open_legal_acts": 18.0,
+    "open_dialogue": 18.0,
+    "open_website": 18.0,
+    "open_media": 10.0,
+}
+OPEN_POINTS_CRITERIA = ("open_data", "open_budget", "open_legal_acts", "open_dialogue", "open_website")
+OPEN_SUBORDINATE_PENALTY = "open_subordinate_penalty"
+OPEN_SUBORDINATE_PENALTY_MAX = 9.0  # para. 90, Table 8
+OPEN_SUBORDINATE_PENALTY_BODY_TYPES = (CGO,)  # Table 8 note: subordinate organisations of CGOs only
+OPEN_LANGUAGES = ("kk", "ru")
+OPEN_POINTS_TOLERANCE = 1e-9  # float slack when comparing points with an item maximum
+
+# Appendix 10: per-language maximum of each item (row number as in openness_points.item),
+# per criterion and body type. Tier rows (Table 4 item 6, Table 6 item 3) carry the top tier.
+# Table 8's penalty rows are numbered <table 8 row>.<row of tables 9/10/11>: 1.1 website,
+# 2.1–2.3 open data, 3.1–3.2 open dialogue.
+_TABLE1_OPEN_DATA = {"1": 2.5, "2": 1.0, "3": 3.0, "4": 2.0, "5": 0.5, "6": 1.0}
+_TABLE2_BUDGET_CGO = {
+    "1.1": 0.3,
+    "1.2": 0.3,
+    "1.3": 0.3,
+    "1.4": 0.3,
+    "1.5": 0.3,
+    "2": 0.5,
+    "3": 0.5,
+    "4": 0.5,
+    "5": 0.5,
+    "6": 0.5,
+    "7": 0.5,
+    "8": 0.5,
+    "9": 0.5,
+    "10": 1.5,
+    "11": 2.0,
+}
+_TABLE3_BUDGET_MIO = {"1": 2.0, "2": 2.0, "3": 0.5, "4": 0.5, "5": 0.5, "6": 1.5, "7": 2.0}
+_TABLE4_LEGAL_ACTS_CGO = {"1": 1.0, "2": 1.0, "3": 1.0, "4": 3.5, "5": 1.5, "6": 1.0}
+_TABLE5_LEGAL_ACTS_MIO = {"1": 2.0, "2": 1.5, "3": 4.0, "4": 1.5}
+_TABLE6_DIALOGUE_CGO = {"1": 2.5, "2": 1.5, "3": 1.5, "4": 1.5, "5.1": 0.5, "5.2": 0.5, "5.3": 0.5, "5.4": 0.5}
+_TABLE6_DIALOGUE_MIO = {"1": 2.5, "2": 1.5, "3": 1.5, "4": 1.5, "5.1": 0.5, "5.2": 0.5, "5.3": 1.0}  # 5.4: MIO not assessed
+_TABLE7_WEBSITE = {"1": 1.5, "2": 1.5, "3": 1.5, "4": 1.5, "5": 1.5, "6": 1.5}
+_TABLES9_11_SUBORDINATE = {"1.1": 1.5, "2.1": 0.5, "2.2": 0.5, "2.3": 0.5, "3.1": 0.5, "3.2": 1.0}
+
+OPEN_ITEM_MAX_PER_LANGUAGE: Mapping[tuple[str, str], Mapping[str, float]] = {
+    ("open_data", CGO): _TABLE1_OPEN_DATA,
+    ("open_data", MIO): _TABLE1_OPEN_DATA,
+    ("open_budget", CGO): _TABLE2_BUDGET_CGO,
+    ("open_budget", MIO): _TABLE3_BUDGET_MIO,
+    ("open_legal_acts", CGO): _TABLE4_LEGAL_ACTS_CGO,
+    ("open_legal_acts", MIO): _TABLE5_LEGAL_ACTS_MIO,
+    ("open_dialogue", CGO): _TABLE6_DIALOGUE_CGO,
+    ("open_dialogue", MIO): _TABLE6_DIALOGUE_MIO,
+    ("open_website", CGO): _TABLE7_WEBSITE,
+    ("open_website", MIO): _TABLE7_WEBSITE,
+    (OPEN_SUBORDINATE_PENALTY, CGO): _TABLES9_11_SUBORDINATE,
+}
+
+# P6 «Открытость через СМИ», paras. 80–85 and Table 7-1 (per language).
+OPEN_PUBLICITY_POINTS_PER_LANGUAGE = 2.5  # A, Table 7-1 item 1
+OPEN_PUBLICITY_MIN_EVENTS = 12  # para. 81: «b … должно составлять не менее 12»
+OPEN_MEDIA_ANSWERS_POINTS_PER_LANGUAGE = 1.0  # B, Table 7-1 item 2
+OPEN_MEDIA_SATISFIED_PCT_SCALE = 100.0  # C = a / 100, para. 83
+# D, Table 7-1 item 3: (threshold %, strictly above?, points per language), first match wins.
+OPEN_POPULATION_SATISFACTION_BANDS: tuple[tuple[float, bool, float], ...] = (
+    (80.0, True, 1.5),  # «свыше 80 %»
+    (69.0, False, 1.0),  # «от 69 до 79 %»
+    (58.0, False, 0.8),  # «от 58 до 68 %»
+    (47.0, False, 0.6),  # «от 47 до 57 %»
+    (36.0, False, 0.4),  # «от 36 до 46 %»
+)
+OPEN_POPULATION_SATISFACTION_BELOW_BANDS = 0.0  # «менее 35 %»
+
+# ---------------------------------------------------------------------------------------
+# Appeals (chapter 5, Appendices 11 and 13)
+# ---------------------------------------------------------------------------------------
+
+APPEAL_KINDS = ("complaint", "application")  # data-contracts: other kinds are out of scope
+APPEAL_REVIEW_K = 40.0  # R1, para. 97 (CGO and MIO)
+APPEAL_REVIEW_SCALE = 1_000.0  # «на 1 000 рассмотренных жалоб и заявлений»
+APPEAL_COURT_K = 30.0  # R2, para. 99
+APPEAL_COURT_SCALE = 10_000.0
+APPEAL_COURT_NONE_POINTS = 30.0  # para. 100: no overturned cases → 30
+APPEAL_REDIRECT_K = 20.0  # R3, para. 102
+APPEAL_REDIRECT_SCALE = 100.0
+APPEAL_INTERNAL_CONTROL_MAX = 10.0  # R4, Appendix 11
+# Appendix 13: (lower bound of the disciplinary share in %, inclusive; points), first match wins.
+APPEAL_INTERNAL_CONTROL_BANDS: tuple[tuple[float, float], ...] = (
+    (90.0, 10.0),
+    (80.0, 8.0),
+    (70.0, 6.0),
+    (60.0, 4.0),
+    (50.0, 1.0),
+)
+APPEAL_INTERNAL_CONTROL_BELOW_BANDS = 0.0  # «< 49,9 %», read as < 50 %
+APPEAL_INTERNAL_CONTROL_NO_LATE_POINTS = 10.0  # no complaints reviewed or redirected late
+APPEAL_PCT_SCALE = 100.0
+
+# ---------------------------------------------------------------------------------------
+# Block scoring (para. 20 penalties, para. 107 weights, para. 108 tiers)
+# The names below are the convention read by kzeval.indicators.scoring.rules_for_block.
+# ---------------------------------------------------------------------------------------
+
+PENALTY_POINTS_PER_FACT: Mapping[str, float] = {"unreliable": 0.2, "incomplete": 2.0}  # para. 20
+PENALTY_CAP_PER_DIRECTION = 5.0  # para. 20
+BLOCK_WEIGHTS: Mapping[str, Mapping[str, float]] = {  # para. 107
+    CGO: {DIRECTION_SERVICES: 0.5, DIRECTION_OPENNESS: 0.2, DIRECTION_APPEALS: 0.3},  # O = 0,5U + 0,2D + 0,3H
+    MIO: {DIRECTION_SERVICES: 0.5, DIRECTION_OPENNESS: 0.2, DIRECTION_APPEALS: 0.3},  # A = 0,5T + 0,2F + 0,3H
+}
+# Para. 108: (lower bound inclusive, code, label); below the last → TIER_BELOW.
+TIER_THRESHOLDS: tuple[tuple[float, str, str], ...] = (
+    (90.0, "high", "Высокая"),
+    (70.0, "medium", "Средняя"),
+    (50.0, "low", "Низкая"),
+)
+TIER_BELOW: tuple[str, str] = ("ineffective", "Неэффективная")
+SCORE_DECIMALS = 2  # the «,99» tier edges imply two decimals (methodology §4, §11)
+
+# ---------------------------------------------------------------------------------------
+# Indicator definitions (methodology §10)
+# ---------------------------------------------------------------------------------------
+
+
+def _svc(
+    code: str,
+    symbol: str,
+    para: str,
+    name: str,
+    cgo: float | None,
+    mio: float | None,
+    formula: str,
+    confidence: str,
+    role: str = "indicator",
+) -> IndicatorDef:
+    return IndicatorDef(code, BLOCK, DIRECTION_SERVICES, symbol, para, name, cgo, mio, formula, confidence, role)  # type: ignore[arg-type]
+
+
+def _open(code: str, symbol: str, para: str, name: str, cgo: float | None, mio: float | None, formula: str, confidence: str) -> IndicatorDef:
+    return IndicatorDef(code, BLOCK, DIRECTION_OPENNESS, symbol, para, name, cgo, mio, formula, confidence)  # type: ignore[arg-type]
+
+
+def _appeal(code: str, symbol: str, para: str, name: str, maximum: float, formula: str, confidence: str) -> IndicatorDef:
+    return IndicatorDef(code, BLOCK, DIRECTION_APPEALS, symbol, para, name, maximum, maximum, formula, confidence)  # type: ignore[arg-type]
+
+
+INDICATORS: tuple[IndicatorDef, ...] = (
+    _svc(
+        "svc_satisfaction",
+        "P1",
+        "31",
+        "Уровень удовлетворенности качеством оказания государственных услуг",
+        15.0,
+        20.0,
+        "(U_1 + … + U_n) / n, U = Appendix 6 points of round(mean satisfaction, 2)",
+        "HIGH",
+    ),
+    _svc(
+        "svc_complaints",
+        "P2",
+        "33",
+        "Обжалование качества оказания государственных услуг",
+        10.0,
+        20.0,
+        "max(0, k − (i / b1 × 10000))",
+        "HIGH",
+    ),
+    _svc(
+        "svc_timeliness",
+        "T1",
+        "41",
+        "Соблюдение сроков оказания государственных услуг",
+        12.0,
+        14.0,
+        "max(0, k − (a / b × 10000))",
+        "HIGH",
+    ),
+    _svc(
+        "svc_unjustified_refusals",
+        "T2",
+        "42",
+        "Необоснованные отказы в оказании государственных услуг",
+        14.0,
+        18.0,
+        "max(0, k − (a / b1 × 10000))",
+        "HIGH",
+    ),
+    _svc(
+        "svc_incomplete_package",
+        "T3",
+        "43",
+        "Оказание государственных услуг при неполном пакете документов",
+        12.0,
+        14.0,
+        "max(0, k − (c / b1 × 10000))",
+        "HIGH",
+    ),
+    _svc(
+        "svc_extra_documents",
+        "T4",
+        "44",
+        "Истребование документов, не предусмотренных подзаконными НПА",
+        12.0,
+        14.0,
+        "max(0, k − (e / b1 × 10000))",
+        "HIGH",
+    ),
+    _svc(
+        "svc_automation_degree",
+        "T",
+        "49",
+        "Степень автоматизации государственных услуг",
+        10.0,
+        None,
+        "(partial_weight × c + d) / n × k",
+        "MEDIUM",
+    ),
+    _svc(
+        "svc_automation_effectiveness",
+        "V",
+        "51",
+        "Эффективность автоматизации государственных услуг",
+        10.0,
+        None,
+        "average: k × (e/z + (c − b)/c) / 2; product: k × (e/z) × (1 − b/c); difference: k × max(0, e/z − b/c)",
+        "LOW",
+    ),
+    _svc("svc_mobile", "C", "52", "Смартфонизация государственных услуг", 5.0, None, "min(k, w / a × k)", "HIGH"),
+    _svc(
+        "svc_downtime_penalty",
+        "P",
+        "53",
+        "Длительность недоступности автоматизированных государственных услуг",
+        -5.0,
+        None,
+        "−min(5, t × w)",
+        "IN_SEED",
+    ),
+    _svc(
+        "svc_proactive",
+        "D",
+        "54",
+        "Внедрение проактивного формата оказания государственных услуг",
+        3.0,
+        None,
+        "min(3, q × k)",
+        "IN_SEED",
+    ),
+    _svc(
+        "svc_digital_documents",
+        "S",
+        "55",
+        "Реализация цифровых документов",
+        2.0,
+        None,
+        "min(2, l × k)",
+        "IN_SEED",
+    ),
+    _svc(
+        "svc_k1",
+        "K1/M1",
+        "29",
+        "Удовлетворенность услугополучателей качеством оказания государственных услуг",
+        25.0,
+        40.0,
+        "P1 + P2",
+        "IN_SEED",
+        "criterion",
+    ),
+    _svc(
+        "svc_k2",
+        "K2/M2",
+        "38",
+        "Обеспечение качества оказания государственных услуг",
+        50.0,
+        60.0,
+        "T1 + T2 + T3 + T4",
+        "IN_SEED",
+        "criterion",
+    ),
+    _svc(
+        "svc_k3",
+        "K3",
+        "47",
+        "Автоматизация государственных услуг",
+        25.0,
+        None,
+        "min25: base = T + V + C − P; 25 if base ≥ 25 else clamp(base + D + S, 0, 25)",
+        "MEDIUM",
+        "criterion",
+    ),
+    _open("open_data", "P1", "62", "Открытые данные", 18.0, 18.0, "min(18, Σ points kk + ru, Table 1)", "IN_SEED"),
+    _open("open_budget", "P2", "66–67", "Открытый бюджет", 18.0, 18.0, "min(18, Σ points kk + ru, Tables 2/3)", "IN_SEED"),
+    _open(
+        "open_legal_acts",
+        "P3",
+        "70–71",
+        "Открытые нормативные правовые акты",
+        18.0,
+        18.0,
+        "min(18, Σ points kk + ru, Tables 4/5)",
+        "IN_SEED",
+    ),
+    _open("open_dialogue", "P4", "74", "Открытый диалог", 18.0, 18.0, "min(18, Σ points kk + ru, Table 6)", "IN_SEED"),
+    _open(
+        "open_website",
+        "P5",
+        "77",
+        "Наполнение официального интернет-ресурса",
+        18.0,
+        18.0,
+        "min(18, Σ points kk + ru, Table 7)",
+        "IN_SEED",
+    ),
+    _open(
+        "open_media",
+        "P6",
+        "80–85",
+        "Открытость через СМИ",
+        10.0,
+        10.0,
+        "Σ_lang (A_lang + B_lang) × C_lang + D_lang; A_lang = a / max(b, 12) × 2.5; B_lang = (b − c) / a × 1; "
+        "C_lang = a / 100; D_lang = Table 7-1 item 3 band",
+        "MEDIUM",
+    ),
+    _open(
+        "open_subordinate_penalty",
+        "P7",
+        "86–90",
+        "Открытость подведомственных организаций",
+        -9.0,
+        None,
+        "−min(9, Σ penalty points kk + ru, Tables 9–11)",
+        "IN_SEED",
+    ),
+    _appeal(
+        "appeal_review_timeliness",
+        "R1",
+        "97",
+        "Соблюдение сроков рассмотрения жалоб и заявлений",
+        40.0,
+        "max(0, k − (f / p × 1000))",
+        "HIGH",
+    ),
+    _appeal(
+        "appeal_court_overturned",
+        "R2",
+        "99–100",
+        "Доля жалоб и заявлений, признанных обоснованными по решению суда",
+        30.0,
+        "30 if a = 0 else max(0, k − (a / p × 10000))",
+        "HIGH",
+    ),
+    _appeal(
+        "appeal_redirect_timeliness",
+        "R3",
+        "102",
+        "Соблюдение сроков перенаправления жалоб и заявлений",
+        20.0,
+        "max(0, k − (n / m × 100))",
+        "HIGH",
+    ),
+    _appeal(
+        "appeal_internal_control",
+        "R4",
+        "104–105",
+        "Внутренний контроль за качеством рассмотрения жалоб и заявлений",
+        10.0,
+        "Appendix 13 band of disciplinary / late × 100; no late cases → 10",
+        "IN_SEED",
+    ),
+)
+
+# ---------------------------------------------------------------------------------------
+# Readings (methodology §1.2, §2.2, §3, §9)
+# ---------------------------------------------------------------------------------------
+
+READINGS: tuple[ReadingDef, ...] = (
+    ReadingDef(
+        key="svc.automation_degree",
+        options={
+            "full": "partial_weight = 1.0: T = (c + d) / n × k",
+            "half": "partial_weight = 0.5: T = (0.5·c + d) / n × k",
+        },
+        default="full",
+        confidence="MEDIUM",
+        paragraph="49",
+        question="Q2: equal credit for partially and fully automated services?",
+    ),
+    ReadingDef(
+        key="svc.automation_effectiveness",
+        options={
+            "average": "V = k × (e/z + (c − b)/c) / 2",
+            "product": "V = k × (e/z) × (1 − b/c)",
+            "difference": "V = k × max(0, e/z − b/c)",
+        },
+        default="average",
+        confidence="LOW",
+        paragraph="51",
+        question="Q3: how the electronic share e/z and the paper share b/c combine",
+    ),
+    ReadingDef(
+        key="svc.k3_cap",
+        options={
+            "min25": "K3 = 25 if T+V+C−P ≥ 25, else min(25, T+V+C−P+D+S)",
+            "literal": "D and S added only while T+V+C−P < 25; the sum is not capped",
+        },
+        default="min25",
+        confidence="MEDIUM",
+        paragraph="47",
+        question="Q19: is K3 capped at 25 once the stimulus indicators are added?",
+    ),
+    ReadingDef(
+        key="open.publicity_small_b",
+        options={
+            "floor12": "A_lang = a / max(b, 12) × 2.5",
+            "zero": "A_lang = 0 when b < 12, else a / b × 2.5",
+        },
+        default="floor12",
+        confidence="MEDIUM",
+        paragraph="81",
+        question="Q4: fewer than 12 events — denominator floor or zero?",
+    ),
+    ReadingDef(
+        key="open.media_no_requests",
+        options={
+            "max": "B_lang = 1 when no media requests were received",
+            "zero": "B_lang = 0 when no media requests were received",
+        },
+        default="max",
+        confidence="MEDIUM",
+        paragraph="82",
+        question="Q5: score of B when a = 0",
+    ),
+    ReadingDef(
+        key="open.population_band",
+        options={
+            "floor": "band the floored percentage (80 → 1 point, 35.9 → 0)",
+            "exact": "band the exact percentage on the lower bounds (68.5 → 0.8, 80.5 → 1.5)",
+        },
+        default="floor",
+        confidence="MEDIUM",
+        paragraph="84",
+        question="Q20: Table 7-1 item 3 leaves gaps (80 %, 35–36 %, fractions)",
+    ),
+    ReadingDef(
+        key="appeals.r4_impossible",
+        options={
+            "exclude_both": "cases where liability was impossible leave numerator and denominator",
+            "numerator_only": "they leave the numerator only (stay in the late-case denominator)",
+        },
+        default="exclude_both",
+        confidence="MEDIUM",
+        paragraph="104",
+        question="Q7: do dismissal cases leave the denominator too?",
+    ),
+)

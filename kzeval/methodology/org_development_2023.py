@@ -7,6 +7,7 @@ directions. The «Нормированность труда» (para. 40) constan
 
 from __future__ import annotations
 
+from kzeval.methodology import interaction_2023 as _interaction
 from kzeval.methodology.base import IndicatorDef, ReadingDef
 
 EDITION = "2023"
@@ -28,5 +29,678 @@ WEEKEND_PENALTY_BANDS: tuple[tuple[float, float], ...] = (
     (184.0 + 1e-9, 2.0),  # «свыше 184 часов» → 2
 )
 
-INDICATORS: tuple[IndicatorDef, ...] = ()
-READINGS: tuple[ReadingDef, ...] = ()
+
+# --- Common -------------------------------------------------------------------------
+HEADCOUNT_MONTHS = 12  # paras. 37, 40, 45-1: «делится на количество месяцев в году (12)»
+
+# --- Scope of the HR direction, seed 001 para. 28 --------------------------------------
+# Units at these `agencies.level` values are not assessed for HR: «за исключением подразделений
+# районов (городов областного значения), района в городе, городов районного значения, сел,
+# поселков, сельских округов».
+HR_SCOPE_EXCLUDED_LEVELS: tuple[str, ...] = ("district", "rural")
+# A `city` unit with an ancestor at one of these levels is a city of *oblast* significance
+# (excluded); a `city` unit without one is a city of republican significance or the capital
+# (included, «городах республиканского значения и столице»).
+CITY_LEVEL = "city"
+REGIONAL_ANCESTOR_LEVELS: tuple[str, ...] = ("oblast", "territorial")
+# «По показателю "Карьерный рост" учитываются назначения из подразделений районов (городов
+# областного значения), района в городе» — only villages / rural okrugs stay out.
+CAREER_GROWTH_EXCLUDED_LEVELS: tuple[str, ...] = ("rural",)
+
+# --- HR weights (Appendix 13 as restated in seed 001) ---------------------------------
+HR_WEIGHTS: dict[str, float] = {
+    "hr_net_turnover": 10.0,
+    "hr_stability": 5.0,
+    "hr_exit_interview": 5.0,
+    "hr_gender": 5.0,
+    "hr_qualifications": 5.0,
+    "hr_overtime": 10.0,
+    "hr_overtime_survey": 5.0,  # N2, para. 40(3): k = 5 times a mean of four indices
+    "hr_work_conditions": 5.0,
+    "hr_management_practices": 5.0,
+    "hr_training": 5.0,
+    "hr_strategy": 5.0,
+    "hr_internships": 2.0,  # bonus, para. 45-1
+    "hr_personal_files": 1.5,  # bonus, para. 45-2
+    "hr_competition_transparency": 10.0,
+    "hr_meritocracy": 10.0,
+    "hr_career_growth": 10.0,
+    "hr_reward_transparency": 5.0,
+    "hr_ethics": 5.0,
+}
+HR_CRITERIA_MAX: dict[str, float] = {
+    "hr_staff_potential": 30.0,
+    "hr_work_organisation": 30.0,  # para. 39: «Максимальное значение по данному критерию составляет 30 баллов»
+    "hr_meritocracy_culture": 40.0,
+}
+HR_CRITERIA_COMPONENTS: dict[str, tuple[str, ...]] = {
+    "hr_staff_potential": ("hr_net_turnover", "hr_stability", "hr_exit_interview", "hr_gender", "hr_qualifications"),
+    "hr_work_organisation": (
+        "hr_overtime",
+        "hr_work_conditions",
+        "hr_management_practices",
+        "hr_strategy",
+        "hr_training",
+        "hr_internships",
+        "hr_personal_files",
+    ),
+    "hr_meritocracy_culture": (
+        "hr_competition_transparency",
+        "hr_meritocracy",
+        "hr_career_growth",
+        "hr_reward_transparency",
+        "hr_ethics",
+    ),
+}
+HR_DIRECTION_MAX = 100.0
+
+# k coefficients of the formulas («коэффициент для приведения … к весовому значению»)
+NET_TURNOVER_K = 10.0
+STABILITY_K = 5.0
+EXIT_INTERVIEW_K = 5.0  # para. 35
+GENDER_K = 5.0
+QUALIFICATIONS_K = 5.0  # para. 37
+WORK_CONDITIONS_K = 5.0
+MANAGEMENT_PRACTICES_K = 5.0
+TRAINING_K = 5.0  # para. 44
+COMPETITION_K = 10.0  # para. 48
+MERITOCRACY_K = 10.0
+CAREER_GROWTH_K = 10.0  # para. 50
+REWARD_TRANSPARENCY_K = 5.0  # para. 51
+ETHICS_K = 5.0
+
+# R «Чистая сменяемость» (base act, RECONSTRUCTED-LOW): R = max(0, k − turnover% × λ)
+NET_TURNOVER_LAMBDA: dict[str, float] = {"lambda_1": 1.0, "lambda_0_5": 0.5}
+NET_TURNOVER_EMPTY_SHARE = 0.0  # no average headcount → no turnover measured
+
+# St «Стабильность кадрового состава» (base act, RECONSTRUCTED-LOW): St = a / b × k
+STABILITY_TENURE_YEARS: dict[str, int] = {"tenure_3_years": 3, "tenure_1_year": 1}
+
+# V «Выходное интервью», para. 35
+EXIT_INTERVIEW_NEGATIVE_SHARE = 0.5  # «большинство (более 50%)» — strictly above
+EXIT_INTERVIEW_NEGATIVE_PENALTY = 1.5
+EXIT_INTERVIEW_EMPTY_RATIO = 1.0  # b = 0 → V = k (spec §5.2, assumed)
+
+# G «Гендерный состав» (base act, RECONSTRUCTED-LOW)
+GENDER_TARGET_SHARE = 0.30  # Concept of family and gender policy to 2030: 30 % women in decision-making
+GENDER_BANDS: tuple[tuple[float, float], ...] = (
+    # (lower bound of the women-leaders share in %, inclusive; points) — placeholder bands
+    (30.0, 5.0),
+    (20.0, 3.0),
+    (10.0, 1.0),
+)
+GENDER_EMPTY_SHARE = GENDER_TARGET_SHARE  # no leadership posts → nothing to under-represent
+
+# P «Качественный состав персонала», para. 37: a … j → qualifications columns
+QUALIFICATION_COLUMNS: tuple[str, ...] = (
+    "candidate_of_science",  # a
+    "doctor_of_science",  # b
+    "phd",  # c
+    "academy_graduate",  # d
+    "bolashak",  # e
+    "nu_graduate",  # f
+    "foreign_education",  # g
+    "aspirant",  # h
+    "youth_reserve",  # i
+    "masters_kz",  # j
+)
+
+# Survey statements per indicator (Appendix 9 headings)
+OVERTIME_SURVEY_STATEMENTS: tuple[int, ...] = (1, 2, 3, 4)  # para. 40(3)
+WORK_CONDITIONS_STATEMENTS: tuple[int, ...] = (5, 6, 7, 8)
+MANAGEMENT_PRACTICES_STATEMENTS: tuple[int, ...] = (9, 10, 11, 12, 13, 14)
+MERITOCRACY_STATEMENTS: tuple[int, ...] = (15, 16, 17, 18)
+REWARD_TRANSPARENCY_STATEMENTS: tuple[int, ...] = (19, 20, 21, 22)  # para. 51
+ETHICS_STATEMENTS: tuple[int, ...] = (23, 24, 25, 26)
+SURVEY_SCORED_STATEMENTS: tuple[int, ...] = tuple(range(1, 27))
+SURVEY_SCALE_MIN = 1  # «совершенно не согласен»
+SURVEY_SCALE_MAX = 4  # «совершенно согласен»
+SURVEY_AGREEING_ANSWERS: tuple[int, ...] = (3, 4)  # reading share_agreeing
+
+# U «Обучение государственных служащих», para. 44
+TRAINING_AVERAGING_FACTOR = 0.5  # «0,5 – коэффициент для приведения … к балльному значению»
+TRAINING_EMPTY_RATIO = 1.0  # «При отсутствии … подлежащих … a/b = 1» (and c/d = 1)
+TRAINING_LATE_PENALTY = 0.5  # per late completion
+TRAINING_MISSED_PENALTY = 1.0  # per non-completion
+TRAINING_PENALTY_CAP = 5.0
+
+# S «Стратегическое кадровое планирование», para. 45
+STRATEGY_STATUS_POINTS: dict[str, float] = {"approved_full": 2.0, "approved_partial": 1.0, "none": 0.0}
+STRATEGY_EXECUTION_BANDS: tuple[tuple[float, float], ...] = (
+    # (lower bound of execution %, inclusive; points): «не менее 80%» → 3, «60-79,99%» → 2, «40-59,99%» → 1
+    (80.0, 3.0),
+    (60.0, 2.0),
+    (40.0, 1.0),
+)
+
+# I «Проведение стажировки» (bonus), para. 45-1
+INTERNSHIP_HIGH_SHARE_PCT = 10.0  # «более 10%» → 2 (strictly above)
+INTERNSHIP_HIGH_POINTS = 2.0
+INTERNSHIP_LOW_SHARE_PCT = 5.0  # «не менее 5% (не более 10%)» → 1
+INTERNSHIP_LOW_POINTS = 1.0
+
+# K «Заполняемость ИС Е-қызмет» (bonus), para. 45-2
+PERSONAL_FILES_THRESHOLD_PCT = 99.0  # «не менее 99%»
+PERSONAL_FILES_POINTS = 1.5
+
+# A «Прозрачность конкурсных процедур», para. 48
+COMPETITION_VIDEO_PENALTY_PER_VIOLATION = 1.0
+COMPETITION_VIDEO_PENALTY_CAP = 10.0
+COMPETITION_EMPTY_RATIO = 1.0  # no competition held → shares count as 1 (by analogy with para. 44)
+
+# C «Карьерный рост», para. 50
+CAREER_GROWTH_FULL_THRESHOLD = 0.80  # kr ≥ 0,80 → 10
+CAREER_GROWTH_EMPTY_RATIO = 1.0  # no promotion (b = 0) → kr = 1 (by analogy with para. 44)
+
+# --- IT direction (Appendix 16 as restated in seed 001) -------------------------------
+IT_WEIGHTS: dict[str, tuple[float | None, float | None]] = {
+    # code: (CGO, MIO); None = criterion not applied to that body type
+    "it_architecture_portal": (30.0, 30.0),
+    "it_smart_city": (None, 10.0),  # para. 66: MIO only
+    "it_data_currency": (20.0, 20.0),
+    "it_function_automation": (25.0, 25.0),
+    "it_digital_staff": (20.0, 10.0),  # para. 74-2: k4 = 20 CGO / 10 MIO
+    "it_ict_training": (5.0, 5.0),  # para. 74-4: k5 = 5
+    "it_local_content": (5.0, 5.0),  # bonus
+    "it_data_register": (5.0, None),  # para. 78-1: CGO only, bonus; k6 = 5
+}
+IT_SMART_CITY_MAX_SUM = 6900.0  # para. 69-2
+IT_DIRECTION_MAX = 100.0  # Q11: cap when the F/H bonuses push the total above 100 (assumed)
+IT_EMPTY_RATIO = 0.0  # an empty denominator in the Appendix 8 report earns nothing (no «= 1» rule in the act)
+# D «Наличие неиспользуемых ИС» (base act §7, RECONSTRUCTED-LOW; Appendix 16 row truncated)
+IT_UNUSED_SYSTEM_PENALTY = 1.0  # δ per unused IS, like the 1-point-per-fact penalties of paras. 44, 48
+IT_UNUSED_SYSTEMS_PENALTY_CAP = 5.0  # mirrors the 5-point bonuses F and H
+IT_UNUSED_SYSTEMS_FLAT_PENALTY = 5.0  # reading "flat": any unused IS costs the cap
+# Banded alternative for the share-based IT criteria (reading "banded"): the System's
+# 90 / 70 / 50 efficiency edges (interaction para. 108) applied to the share, placeholder.
+IT_SHARE_BANDS: tuple[tuple[float, float], ...] = (
+    # (lower bound of the share in %, inclusive; fraction of the criterion's weight)
+    (90.0, 1.0),
+    (70.0, 0.7),
+    (50.0, 0.5),
+)
+
+# --- Reporting penalties, para. 24 (Q10) -----------------------------------------------
+# Names below are the scoring constants read by kzeval.indicators.scoring (BlockScoringRules).
+ORG_LATE_REPORTING_PENALTY: dict[str, float] = {"as_unreliable": 0.2, "as_incomplete": 2.0, "none": 0.0}
+LATE_REPORTING_DEFAULT = "as_unreliable"  # reading org.late_reporting_penalty default
+PENALTY_POINTS_PER_FACT: dict[str, float] = {
+    "unreliable": 0.2,  # amounts of the interaction act para. 20, reused (Q10)
+    "incomplete": 2.0,
+    "late": ORG_LATE_REPORTING_PENALTY[LATE_REPORTING_DEFAULT],  # para. 24 names late reporting; amount unknown
+}
+PENALTY_CAP_PER_DIRECTION = 10.0  # para. 24: «не более 10 баллов по каждому направлению»
+
+# --- Block total (Q12, not in seeds) ---------------------------------------------------
+ORG_BLOCK_MEAN_WEIGHTS: dict[str, float] = {"hr": 0.5, "it": 0.5}  # reading "mean" (default)
+# Reading "interaction_weights": no legal basis; the interaction block's leading 0,5 + 0,2 go to
+# the Agency's HR direction, its 0,3 to IT. A placeholder to show sensitivity only.
+ORG_BLOCK_INTERACTION_WEIGHTS: dict[str, float] = {"hr": 0.7, "it": 0.3}
+BLOCK_WEIGHTS: dict[str, dict[str, float]] = {
+    "CGO": dict(ORG_BLOCK_MEAN_WEIGHTS),
+    "MIO": dict(ORG_BLOCK_MEAN_WEIGHTS),
+}
+# Tiers and rounding are shared with the interaction block (para. 108 applied by analogy, spec §7).
+TIER_THRESHOLDS = _interaction.TIER_THRESHOLDS
+TIER_BELOW = _interaction.TIER_BELOW
+SCORE_DECIMALS = _interaction.SCORE_DECIMALS
+
+# --- Reading keys ----------------------------------------------------------------------
+READING_AGREEMENT_INDEX = "hr.agreement_index"
+READING_NET_TURNOVER = "hr.net_turnover"
+READING_STABILITY = "hr.stability"
+READING_GENDER = "hr.gender"
+READING_QUALIFICATIONS = "hr.qualifications"
+READING_WEEKEND_PENALTY = "hr.weekend_penalty_target"
+READING_COMPETITION = "hr.competition_transparency"
+READING_IT_ARCHITECTURE = "it.architecture_portal"
+READING_IT_DATA_CURRENCY = "it.data_currency"
+READING_IT_FUNCTION_AUTOMATION = "it.function_automation"
+READING_IT_LOCAL_CONTENT = "it.local_content"
+READING_IT_UNUSED_SYSTEMS = "it.unused_systems"
+READING_IT_TOTAL_CAP = "it.total_cap"
+READING_LATE_REPORTING = "org.late_reporting_penalty"
+READING_BLOCK_COMBINATION = "org.block_combination"
+
+
+def _hr(
+    code: str, symbol: str, paragraph: str, name_ru: str, formula: str, confidence: str, role: str = "indicator"
+) -> IndicatorDef:
+    weight = HR_WEIGHTS[code] if code in HR_WEIGHTS else HR_CRITERIA_MAX[code]
+    return IndicatorDef(code, BLOCK, "hr", symbol, paragraph, name_ru, weight, weight, formula, confidence, role)  # type: ignore[arg-type]
+
+
+def _it(code: str, symbol: str, paragraph: str, name_ru: str, formula: str, confidence: str) -> IndicatorDef:
+    cgo, mio = IT_WEIGHTS[code]
+    return IndicatorDef(code, BLOCK, "it", symbol, paragraph, name_ru, cgo, mio, formula, confidence)  # type: ignore[arg-type]
+
+
+_SURVEY = "k × mean(i_j for j in {statements}), i_j = agreement index (reading hr.agreement_index)"
+
+INDICATORS: tuple[IndicatorDef, ...] = (
+    # «Кадровый потенциал»
+    _hr(
+        "hr_net_turnover",
+        "R",
+        "base act",
+        "Чистая сменяемость персонала",
+        "max(0, k − leavers_civil_service / avg_headcount × 100 × lambda)",
+        "LOW",
+    ),
+    _hr(
+        "hr_stability",
+        "St",
+        "base act",
+        "Стабильность кадрового состава",
+        "min(k, employees_tenure_at_least_x / avg_headcount × k)",
+        "LOW",
+    ),
+    _hr(
+        "hr_exit_interview",
+        "V",
+        "para. 35",
+        "Выходное интервью",
+        "clamp(interviewed / leavers × k − (1.5 if negative / leavers > 0.5 else 0), 0, k); leavers = 0 → k",
+        "HIGH",
+    ),
+    _hr(
+        "hr_gender",
+        "G",
+        "base act",
+        "Гендерный состав",
+        "min(k, k × (women_leaders / leaders) / 0.30) or banded by share",
+        "LOW",
+    ),
+    _hr(
+        "hr_qualifications",
+        "P",
+        "para. 37",
+        "Качественный состав персонала",
+        "min(k, (a + b + c + d + e + f + g + h + i + j) / z × k)",
+        "MEDIUM",
+    ),
+    _hr(
+        "hr_staff_potential",
+        "KP",
+        "base act",
+        "Кадровый потенциал государственного органа",
+        "R + St + V + G + P",
+        "HIGH",
+        "criterion",
+    ),
+    # «Организация труда»
+    _hr(
+        "hr_overtime",
+        "N",
+        "para. 40",
+        "Нормированность труда",
+        "clamp(N1 + N2 − W, 0, 10)",
+        "MEDIUM",
+    ),
+    _hr(
+        "hr_overtime_survey",
+        "N2",
+        "para. 40(3)",
+        "Нормированность труда (опросный показатель)",
+        _SURVEY.format(statements="1..4"),
+        "HIGH",
+        "detail",
+    ),
+    _hr(
+        "hr_work_conditions",
+        "T",
+        "base act",
+        "Удовлетворенность условиями труда",
+        _SURVEY.format(statements="5..8"),
+        "MEDIUM",
+    ),
+    _hr(
+        "hr_management_practices",
+        "Y",
+        "base act",
+        "Управленческие практики в государственном органе",
+        _SURVEY.format(statements="9..14"),
+        "MEDIUM",
+    ),
+    _hr(
+        "hr_training",
+        "U",
+        "para. 44",
+        "Обучение государственных служащих",
+        "clamp(k × 0.5 × (a / b + c / d) − min(5, 0.5 × late + 1 × missed), 0, k); b = 0 → a/b = 1; d = 0 → c/d = 1",
+        "HIGH",
+    ),
+    _hr(
+        "hr_strategy",
+        "S",
+        "para. 45",
+        "Стратегическое кадровое планирование",
+        "a + b; a = 2 / 1 / 0 by strategy status; b = 3 (≥ 80 %), 2 (60–79,99 %), 1 (40–59,99 %), else 0",
+        "IN_SEED",
+    ),
+    _hr(
+        "hr_internships",
+        "I",
+        "para. 45-1",
+        "Проведение стажировки (бонусный показатель)",
+        "2 if interns / avg_headcount > 10 % else 1 if ≥ 5 % else 0",
+        "IN_SEED",
+    ),
+    _hr(
+        "hr_personal_files",
+        "K",
+        "para. 45-2",
+        "Заполняемость ИС «Е-қызмет» (бонусный показатель)",
+        "1.5 if files_complete / employees ≥ 99 % else 0",
+        "IN_SEED",
+    ),
+    _hr(
+        "hr_work_organisation",
+        "O",
+        "para. 39",
+        "Организация труда",
+        "min(30, N + T + Y + S + U + I + K)",
+        "IN_SEED",
+        "criterion",
+    ),
+    # «Меритократия и организационная культура»
+    _hr(
+        "hr_competition_transparency",
+        "A",
+        "para. 48",
+        "Прозрачность конкурсных процедур",
+        "clamp(k × (a / c + b / c) / 2 − min(10, video_violations), 0, k) (reading hr.competition_transparency)",
+        "MEDIUM",
+    ),
+    _hr(
+        "hr_meritocracy",
+        "M",
+        "base act",
+        "Соблюдение принципов меритократии",
+        _SURVEY.format(statements="15..18"),
+        "MEDIUM",
+    ),
+    _hr(
+        "hr_career_growth",
+        "C",
+        "para. 50",
+        "Карьерный рост",
+        "kr = a / b; 10 if kr ≥ 0.8 else k × kr; b = 0 → kr = 1",
+        "HIGH",
+    ),
+    _hr(
+        "hr_reward_transparency",
+        "D",
+        "para. 51",
+        "Прозрачность поощрения в государственном органе",
+        _SURVEY.format(statements="19..22"),
+        "HIGH",
+    ),
+    _hr(
+        "hr_ethics",
+        "E",
+        "base act",
+        "Этика и взаимоотношения в коллективе",
+        _SURVEY.format(statements="23..26"),
+        "MEDIUM",
+    ),
+    _hr(
+        "hr_meritocracy_culture",
+        "MOC",
+        "base act",
+        "Меритократия и организационная культура",
+        "A + M + C + D + E",
+        "HIGH",
+        "criterion",
+    ),
+    # IT
+    _it(
+        "it_architecture_portal",
+        "A",
+        "base act §1, para. 2",
+        "Учет сведений по наполнению архитектурного портала",
+        "systems_registered / systems_total × 30 (reading it.architecture_portal)",
+        "MEDIUM",
+    ),
+    _it(
+        "it_smart_city",
+        "B",
+        "paras. 69-1–69-3",
+        "Построение «Умных» городов",
+        "min(10, smart_city_sum / 6900 × 10)",
+        "HIGH",
+    ),
+    _it(
+        "it_data_currency",
+        "C",
+        "base act §4",
+        "Актуальность сведений, содержащихся в ИС и БД",
+        "currency_pct / 100 × 20 (reading it.data_currency)",
+        "LOW",
+    ),
+    _it(
+        "it_function_automation",
+        "E",
+        "base act §5",
+        "Автоматизация функций государственных органов",
+        "functions_automated / functions_total × 25 (reading it.function_automation)",
+        "MEDIUM",
+    ),
+    _it(
+        "it_digital_staff",
+        "L",
+        "para. 74-2",
+        "Количество кадров в СТП по цифровизации с образованием в сфере ИТ",
+        "digital_unit_it_educated / digital_unit_staff × k4 (20 CGO / 10 MIO)",
+        "HIGH",
+    ),
+    _it(
+        "it_ict_training",
+        "J",
+        "para. 74-4",
+        "Количество сотрудников, прошедших курсы по ИКТ навыкам",
+        "staff_ict_certified / staff_total × 5",
+        "HIGH",
+    ),
+    _it(
+        "it_local_content",
+        "F",
+        "base act §6, para. 79",
+        "Доля местного содержания в ИС государственных органов (бонус)",
+        "contracts_local_content_kzt / contracts_amount_kzt × 5 (reading it.local_content)",
+        "LOW",
+    ),
+    _it(
+        "it_data_register",
+        "H",
+        "para. 78-3",
+        "Реестр данных и показателей по сфере государственного органа (бонус)",
+        "indicators_automatic / indicators_total × 5",
+        "HIGH",
+    ),
+    IndicatorDef(
+        "it_unused_systems",
+        BLOCK,
+        "it",
+        "D",
+        "base act §7",
+        "Наличие неиспользуемых информационных систем (штраф)",
+        -IT_UNUSED_SYSTEMS_PENALTY_CAP,
+        -IT_UNUSED_SYSTEMS_PENALTY_CAP,
+        "−min(5, 1 × unused_systems) (reading it.unused_systems); stored as a signed contribution ≤ 0",
+        "LOW",
+    ),
+)
+
+READINGS: tuple[ReadingDef, ...] = (
+    ReadingDef(
+        READING_AGREEMENT_INDEX,
+        {
+            "normalised_mean": "i = (mean answer − 1) / 3: 1 at unanimous «4», 0 at unanimous «1»",
+            "share_agreeing": "i = (n3 + n4) / N: share answering 3 or 4",
+            "mean_over_4": "i = mean answer / 4 (floor 0,25)",
+        },
+        "normalised_mean",
+        "MEDIUM",
+        "base act (Appendix 9)",
+        "Q8: definition of «индекс согласия»",
+    ),
+    ReadingDef(
+        READING_NET_TURNOVER,
+        {
+            "lambda_1": "R = max(0, 10 − turnover % × 1): 10 % turnover scores 0",
+            "lambda_0_5": "R = max(0, 10 − turnover % × 0,5): 20 % turnover scores 0",
+        },
+        "lambda_1",
+        "LOW",
+        "base act",
+        "Q15: net turnover formula and slope",
+    ),
+    ReadingDef(
+        READING_STABILITY,
+        {
+            "tenure_3_years": "a = employees with ≥ 3 years in the body at 31 December",
+            "tenure_1_year": "a = employees with ≥ 1 year in the body at 31 December",
+        },
+        "tenure_3_years",
+        "LOW",
+        "base act",
+        "Q15: tenure threshold X of «Стабильность кадрового состава»",
+    ),
+    ReadingDef(
+        READING_GENDER,
+        {
+            "target_share": "G = min(5, 5 × women share of leadership posts / 0,30)",
+            "banded": "G = 5 (≥ 30 %), 3 (20–29,99 %), 1 (10–19,99 %), 0 otherwise",
+        },
+        "target_share",
+        "LOW",
+        "base act",
+        "Q15: gender composition formula",
+    ),
+    ReadingDef(
+        READING_QUALIFICATIONS,
+        {
+            "sum_of_flags": "numerator = a + … + j, an employee counted once per category",
+            "distinct_employees": "numerator = employees with at least one of the categories a … j",
+        },
+        "sum_of_flags",
+        "MEDIUM",
+        "para. 37",
+        "P: plain sum of overlapping category counts or distinct employees",
+    ),
+    ReadingDef(
+        READING_WEEKEND_PENALTY,
+        {
+            "overtime": "N = N1 + N2 − W, floored at 0",
+            "work_organisation": "N = N1 + N2; W deducted from «Организация труда» after its 30-point cap",
+        },
+        "overtime",
+        "MEDIUM",
+        "para. 40(2)",
+        "Q17: where the weekend-overtime penalty W is deducted",
+    ),
+    ReadingDef(
+        READING_COMPETITION,
+        {
+            "mean": "A = 10 × (a / c + b / c) / 2",
+            "product": "A = 10 × (a / c) × (b / c)",
+            "video_subset": "A = 10 × b / c (b ⊆ a, «в том числе с видеофиксацией»)",
+        },
+        "mean",
+        "MEDIUM",
+        "para. 48",
+        "Q9: how the observer and video-recording shares combine",
+    ),
+    ReadingDef(
+        READING_IT_ARCHITECTURE,
+        {
+            "share": "A = registered / total × 30",
+            "banded": "A = 30 × band(share): ≥ 90 % → 1, ≥ 70 % → 0,7, ≥ 50 % → 0,5, else 0",
+        },
+        "share",
+        "MEDIUM",
+        "base act §1",
+        "Q16: architecture-portal criterion",
+    ),
+    ReadingDef(
+        READING_IT_DATA_CURRENCY,
+        {
+            "record_weighted": "C = record-weighted currency % / 100 × 20 (it_report.records_current_weighted_pct)",
+            "simple_mean": "C = mean over IS of currency % / 100 × 20 (needs records_current_mean_pct; "
+            "falls back to the weighted figure, flagged)",
+        },
+        "record_weighted",
+        "LOW",
+        "base act §4",
+        "Q16: data-currency aggregation over IS",
+    ),
+    ReadingDef(
+        READING_IT_FUNCTION_AUTOMATION,
+        {
+            "share": "E = automated / total functions × 25",
+            "banded": "E = 25 × band(share): ≥ 90 % → 1, ≥ 70 % → 0,7, ≥ 50 % → 0,5, else 0",
+        },
+        "share",
+        "MEDIUM",
+        "base act §5",
+        "Q16: automation-of-functions criterion",
+    ),
+    ReadingDef(
+        READING_IT_LOCAL_CONTENT,
+        {
+            "share": "F = local-content amount / contract amount × 5",
+            "banded": "F = 5 × band(share): ≥ 90 % → 1, ≥ 70 % → 0,7, ≥ 50 % → 0,5, else 0",
+        },
+        "share",
+        "LOW",
+        "base act §6, para. 79",
+        "Q16: local-content bonus",
+    ),
+    ReadingDef(
+        READING_IT_UNUSED_SYSTEMS,
+        {
+            "per_system": "D = min(5, 1 × unused IS)",
+            "flat": "D = 5 if any unused IS else 0",
+        },
+        "per_system",
+        "LOW",
+        "base act §7",
+        "Q16: penalty per unused IS and its cap",
+    ),
+    ReadingDef(
+        READING_IT_TOTAL_CAP,
+        {
+            "cap_100": "I = min(100, A + B + C + E + L + J + F + H − D)",
+            "uncapped": "I = A + B + C + E + L + J + F + H − D (bonuses may exceed 100)",
+        },
+        "cap_100",
+        "MEDIUM",
+        "para. 81",
+        "Q11: IT total capped at 100",
+    ),
+    ReadingDef(
+        READING_LATE_REPORTING,
+        {
+            "as_unreliable": "0,2 per late fact (the smallest per-fact amount known in the System)",
+            "as_incomplete": "2 per late fact (late = missing at the deadline)",
+            "none": "late facts not penalised",
+        },
+        "as_unreliable",
+        "LOW",
+        "para. 24",
+        "Q10: per-fact penalty for late reporting",
+    ),
+    ReadingDef(
+        READING_BLOCK_COMBINATION,
+        {
+            "mean": "ОР = 0,5 × УП + 0,5 × I",
+            "interaction_weights": "ОР = 0,7 × УП + 0,3 × I (placeholder, no legal basis)",
+            "none": "no block score; HR and IT reported side by side",
+        },
+        "mean",
+        "MEDIUM",
+        "not in seeds (Decree 954)",
+        "Q12: combination of HR and IT into the block score",
+    ),
+)

@@ -1,0 +1,4 @@
+{#- Use the configured schema name as is (marts, staging, ...): users query `marts.*`. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,13 @@
+-- Landed `employees` rows with their source file (for tracing a figure back to a file and row).
+select
+    agency_id,
+    gender,
+    corps,
+    position_category,
+    is_leadership,
+    hired_on,
+    left_on,
+    employee_id,  -- keyed pseudonym, never an IIN
+    _file_path as source_file,
+    _row_number as source_row
+from {{ source('raw', 'employees') }}

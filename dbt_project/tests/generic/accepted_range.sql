@@ -1,0 +1,11 @@
+{#- Values outside [min_value, max_value] (nulls pass). Written here: dbt packages cannot be fetched. -#}
+{% test accepted_range(model, column_name, min_value=none, max_value=none) %}
+select {{ column_name }}
+from {{ model }}
+where {{ column_name }} is not null
+  and (
+    false
+    {% if min_value is not none %} or {{ column_name }} < {{ min_value }}{% endif %}
+    {% if max_value is not none %} or {{ column_name }} > {{ max_value }}{% endif %}
+  )
+{% endtest %}

@@ -1,0 +1,155 @@
+"""`kzeval` command line (spec: outputs.md, «Command line»)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kzeval.warehouse import DEFAULT_WAREHOUSE
+
+DEFAULT_LANDING = Path("data/landing")
+SAMPLE_YEAR = 2024
+
+
+def _add_common(parser: argparse.ArgumentParser, landing: bool = False) -> None:
+    parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB warehouse file")
+    if landing:
+        parser.add_argument("--landing", type=Path, default=DEFAULT_LANDING, help="landing drop folder")
+
+
+def _print_ranking(warehouse: Path, year: int) -> None:
+    from kzeval.warehouse import connect_readonly
+
+    with connect_readonly(warehouse) as con:
+        rows = con.execute(
+            """
+            SELECT b.body_type, b.rank_in_body_type, a.name_ru, b.score_rounded, b.tier_label_ru, b.block
+            FROM marts.fct_block_scores b JOIN marts.dim_agencies a USING (agency_id)
+            WHERE b.year = ? ORDER BY b.block, b.body_type, b.rank_in_body_type, a.name_ru
+            """,
+            [year],
+        ).fetchall()
+    block_titles = {
+        "interaction": "Взаимодействие государственного органа с физическими и юридическими лицами",
+        "org_development": "Организационное развитие государственного органа",
+    }
+    current = None
+    for body_type, rank, name, score, tier, block in rows:
+        if (block, body_type) != current:
+            current = (block, body_type)
+            kind = "ЦГО" if body_type == "CGO" else "МИО"
+            print(f"\n{year} · {block_titles.get(block, block)} · {kind}")
+            print(f"{'№':>3}  {'Государственный орган':<62} {'Балл':>7}  Степень эффективности")
+        print(f"{rank:>3}  {name[:62]:<62} {score:>7.2f}  {tier}")
+
+
+def _print_summary(result: object) -> None:
+    from kzeval.runner import RunResult
+
+    assert isinstance(result, RunResult)
+    loaded = [f for f in result.files if f["status"] == "loaded"]
+    problems = [f for f in result.files if f["status"] in ("held_back", "rejected")]
+    quarantined = sum(int(str(f["rows_quarantined"] or 0)) for f in result.files)
+    print(f"Files loaded: {len(loaded)}; rows quarantined: {quarantined} (see quarantine.rows)")
+    for f in problems:
+        print(f"  HELD BACK / REJECTED: {f['message']}")
+    if result.tables_missing:
+        print("Tables not in the drop (figures needing them are not computed): " + ", ".join(result.tables_missing))
+    for failure in result.failures:
+        print(f"  FAILED: {failure}")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from kzeval.runner import run_assessment
+
+    result = run_assessment(args.year, args.landing, args.warehouse, readings=args.reading)
+    _print_summary(result)
+    if not result.success:
+        print(f"Run for {args.year} did not complete; the published warehouse is unchanged.", file=sys.stderr)
+        return 1
+    if args.strict and (
+        result.tables_missing or any(f["status"] != "loaded" for f in result.files if f["status"] != "already_loaded")
+    ):
+        print("--strict: some tables are missing or some files were held back.", file=sys.stderr)
+        return 2
+    print(f"Warehouse published: {args.warehouse}")
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    if args.scale == "sample":
+        from kzeval.generate.sample import generate_sample
+
+        counts = generate_sample(args.out, seed=args.seed, year=args.year)
+    else:
+        from kzeval.generate.national import generate_national
+
+        counts = generate_national(args.out, seed=args.seed, year=args.year, fraction=args.fraction)
+    for table, n in sorted(counts.items()):
+        print(f"{table:<24} {n:>12,}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kzeval.generate.sample import generate_sample
+    from kzeval.runner import run_assessment
+
+    landing = args.landing or Path("data/sample_drop")
+    print(f"Generating the embedded sample drop in {landing} ...")
+    generate_sample(landing, seed=42, year=SAMPLE_YEAR)
+    print(f"Running the {SAMPLE_YEAR} assessment into {args.warehouse} ...")
+    result = run_assessment(SAMPLE_YEAR, landing, args.warehouse)
+    _print_summary(result)
+    if not result.success:
+        return 1
+    _print_ranking(args.warehouse, SAMPLE_YEAR)
+    print(f"\nWarehouse: {args.warehouse}  (open read-only: duckdb -readonly {args.warehouse})")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kzeval.validate import validate_drop
+
+    problems = validate_drop(args.landing, hold_back_share=args.hold_back_share)
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kzeval", description="Operational assessment of state bodies (CGO/MIO).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the whole pipeline for a year")
+    run.add_argument("--year", type=int, required=True)
+    run.add_argument("--strict", action="store_true", help="fail when a table is missing or a file is held back")
+    run.add_argument("--reading", action="append", default=[], metavar="NAME=VALUE", help="methodology reading")
+    _add_common(run, landing=True)
+    run.set_defaults(func=cmd_run)
+
+    demo = sub.add_parser("demo", help="build the embedded sample drop, run it, print the ranking")
+    demo.add_argument("--landing", type=Path, default=None)
+    _add_common(demo)
+    demo.set_defaults(func=cmd_demo)
+
+    gen = sub.add_parser("generate", help="write synthetic landing data in the contracts' format")
+    gen.add_argument("--scale", choices=("sample", "national"), default="sample")
+    gen.add_argument("--fraction", type=float, default=1.0)
+    gen.add_argument("--out", type=Path, required=True)
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--year", type=int, default=SAMPLE_YEAR)
+    gen.set_defaults(func=cmd_generate)
+
+    val = sub.add_parser("validate", help="check a drop without loading it; print every problem")
+    val.add_argument("--hold-back-share", type=float, default=0.05)
+    _add_common(val, landing=True)
+    val.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,345 @@
+"""Corps «Б» evaluations (IS «Е-қызмет»): quarterly sheets → annual grades → agency distributions.
+
+Current model, seed 000 (Agency order No 121 of 28.07.2025 amending order No 13); constants in
+:mod:`kzeval.methodology.corps_b_2025`. All rules are IN SEED except where marked.
+
+Scores are computed in integer *hundredths of a point*: the law's bands and caps are stated
+at two decimals (2,99; 3,99), and integers make half-up rounding and band edges exact.
+
+Decisions (see the module functions for the paragraph each rule comes from):
+
+* A sheet's score is rounded to 2 decimals half up before the cap and before averaging:
+  each quarterly sheet gets its own «Результат оценки» from its «средняя итоговая оценка»,
+  graded on the same 2-decimal bands.
+* A calibration session's result (``calibrated_score``) replaces the sheet's score as it
+  stands: the session decides the final score by majority (para. 23, up or down), and the
+  pipeline does not overrule that decision with the cap. A calibrated score above the cap of
+  the quarter's sanction is kept and flagged (``calibrated_above_cap``) for review.
+* A sheet that fails an exclusion (para. 6) is not assessed even when a calibrated score is
+  present: there is no assessment for a session to correct.
+* Dismissed staff are assessed for the quarters they worked (para. 7): no special rule, their
+  sheets simply stop.
+* One annual grade per employee and year (para. 5: the average «за отчетные кварталы
+  календарного года», generated once per person). When an employee changed post within the
+  year, every assessed sheet counts (two sheets in one quarter both count), and the annual
+  row is attributed to the assessed body of the latest assessed sheet.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kzeval.methodology import active_readings
+from kzeval.methodology import corps_b_2025 as m
+from kzeval.methodology.base import ActiveReadings
+
+READING_KEYS: tuple[str, ...] = (m.SANCTION_CAP_SCOPE,)
+
+ANNUAL_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "employee_pseudonym": pl.Utf8(),
+    "agency_id": pl.Utf8(),
+    "quarters_assessed": pl.Int64(),
+    "sheets_assessed": pl.Int64(),
+    "annual_score": pl.Float64(),
+    "grade": pl.Utf8(),
+    "grade_label_ru": pl.Utf8(),
+    "reading": pl.Utf8(),
+}
+
+DISTRIBUTION_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "scope": pl.Utf8(),
+    "agency_id": pl.Utf8(),
+    "body_type": pl.Utf8(),
+    "assessed": pl.Int64(),
+    **{f"count_{code}": pl.Int64() for code in m.GRADE_CODES},
+    "mean_score": pl.Float64(),
+    "share_effective": pl.Float64(),
+    "share_unsatisfactory": pl.Float64(),
+    "is_implausible": pl.Boolean(),
+    "implausibility_reason": pl.Utf8(),
+}
+
+
+def _readings(readings: ActiveReadings | None) -> ActiveReadings:
+    return readings if readings is not None else active_readings()
+
+
+def hundredths_half_up(points: pl.Expr) -> pl.Expr:
+    """Points (≥ 0) → integer hundredths, rounded half up (3,995 → 400). Para. 8 bands are at 2 decimals."""
+    return (points * m.SCORE_SCALE + 0.5 + m.ROUNDING_EPSILON).floor().cast(pl.Int64)
+
+
+def points(hundredths: pl.Expr) -> pl.Expr:
+    """Integer hundredths → points as a float with 2 decimals."""
+    return hundredths.cast(pl.Float64) / m.SCORE_SCALE
+
+
+def mean_hundredths_half_up(total: pl.Expr, count: pl.Expr) -> pl.Expr:
+    """Exact half-up mean of non-negative integer hundredths: ⌊(2·Σ + n) / 2n⌋; null when n = 0."""
+    return pl.when(count > 0).then((2 * total + count) // (2 * count)).cast(pl.Int64)
+
+
+def grade_code(hundredths: pl.Expr) -> pl.Expr:
+    """Para. 8 band code of a score in hundredths: 400–500 effective, 300–399 proper, 200–299, 0–199."""
+    bands = m.GRADE_BANDS
+    expr = pl.when(hundredths >= bands[0].min_hundredths).then(pl.lit(bands[0].code))
+    for band in bands[1:]:
+        expr = expr.when(hundredths >= band.min_hundredths).then(pl.lit(band.code))
+    return expr.otherwise(pl.lit(None, dtype=pl.Utf8))
+
+
+def grade_label_ru(code: pl.Expr) -> pl.Expr:
+    """The legal wording of para. 8 for a band code."""
+    labels = {band.code: band.label_ru for band in m.GRADE_BANDS}
+    return code.replace_strict(labels, default=None, return_dtype=pl.Utf8)
+
+
+def sanction_cap_hundredths(sanction: pl.Expr) -> pl.Expr:
+    """Parameter 5 note: замечание/выговор/строгий выговор → ≤ 2,99; other sanctions → ≤ 1,99; none → null."""
+    return sanction.replace_strict(m.SANCTION_CAP_HUNDREDTHS, default=None, return_dtype=pl.Int64)
+
+
+def sheet_average_hundredths(parameter5: pl.Expr | None = None) -> pl.Expr:
+    """«Средняя итоговая оценка» = Σ parameters / 5 (App. 1 and 2 note), in hundredths, half up.
+
+    ``parameter5`` replaces column p5 (used by the ``parameter5_only`` cap reading).
+    """
+    columns = [
+        parameter5 if (parameter5 is not None and name == m.SANCTION_PARAMETER_COLUMN) else pl.col(name)
+        for name in m.PARAMETER_COLUMNS
+    ]
+    return hundredths_half_up(pl.sum_horizontal(columns) / m.PARAMETERS_PER_SHEET)
+
+
+def capped_sheet_hundredths(cap_scope: str) -> pl.Expr:
+    """Sheet score after the disciplinary cap (parameter 5 note; scope = reading Q13).
+
+    ``final_average`` (default): min(average, cap). ``parameter5_only``: p5 := min(p5, cap), then
+    average. Needs column ``sanction_cap`` (hundredths or null).
+    """
+    cap = pl.col("sanction_cap")
+    if cap_scope == "final_average":
+        average = sheet_average_hundredths()
+        return pl.when(cap.is_not_null() & (average > cap)).then(cap).otherwise(average)
+    if cap_scope == "parameter5_only":
+        p5 = pl.col(m.SANCTION_PARAMETER_COLUMN)
+        cap_points = cap.cast(pl.Float64) / m.SCORE_SCALE
+        capped_p5 = pl.when(cap.is_not_null() & (p5 > cap_points)).then(cap_points).otherwise(p5)
+        return sheet_average_hundredths(capped_p5)
+    raise ValueError(f"{m.SANCTION_CAP_SCOPE}: unknown option {cap_scope!r}")
+
+
+def exclusion_reason() -> pl.Expr:
+    """Para. 6: not assessed under one month in the post (days_in_position < 30) or < 15 days worked."""
+    return (
+        pl.when(pl.col("days_in_position") < m.MIN_DAYS_IN_POSITION)
+        .then(pl.lit(m.EXCLUSION_REASON_DAYS_IN_POSITION))
+        .when(pl.col("worked_days") < m.MIN_WORKED_DAYS)
+        .then(pl.lit(m.EXCLUSION_REASON_WORKED_DAYS))
+        .otherwise(pl.lit(None, dtype=pl.Utf8))
+    )
+
+
+def _assessed_body(frame: pl.DataFrame) -> pl.Expr:
+    """The assessed body of a sheet: the pipeline's ``assessed_agency_id``, else the unit itself."""
+    return pl.col("assessed_agency_id") if "assessed_agency_id" in frame.columns else pl.col("agency_id")
+
+
+def quarterly_scores(evaluations: pl.DataFrame, year: int, readings: ActiveReadings | None = None) -> pl.DataFrame:
+    """One row per sheet of ``year``: average, cap, calibration, final score, quarterly grade, exclusion.
+
+    Columns added to the sheet's identifiers: sheet_average, sanction_cap, capped_score, score
+    (the quarter's final score, 2 decimals: calibrated if a session was held, else capped),
+    score_hundredths, is_assessed, exclusion_reason, calibrated_above_cap, grade, reading.
+    """
+    active = _readings(readings)
+    cap_scope = active.value(m.SANCTION_CAP_SCOPE)
+    sheets = evaluations.filter(pl.col("year") == year)
+    body = _assessed_body(sheets)
+    calibrated = hundredths_half_up(pl.col("calibrated_score"))
+    return (
+        sheets.with_columns(
+            body.alias("assessed_agency_id"),
+            sanction_cap_hundredths(pl.col("sanction")).alias("sanction_cap"),
+        )
+        .with_columns(
+            sheet_average_hundredths().alias("_average"),
+            capped_sheet_hundredths(cap_scope).alias("_capped"),
+            exclusion_reason().alias("exclusion_reason"),
+        )
+        .with_columns(
+            pl.coalesce(calibrated, pl.col("_capped")).alias("score_hundredths"),
+            (pl.col("calibrated_score").is_not_null() & (calibrated > pl.col("sanction_cap")))
+            .fill_null(False)
+            .alias("calibrated_above_cap"),
+        )
+        .with_columns(
+            pl.col("exclusion_reason").is_null().alias("is_assessed"),
+            grade_code(pl.col("score_hundredths")).alias("grade"),
+        )
+        .select(
+            "employee_id",
+            "agency_id",
+            "assessed_agency_id",
+            "year",
+            "quarter",
+            "sheet",
+            "sanction",
+            "days_in_position",
+            "worked_days",
+            points(pl.col("_average")).alias("sheet_average"),
+            points(pl.col("sanction_cap")).alias("sanction_cap"),
+            points(pl.col("_capped")).alias("capped_score"),
+            "calibrated_score",
+            points(pl.col("score_hundredths")).alias("score"),
+            "score_hundredths",
+            "is_assessed",
+            "exclusion_reason",
+            "calibrated_above_cap",
+            "grade",
+            pl.lit(active.label(READING_KEYS)).alias("reading"),
+        )
+    )
+
+
+def annual_grades(evaluations: pl.DataFrame, year: int, readings: ActiveReadings | None = None) -> pl.DataFrame:
+    """``marts.fct_corps_b_annual``: one row per employee with at least one assessed sheet in ``year``.
+
+    Para. 5: the annual score is the average of the assessed quarterly scores, rounded to 2
+    decimals half up (exactly, in hundredths), then graded on the para. 8 bands. ``agency_id``
+    is the assessed body of the employee's latest assessed sheet (latest quarter, then most
+    days in post). ``employee_pseudonym`` is the landing ``employee_id`` (already pseudonymised
+    by :func:`kzeval.pseudonym.replace_iin_column`).
+    """
+    active = _readings(readings)
+    scored = quarterly_scores(evaluations, year, active).filter(pl.col("is_assessed"))
+    order = ["quarter", "days_in_position", "worked_days", "assessed_agency_id"]
+    annual = (
+        scored.group_by("employee_id")
+        .agg(
+            pl.col("assessed_agency_id").sort_by(order).last().alias("agency_id"),
+            pl.col("quarter").n_unique().cast(pl.Int64).alias("quarters_assessed"),
+            pl.len().cast(pl.Int64).alias("sheets_assessed"),
+            pl.col("score_hundredths").sum().alias("_total"),
+        )
+        .with_columns(mean_hundredths_half_up(pl.col("_total"), pl.col("sheets_assessed")).alias("_annual"))
+        .with_columns(grade_code(pl.col("_annual")).alias("grade"))
+        .select(
+            pl.lit(year, dtype=pl.Int64).alias("year"),
+            pl.col("employee_id").alias("employee_pseudonym"),
+            "agency_id",
+            "quarters_assessed",
+            "sheets_assessed",
+            points(pl.col("_annual")).alias("annual_score"),
+            "grade",
+            grade_label_ru(pl.col("grade")).alias("grade_label_ru"),
+            pl.lit(active.label(READING_KEYS)).alias("reading"),
+        )
+        .sort("agency_id", "employee_pseudonym")
+    )
+    return annual.cast(ANNUAL_SCHEMA)  # type: ignore[arg-type]
+
+
+def _single_year(annual: pl.DataFrame, year: int | None) -> int | None:
+    if year is not None:
+        return year
+    years = annual.get_column("year").unique().to_list()
+    if len(years) > 1:
+        raise ValueError(f"annual grades of several years {sorted(years)}: pass year=")
+    return int(years[0]) if years else None
+
+
+def _summaries(annual: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Counts per grade, exact mean (hundredths, half up) and the values the plausibility rules need."""
+    score = (pl.col("annual_score") * m.SCORE_SCALE).round(0).cast(pl.Int64)
+    return annual.group_by(keys).agg(
+        pl.len().cast(pl.Int64).alias("assessed"),
+        *[(pl.col("grade") == code).sum().cast(pl.Int64).alias(f"count_{code}") for code in m.GRADE_CODES],
+        score.sum().alias("_total"),
+        score.n_unique().alias("_distinct_scores"),
+    )
+
+
+def _implausibility(assessed: int, count_effective: int, distinct_scores: int, mean_score: float | None) -> list[str]:
+    """Data-quality rules of the edition module (kzeval's, not the law's); empty list = plausible."""
+    reasons: list[str] = []
+    if assessed >= m.IMPLAUSIBLE_MIN_ASSESSED and count_effective / assessed >= m.IMPLAUSIBLE_EFFECTIVE_SHARE:
+        reasons.append(
+            m.IMPLAUSIBLE_REASON_EFFECTIVE_SHARE.format(
+                share=count_effective / assessed,
+                assessed=assessed,
+                threshold=m.IMPLAUSIBLE_EFFECTIVE_SHARE,
+                minimum=m.IMPLAUSIBLE_MIN_ASSESSED,
+            )
+        )
+    if assessed >= m.IMPLAUSIBLE_UNIFORM_MIN_ASSESSED and distinct_scores == 1 and mean_score is not None:
+        reasons.append(m.IMPLAUSIBLE_REASON_UNIFORM.format(assessed=assessed, score=mean_score))
+    return reasons
+
+
+def _finish(summary: pl.DataFrame, year: int | None, scope: str) -> pl.DataFrame:
+    """Shares, mean and implausibility flags on per-group counts (a few dozen rows)."""
+    with_mean = summary.with_columns(
+        pl.lit(year, dtype=pl.Int64).alias("year"),
+        pl.lit(scope).alias("scope"),
+        points(mean_hundredths_half_up(pl.col("_total"), pl.col("assessed"))).alias("mean_score"),
+        pl.when(pl.col("assessed") > 0).then(pl.col("count_effective") / pl.col("assessed")).alias("share_effective"),
+        pl.when(pl.col("assessed") > 0)
+        .then(pl.col("count_unsatisfactory") / pl.col("assessed"))
+        .alias("share_unsatisfactory"),
+    )
+    reasons = [
+        _implausibility(row["assessed"], row["count_effective"], row["_distinct_scores"], row["mean_score"])
+        for row in with_mean.select("assessed", "count_effective", "_distinct_scores", "mean_score").iter_rows(
+            named=True
+        )
+    ]
+    return (
+        with_mean.with_columns(
+            pl.Series("is_implausible", [bool(r) for r in reasons], dtype=pl.Boolean),
+            pl.Series("implausibility_reason", ["; ".join(r) if r else None for r in reasons], dtype=pl.Utf8),
+        )
+        .select(list(DISTRIBUTION_SCHEMA))
+        .cast(DISTRIBUTION_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def distribution(annual: pl.DataFrame, bodies: pl.DataFrame, year: int | None = None) -> pl.DataFrame:
+    """``marts.fct_corps_b_distribution``: per assessed body, grade counts, mean, shares, plausibility.
+
+    Every body of ``bodies`` gets a row (assessed = 0 when nobody was graded); annual rows whose
+    agency is not in ``bodies`` are kept too (body_type null) rather than silently lost.
+    ``scope`` = "agency". National figures: :func:`national_distribution` (same columns).
+    """
+    year = _single_year(annual, year)
+    rows = annual.filter(pl.col("year") == year) if year is not None else annual
+    summary = _summaries(rows, ["agency_id"])
+    listed = bodies.select("agency_id", "body_type")
+    merged = listed.join(summary, on="agency_id", how="full", coalesce=True).with_columns(
+        pl.col("assessed", *[f"count_{c}" for c in m.GRADE_CODES], "_total", "_distinct_scores").fill_null(0)
+    )
+    return _finish(merged, year, "agency").sort("agency_id")
+
+
+def national_distribution(annual: pl.DataFrame, bodies: pl.DataFrame, year: int | None = None) -> pl.DataFrame:
+    """National rows (agency_id "KZ", scope "national"): one per body type of ``bodies`` and one
+    overall (body_type null), counted over employees; same columns as :func:`distribution` so
+    both can be stacked into one table keyed by (year, agency_id, body_type).
+    """
+    year = _single_year(annual, year)
+    rows = annual.filter(pl.col("year") == year) if year is not None else annual
+    typed = rows.join(bodies.select("agency_id", "body_type"), on="agency_id", how="left")
+    by_type = _summaries(typed.filter(pl.col("body_type").is_not_null()), ["body_type"])
+    overall = _summaries(typed.with_columns(pl.lit(None, dtype=pl.Utf8).alias("body_type")), ["body_type"])
+    body_types = sorted(bodies.get_column("body_type").drop_nulls().unique().to_list())
+    groups = pl.DataFrame({"body_type": [*body_types, None]}, schema={"body_type": pl.Utf8})
+    summary = (
+        groups.join(pl.concat([by_type, overall]), on="body_type", how="left", nulls_equal=True)
+        .with_columns(
+            pl.col("assessed", *[f"count_{c}" for c in m.GRADE_CODES], "_total", "_distinct_scores").fill_null(0),
+            pl.lit(m.NATIONAL_AGENCY_ID).alias("agency_id"),
+        )
+    )
+    return _finish(summary, year, "national")

@@ -1,0 +1,169 @@
+"""The steps of a run, as plain functions over a DuckDB connection to the warehouse build.
+
+Dagster assets (``pipelines/``) call these and stay thin; tests call them directly.
+Every step replaces exactly the slice it owns (a table, or a year of a table), so
+rerunning a step or a whole run gives the same warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from kzeval.agencies import assessed_bodies, attach_assessed, resolve_hierarchy
+from kzeval.contracts import CONTRACTS
+from kzeval.landing.loader import FileOutcome, ensure_tables, load_table
+
+META_COLUMNS = ("_file_sha256", "_file_path", "_row_number")
+
+
+@dataclass
+class RunSummary:
+    year: int
+    files: list[FileOutcome] = field(default_factory=list)
+    tables_missing: list[str] = field(default_factory=list)
+    not_computed: list[str] = field(default_factory=list)
+
+    @property
+    def held_back(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status in ("held_back", "rejected")]
+
+
+def load_landing(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    raw_store: Path,
+    tables: Iterable[str],
+    hold_back_share: float,
+) -> list[FileOutcome]:
+    outcomes: list[FileOutcome] = []
+    for table in tables:
+        outcomes.extend(load_table(con, landing_dir, table, raw_store, hold_back_share))
+    return outcomes
+
+
+def read_raw(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
+    """The landed rows of one table (no file metadata), typed as in the contract."""
+    ensure_tables(con, [table])
+    columns = ", ".join(f'"{c}"' for c in CONTRACTS[table].column_names)
+    return con.execute(f"SELECT {columns} FROM raw.{table} ORDER BY ALL").pl()
+
+
+def table_has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    ensure_tables(con, [table])
+    row = con.execute(f"SELECT count(*) FROM raw.{table}").fetchone()
+    return bool(row and row[0])
+
+
+def build_agencies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Resolve the hierarchy and store ``core.agencies`` (the source of dim_agencies)."""
+    agencies = read_raw(con, "agencies")
+    if agencies.height == 0:
+        raise ValueError("agencies: the drop has no usable `agencies` table; it is required for every figure")
+    resolved = resolve_hierarchy(agencies.with_columns(pl.col("workday_end").fill_null("18:30")))
+    replace_table(con, "core", "agencies", resolved)
+    return resolved
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pl.DataFrame) -> None:
+    con.register("_replacement", frame)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} AS SELECT * FROM _replacement")
+    finally:
+        con.unregister("_replacement")
+
+
+def replace_year_slice(
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    table: str,
+    frame: pl.DataFrame,
+    year: int,
+    where: Mapping[str, str] | None = None,
+) -> None:
+    """Delete-then-insert the rows of one year (and block) so reruns never duplicate."""
+    frame = frame.with_columns(pl.lit(year, dtype=pl.Int64).alias("year")).select(
+        "year", *[c for c in frame.columns if c != "year"]
+    )
+    con.register("_slice", frame)
+    try:
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, table]
+        ).fetchone()
+        if not exists or not exists[0]:
+            con.execute(f"CREATE TABLE {schema}.{table} AS SELECT * FROM _slice")
+            return
+        conditions = ["year = ?"]
+        params: list[object] = [year]
+        for column, value in (where or {}).items():
+            conditions.append(f"{column} = ?")
+            params.append(value)
+        con.execute("BEGIN TRANSACTION")
+        con.execute(f"DELETE FROM {schema}.{table} WHERE {' AND '.join(conditions)}", params)
+        con.execute(f"INSERT INTO {schema}.{table} BY NAME SELECT * FROM _slice")
+        con.execute("COMMIT")
+    finally:
+        con.unregister("_slice")
+
+
+def landing_frames(
+    con: duckdb.DuckDBPyConnection, tables: Iterable[str], resolved: pl.DataFrame
+) -> dict[str, pl.DataFrame]:
+    """Landed tables with ``assessed_agency_id`` and ``body_type``; empty tables are left out."""
+    frames: dict[str, pl.DataFrame] = {}
+    for table in tables:
+        if table in ("agencies", "calendar") or not table_has_rows(con, table):
+            continue
+        frame = read_raw(con, table)
+        if CONTRACTS[table].agency_column:
+            frame = attach_assessed(frame, resolved, CONTRACTS[table].agency_column or "agency_id")
+        frames[table] = frame
+    return frames
+
+
+def bodies_of(resolved: pl.DataFrame) -> pl.DataFrame:
+    return assessed_bodies(resolved)
+
+
+def store_readings(con: duckdb.DuckDBPyConnection, year: int, block: str, readings: Mapping[str, str]) -> None:
+    frame = pl.DataFrame({"block": [block], "readings": [json.dumps(dict(readings), sort_keys=True)]})
+    replace_year_slice(con, "core", "run_readings", frame, year, {"block": block})
+
+
+CORE_TABLES: dict[str, str] = {
+    "agencies": (
+        "agency_id VARCHAR, name_ru VARCHAR, name_kk VARCHAR, body_type VARCHAR, parent_agency_id VARCHAR, "
+        "is_assessed BOOLEAN, region_code VARCHAR, level VARCHAR, workday_end VARCHAR, "
+        "assessed_agency_id VARCHAR, assessed_body_type VARCHAR"
+    ),
+    "indicator_scores": (
+        "year BIGINT, agency_id VARCHAR, block VARCHAR, direction VARCHAR, indicator VARCHAR, role VARCHAR, "
+        "value DOUBLE, max_points DOUBLE, reading VARCHAR, is_provisional BOOLEAN, inputs VARCHAR"
+    ),
+    "direction_raw": (
+        "year BIGINT, agency_id VARCHAR, block VARCHAR, direction VARCHAR, raw_score DOUBLE, reading VARCHAR, "
+        "is_provisional BOOLEAN"
+    ),
+    "direction_scores": (
+        "year BIGINT, agency_id VARCHAR, block VARCHAR, direction VARCHAR, raw_score DOUBLE, "
+        "reporting_penalty DOUBLE, score DOUBLE, score_rounded DOUBLE, is_provisional BOOLEAN"
+    ),
+    "block_scores": (
+        "year BIGINT, agency_id VARCHAR, block VARCHAR, body_type VARCHAR, score DOUBLE, score_rounded DOUBLE, "
+        "efficiency_tier VARCHAR, tier_label_ru VARCHAR, rank_in_body_type BIGINT, is_provisional BOOLEAN"
+    ),
+    "run_readings": "year BIGINT, block VARCHAR, readings VARCHAR",
+}
+
+
+def ensure_core_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create empty core tables so that dbt sources exist even for a partial drop."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS core")
+    for table, columns in CORE_TABLES.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS core.{table} ({columns})")
+    ensure_tables(con)

@@ -1,0 +1,1 @@
+"""Dagster wiring of kzeval: thin assets over the kzeval library."""

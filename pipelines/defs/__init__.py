@@ -1,0 +1,1 @@
+"""Per-area Dagster definitions, merged in pipelines.definitions."""

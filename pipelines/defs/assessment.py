@@ -1,0 +1,84 @@
+"""Yearly assessment assets: indicators per block, then direction and block scores.
+
+Formulas live in ``kzeval.indicators``; these assets only read landed tables from the
+warehouse build, call the library, and replace the year's slice of the core tables.
+"""
+
+from collections.abc import Iterator
+
+import dagster as dg
+from dagster import AssetExecutionContext
+
+from kzeval.contracts import INTERACTION_TABLES
+from kzeval.pipeline import (
+    bodies_of,
+    build_agencies,
+    landing_frames,
+    replace_year_slice,
+    store_readings,
+)
+from kzeval.scoring_run import score_year
+from pipelines.defs.landing import landing_key
+from pipelines.partitions import yearly_partitions
+from pipelines.resources import KzevalResource
+
+INDICATORS_KEY = dg.AssetKey(["indicators", "interaction"])
+CORE_TABLE_KEYS = {
+    name: dg.AssetKey(["core", name])
+    for name in ("agencies", "indicator_scores", "direction_scores", "block_scores", "run_readings")
+}
+
+
+@dg.asset(
+    key=INDICATORS_KEY,
+    group_name="indicators",
+    partitions_def=yearly_partitions,
+    deps=[landing_key(t) for t in INTERACTION_TABLES],
+    description="Every indicator of the interaction block (services, openness, appeals) for the year.",
+    kinds={"polars", "duckdb"},
+)
+def interaction_indicators(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
+    from kzeval.indicators.interaction import compute_interaction
+
+    year = int(context.partition_key)
+    readings = kzeval.active_readings()
+    with kzeval.connect(context) as con:
+        resolved = build_agencies(con)
+        frames = landing_frames(con, INTERACTION_TABLES, resolved)
+        indicators, directions = compute_interaction(frames, bodies_of(resolved), year, readings)
+        where = {"block": "interaction"}
+        replace_year_slice(con, "core", "indicator_scores", indicators, year, where)
+        replace_year_slice(con, "core", "direction_raw", directions, year, where)
+        store_readings(con, year, "interaction", readings.as_dict())
+    return dg.MaterializeResult(
+        metadata={"indicator_rows": indicators.height, "directions": directions.height, "year": year}
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            key,
+            group_name="scores",
+            deps=[INDICATORS_KEY, landing_key("reporting_penalties"), landing_key("agencies")],
+            description=f"core.{name}: published through the dbt marts.",
+            kinds={"polars", "duckdb"},
+        )
+        for name, key in CORE_TABLE_KEYS.items()
+    ],
+    partitions_def=yearly_partitions,
+    name="scores",
+    description="Direction scores (after reporting penalties), block scores, tiers and ranks for the year.",
+)
+def scores(context: AssetExecutionContext, kzeval: KzevalResource) -> Iterator[dg.MaterializeResult]:
+    year = int(context.partition_key)
+    with kzeval.connect(context) as con:
+        direction_scores, block_scores = score_year(con, year)
+    for name, key in CORE_TABLE_KEYS.items():
+        metadata = (
+            {"directions": direction_scores.height, "blocks": block_scores.height} if name == "block_scores" else {}
+        )
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+
+
+defs = dg.Definitions(assets=[interaction_indicators, scores])

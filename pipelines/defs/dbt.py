@@ -1,0 +1,68 @@
+"""dbt models (staging → intermediate → marts) as Dagster assets, grouped by folder."""
+
+import os
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from kzeval import warehouse
+from pipelines.resources import KzevalResource
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+@cache
+def dbt_project() -> DbtProject:
+    """The dbt project with a manifest parsed once (needed on a fresh clone)."""
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    if not project.manifest_path.exists():
+        from dbt.cli.main import dbtRunner
+
+        result = dbtRunner().invoke(
+            ["parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"]
+        )
+        if not result.success:
+            raise RuntimeError(f"dbt parse failed: {result.exception}")
+    return project
+
+
+class KzevalDbtTranslator(DagsterDbtTranslator):
+    """Group models by their folder (staging, intermediate, marts); sources map to core/landing."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props.get("resource_type") == "model" and len(fqn) > 2:
+            return f"dbt_{fqn[1]}"
+        return super().get_group_name(dbt_resource_props)
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props.get("resource_type") == "source":
+            source = dbt_resource_props["source_name"]
+            name = dbt_resource_props["name"]
+            if source == "raw":
+                return dg.AssetKey(["landing", name])
+            return dg.AssetKey([source, name])
+        return super().get_asset_key(dbt_resource_props)
+
+
+@dbt_assets(
+    manifest=dbt_project().manifest_path,
+    project=dbt_project(),
+    dagster_dbt_translator=KzevalDbtTranslator(),
+)
+def kzeval_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, kzeval: KzevalResource) -> Iterator[Any]:
+    kzeval.build_for(context.run_id)
+    os.environ["KZEVAL_DBT_DUCKDB_PATH"] = str(warehouse.build_path(kzeval.published))
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+defs = dg.Definitions(
+    assets=[kzeval_dbt_models],
+    resources={"dbt": DbtCliResource(project_dir=dbt_project(), profiles_dir=str(DBT_PROJECT_DIR))},
+)
