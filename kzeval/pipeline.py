@@ -18,6 +18,7 @@ import polars as pl
 from kzeval.agencies import assessed_bodies, attach_assessed, resolve_hierarchy
 from kzeval.contracts import CONTRACTS
 from kzeval.landing.loader import FileOutcome, ensure_tables, load_table
+from kzeval.warehouse import fetch_one
 
 META_COLUMNS = ("_file_sha256", "_file_path", "_row_number")
 
@@ -56,7 +57,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
 
 def table_has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     ensure_tables(con, [table])
-    row = con.execute(f"SELECT count(*) FROM raw.{table}").fetchone()
+    row = fetch_one(con, f"SELECT count(*) FROM raw.{table}")
     return bool(row and row[0])
 
 
@@ -73,7 +74,7 @@ def build_agencies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def replace_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pl.DataFrame) -> None:
     con.register("_replacement", frame)
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} AS SELECT * FROM _replacement")
+        con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} AS SELECT * FROM _replacement").fetchall()
     finally:
         con.unregister("_replacement")
 
@@ -92,21 +93,23 @@ def replace_year_slice(
     )
     con.register("_slice", frame)
     try:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, table]
-        ).fetchone()
+        exists = fetch_one(
+            con,
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, table],
+        )
         if not exists or not exists[0]:
-            con.execute(f"CREATE TABLE {schema}.{table} AS SELECT * FROM _slice")
+            con.execute(f"CREATE TABLE {schema}.{table} AS SELECT * FROM _slice").fetchall()
             return
         conditions = ["year = ?"]
         params: list[object] = [year]
         for column, value in (where or {}).items():
             conditions.append(f"{column} = ?")
             params.append(value)
-        con.execute("BEGIN TRANSACTION")
-        con.execute(f"DELETE FROM {schema}.{table} WHERE {' AND '.join(conditions)}", params)
-        con.execute(f"INSERT INTO {schema}.{table} BY NAME SELECT * FROM _slice")
-        con.execute("COMMIT")
+        con.execute("BEGIN TRANSACTION").fetchall()
+        con.execute(f"DELETE FROM {schema}.{table} WHERE {' AND '.join(conditions)}", params).fetchall()
+        con.execute(f"INSERT INTO {schema}.{table} BY NAME SELECT * FROM _slice").fetchall()
+        con.execute("COMMIT").fetchall()
     finally:
         con.unregister("_slice")
 
@@ -163,7 +166,7 @@ CORE_TABLES: dict[str, str] = {
 
 def ensure_core_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create empty core tables so that dbt sources exist even for a partial drop."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS core")
+    con.execute("CREATE SCHEMA IF NOT EXISTS core").fetchall()
     for table, columns in CORE_TABLES.items():
-        con.execute(f"CREATE TABLE IF NOT EXISTS core.{table} ({columns})")
+        con.execute(f"CREATE TABLE IF NOT EXISTS core.{table} ({columns})").fetchall()
     ensure_tables(con)

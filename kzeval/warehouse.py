@@ -59,7 +59,7 @@ def publish(published: Path) -> None:
     if not build.exists():
         raise FileNotFoundError(f"no build in progress for {published}")
     with duckdb.connect(str(build)) as con:
-        con.execute("CHECKPOINT")
+        con.execute("CHECKPOINT").fetchall()
     fd = os.open(build, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -71,16 +71,16 @@ def publish(published: Path) -> None:
 
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
     for schema in SCHEMAS:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}").fetchall()
 
 
 def configure(con: duckdb.DuckDBPyConnection, memory_limit: str | None = None, temp_dir: Path | None = None) -> None:
     """Memory limit and spill directory so that large runs spill instead of failing."""
     limit = memory_limit or os.environ.get("KZEVAL_DUCKDB_MEMORY_LIMIT", "6GB")
-    con.execute(f"SET memory_limit = '{limit}'")
+    con.execute(f"SET memory_limit = '{limit}'").fetchall()
     if temp_dir is not None:
         temp_dir.mkdir(parents=True, exist_ok=True)
-        con.execute(f"SET temp_directory = '{temp_dir}'")
+        con.execute(f"SET temp_directory = '{temp_dir}'").fetchall()
 
 
 @contextlib.contextmanager
@@ -103,7 +103,15 @@ def connect_readonly(published: Path) -> duckdb.DuckDBPyConnection:
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, table]
-    ).fetchone()
+    row = fetch_one(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, table]
+    )
     return bool(row and row[0])
+
+
+def fetch_one(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> tuple[object, ...] | None:
+    """First row of a query, with the result fully consumed (DuckDB ≥ 2 refuses new work otherwise)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None

@@ -23,6 +23,7 @@ from kzeval.contracts import CONTRACTS, TableContract
 from kzeval.landing.parse import parse_frame
 from kzeval.landing.reader import ROW_COLUMN, SUPPORTED_SUFFIXES, FileRejected, read_landing_file, sha256_of
 from kzeval.landing.schemas import POLARS_TYPES, failure_cases
+from kzeval.warehouse import fetch_one
 
 DEFAULT_HOLD_BACK_SHARE = 0.05
 QUARANTINE_SCHEMA = {
@@ -227,29 +228,30 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
             rows_total BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, duplicates_dropped BIGINT,
             message VARCHAR, loaded_at TIMESTAMP, superseded_by VARCHAR, raw_copy VARCHAR
         )"""
-    )
+    ).fetchall()
     con.execute(
         """
         CREATE TABLE IF NOT EXISTS quarantine.rows (
             table_name VARCHAR, file_path VARCHAR, file_sha256 VARCHAR, row_number BIGINT,
             column_name VARCHAR, value VARCHAR, reason VARCHAR
         )"""
-    )
+    ).fetchall()
     for table in tables or CONTRACTS:
         contract = CONTRACTS[table]
         cols = ", ".join(f'"{c.name}" {DUCKDB_TYPES[c.type]}' for c in contract.columns)
         con.execute(
             f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols}, _file_sha256 VARCHAR, _file_path VARCHAR, "
             f"_row_number BIGINT)"
-        )
+        ).fetchall()
 
 
 def _ledger_status(con: duckdb.DuckDBPyConnection, table: str, sha: str) -> str | None:
-    row = con.execute(
+    row = fetch_one(
+        con,
         "SELECT status FROM audit.load_ledger WHERE table_name = ? AND file_sha256 = ? AND superseded_by IS NULL "
         "ORDER BY loaded_at DESC LIMIT 1",
         [table, sha],
-    ).fetchone()
+    )
     return None if row is None else str(row[0])
 
 
@@ -257,7 +259,7 @@ def _cross_file_duplicates(
     con: duckdb.DuckDBPyConnection, good: pl.DataFrame, contract: TableContract
 ) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     """Compare incoming keys with rows already loaded from other files."""
-    existing = con.execute(f"SELECT count(*) FROM raw.{contract.name}").fetchone()
+    existing = fetch_one(con, f"SELECT count(*) FROM raw.{contract.name}")
     if not existing or existing[0] == 0 or good.height == 0:
         return (
             good,
@@ -313,15 +315,27 @@ def load_file(
     raw_copy.parent.mkdir(parents=True, exist_ok=True)
     if not raw_copy.exists():
         shutil.copyfile(path, raw_copy)
-    con.execute("BEGIN TRANSACTION")
+    con.execute("BEGIN TRANSACTION").fetchall()
     try:
-        con.execute("DELETE FROM quarantine.rows WHERE table_name = ? AND file_sha256 = ?", [table, sha])
+        con.execute("DELETE FROM quarantine.rows WHERE table_name = ? AND file_sha256 = ?", [table, sha]).fetchall()
         con.execute(
             "DELETE FROM audit.load_ledger WHERE table_name = ? AND file_sha256 = ? AND status <> 'loaded'",
             [table, sha],
-        )
+        ).fetchall()
         quarantine = checked.quarantine
         if outcome.status == "loaded":
+            previous = con.execute(
+                "SELECT file_sha256 FROM audit.load_ledger WHERE table_name = ? AND file_path = ? AND status = 'loaded' "
+                "AND superseded_by IS NULL AND file_sha256 <> ?",
+                [table, relative, sha],
+            ).fetchall()
+            for (old_sha,) in previous:
+                con.execute(f"DELETE FROM raw.{table} WHERE _file_sha256 = ?", [old_sha]).fetchall()
+                con.execute(
+                    "UPDATE audit.load_ledger SET superseded_by = ? WHERE table_name = ? AND file_sha256 = ?",
+                    [sha, table, old_sha],
+                ).fetchall()
+                outcome.message = f"{relative}: supersedes the earlier version {old_sha[:12]}"
             good = checked.good
             good, cross_errors, cross_dupes = _cross_file_duplicates(con, good, contract)
             if cross_errors.height:
@@ -329,18 +343,6 @@ def load_file(
                 outcome.rows_quarantined += cross_errors.height
             outcome.duplicates_dropped += cross_dupes
             outcome.rows_loaded = good.height
-            previous = con.execute(
-                "SELECT file_sha256 FROM audit.load_ledger WHERE table_name = ? AND file_path = ? AND status = 'loaded' "
-                "AND superseded_by IS NULL AND file_sha256 <> ?",
-                [table, relative, sha],
-            ).fetchall()
-            for (old_sha,) in previous:
-                con.execute(f"DELETE FROM raw.{table} WHERE _file_sha256 = ?", [old_sha])
-                con.execute(
-                    "UPDATE audit.load_ledger SET superseded_by = ? WHERE table_name = ? AND file_sha256 = ?",
-                    [sha, table, old_sha],
-                )
-                outcome.message = f"{relative}: supersedes the earlier version {old_sha[:12]}"
             insert = good.select(
                 *[pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in contract.columns],
                 pl.lit(sha).alias("_file_sha256"),
@@ -348,11 +350,11 @@ def load_file(
                 pl.col(ROW_COLUMN).alias("_row_number"),
             )
             con.register("insert_rows", insert)
-            con.execute(f"INSERT INTO raw.{table} SELECT * FROM insert_rows")
+            con.execute(f"INSERT INTO raw.{table} SELECT * FROM insert_rows").fetchall()
             con.unregister("insert_rows")
         if quarantine.height:
             con.register("quarantine_rows", quarantine)
-            con.execute("INSERT INTO quarantine.rows SELECT * FROM quarantine_rows")
+            con.execute("INSERT INTO quarantine.rows SELECT * FROM quarantine_rows").fetchall()
             con.unregister("quarantine_rows")
         con.execute(
             "INSERT INTO audit.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
@@ -369,10 +371,10 @@ def load_file(
                 datetime.now(UTC).replace(tzinfo=None),
                 str(raw_copy),
             ],
-        )
-        con.execute("COMMIT")
+        ).fetchall()
+        con.execute("COMMIT").fetchall()
     except Exception:
-        con.execute("ROLLBACK")
+        con.execute("ROLLBACK").fetchall()
         raise
     return outcome
 

@@ -117,6 +117,7 @@ def read_landing_file(path: Path) -> RawFrame:
         raw = _read_parquet(path)
     frame = raw.frame.rename({c: c.strip().lstrip("\ufeff").lower() for c in raw.frame.columns})
     if frame.height == 0:
-        raise FileRejected(path, "file has a header but no data rows")
+        hint = " (XLSX: only the first sheet is read)" if suffix == ".xlsx" else ""
+        raise FileRejected(path, f"file has a header but no data rows{hint}")
     frame = frame.with_row_index(ROW_COLUMN, offset=1).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
     return RawFrame(frame, raw.encoding, raw.delimiter)

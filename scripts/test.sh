@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Quick start, command 2: lint, type-check, dbt build on the sample drop, and the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export DBT_SEND_ANONYMOUS_USAGE_STATS=false
+export PATH="$PWD/.venv/bin:$PATH"
+
+echo "== ruff"
+ruff check kzeval pipelines tests bench
+ruff format --check kzeval pipelines tests bench
+echo "== mypy (kzeval/)"
+mypy kzeval
+echo "== sqlfluff (dbt models)"
+sqlfluff lint dbt_project/models
+echo "== dbt build on the sample drop (kzeval demo into a scratch warehouse: dbt build runs models and tests)"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+kzeval demo --landing "$scratch/drop" --warehouse "$scratch/warehouse/kzeval.duckdb" > "$scratch/demo.log" 2>&1 \
+  || { cat "$scratch/demo.log"; exit 1; }
+tail -n 5 "$scratch/demo.log"
+echo "== pytest"
+pytest "$@"
