@@ -35,31 +35,35 @@ from kzeval.methodology.base import ActiveReadings
 
 READING_KEYS: tuple[str, ...] = (m.SANCTION_CAP_SCOPE,)
 
-ANNUAL_SCHEMA: dict[str, pl.DataType] = {
-    "year": pl.Int64(),
-    "employee_pseudonym": pl.Utf8(),
-    "agency_id": pl.Utf8(),
-    "quarters_assessed": pl.Int64(),
-    "sheets_assessed": pl.Int64(),
-    "annual_score": pl.Float64(),
-    "grade": pl.Utf8(),
-    "grade_label_ru": pl.Utf8(),
-    "reading": pl.Utf8(),
-}
+ANNUAL_SCHEMA = pl.Schema(
+    {
+        "year": pl.Int64(),
+        "employee_pseudonym": pl.Utf8(),
+        "agency_id": pl.Utf8(),
+        "quarters_assessed": pl.Int64(),
+        "sheets_assessed": pl.Int64(),
+        "annual_score": pl.Float64(),
+        "grade": pl.Utf8(),
+        "grade_label_ru": pl.Utf8(),
+        "reading": pl.Utf8(),
+    }
+)
 
-DISTRIBUTION_SCHEMA: dict[str, pl.DataType] = {
-    "year": pl.Int64(),
-    "scope": pl.Utf8(),
-    "agency_id": pl.Utf8(),
-    "body_type": pl.Utf8(),
-    "assessed": pl.Int64(),
-    **{f"count_{code}": pl.Int64() for code in m.GRADE_CODES},
-    "mean_score": pl.Float64(),
-    "share_effective": pl.Float64(),
-    "share_unsatisfactory": pl.Float64(),
-    "is_implausible": pl.Boolean(),
-    "implausibility_reason": pl.Utf8(),
-}
+DISTRIBUTION_SCHEMA = pl.Schema(
+    {
+        "year": pl.Int64(),
+        "scope": pl.Utf8(),
+        "agency_id": pl.Utf8(),
+        "body_type": pl.Utf8(),
+        "assessed": pl.Int64(),
+        **{f"count_{code}": pl.Int64() for code in m.GRADE_CODES},
+        "mean_score": pl.Float64(),
+        "share_effective": pl.Float64(),
+        "share_unsatisfactory": pl.Float64(),
+        "is_implausible": pl.Boolean(),
+        "implausibility_reason": pl.Utf8(),
+    }
+)
 
 
 def _readings(readings: ActiveReadings | None) -> ActiveReadings:
@@ -72,8 +76,8 @@ def hundredths_half_up(points: pl.Expr) -> pl.Expr:
 
 
 def points(hundredths: pl.Expr) -> pl.Expr:
-    """Integer hundredths → points as a float with 2 decimals."""
-    return hundredths.cast(pl.Float64) / m.SCORE_SCALE
+    """Integer hundredths → points as the float nearest to the 2-decimal value (301 → 3.01, not 3.0100…02)."""
+    return (hundredths.cast(pl.Float64) / m.SCORE_SCALE).round(m.SCORE_DECIMALS)
 
 
 def mean_hundredths_half_up(total: pl.Expr, count: pl.Expr) -> pl.Expr:
@@ -83,11 +87,10 @@ def mean_hundredths_half_up(total: pl.Expr, count: pl.Expr) -> pl.Expr:
 
 def grade_code(hundredths: pl.Expr) -> pl.Expr:
     """Para. 8 band code of a score in hundredths: 400–500 effective, 300–399 proper, 200–299, 0–199."""
-    bands = m.GRADE_BANDS
-    expr = pl.when(hundredths >= bands[0].min_hundredths).then(pl.lit(bands[0].code))
-    for band in bands[1:]:
-        expr = expr.when(hundredths >= band.min_hundredths).then(pl.lit(band.code))
-    return expr.otherwise(pl.lit(None, dtype=pl.Utf8))
+    expr: pl.Expr = pl.lit(None, dtype=pl.Utf8)
+    for band in reversed(m.GRADE_BANDS):  # lowest band first, so higher bands wrap it
+        expr = pl.when(hundredths >= band.min_hundredths).then(pl.lit(band.code)).otherwise(expr)
+    return expr
 
 
 def grade_label_ru(code: pl.Expr) -> pl.Expr:
@@ -157,6 +160,8 @@ def quarterly_scores(evaluations: pl.DataFrame, year: int, readings: ActiveReadi
     active = _readings(readings)
     cap_scope = active.value(m.SANCTION_CAP_SCOPE)
     sheets = evaluations.filter(pl.col("year") == year)
+    if "calibrated_score" not in sheets.columns:  # optional column: no session held anywhere
+        sheets = sheets.with_columns(pl.lit(None, dtype=pl.Float64).alias("calibrated_score"))
     body = _assessed_body(sheets)
     calibrated = hundredths_half_up(pl.col("calibrated_score"))
     return (
@@ -239,7 +244,7 @@ def annual_grades(evaluations: pl.DataFrame, year: int, readings: ActiveReadings
         )
         .sort("agency_id", "employee_pseudonym")
     )
-    return annual.cast(ANNUAL_SCHEMA)  # type: ignore[arg-type]
+    return annual.cast(ANNUAL_SCHEMA)
 
 
 def _single_year(annual: pl.DataFrame, year: int | None) -> int | None:
@@ -302,7 +307,7 @@ def _finish(summary: pl.DataFrame, year: int | None, scope: str) -> pl.DataFrame
             pl.Series("implausibility_reason", ["; ".join(r) if r else None for r in reasons], dtype=pl.Utf8),
         )
         .select(list(DISTRIBUTION_SCHEMA))
-        .cast(DISTRIBUTION_SCHEMA)  # type: ignore[arg-type]
+        .cast(DISTRIBUTION_SCHEMA)
     )
 
 
@@ -335,11 +340,8 @@ def national_distribution(annual: pl.DataFrame, bodies: pl.DataFrame, year: int 
     overall = _summaries(typed.with_columns(pl.lit(None, dtype=pl.Utf8).alias("body_type")), ["body_type"])
     body_types = sorted(bodies.get_column("body_type").drop_nulls().unique().to_list())
     groups = pl.DataFrame({"body_type": [*body_types, None]}, schema={"body_type": pl.Utf8})
-    summary = (
-        groups.join(pl.concat([by_type, overall]), on="body_type", how="left", nulls_equal=True)
-        .with_columns(
-            pl.col("assessed", *[f"count_{c}" for c in m.GRADE_CODES], "_total", "_distinct_scores").fill_null(0),
-            pl.lit(m.NATIONAL_AGENCY_ID).alias("agency_id"),
-        )
+    summary = groups.join(pl.concat([by_type, overall]), on="body_type", how="left", nulls_equal=True).with_columns(
+        pl.col("assessed", *[f"count_{c}" for c in m.GRADE_CODES], "_total", "_distinct_scores").fill_null(0),
+        pl.lit(m.NATIONAL_AGENCY_ID).alias("agency_id"),
     )
     return _finish(summary, year, "national")

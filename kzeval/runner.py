@@ -28,10 +28,12 @@ def run_assessment(
     warehouse_path: Path,
     readings: list[str] | None = None,
     hold_back_share: float = 0.05,
+    log_level: str = "WARNING",
 ) -> RunResult:
     """Materialise every asset for ``year`` with an ephemeral Dagster instance."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     import dagster as dg
+    from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluation
     from dagster_dbt import DbtCliResource
 
     from pipelines.definitions import defs
@@ -52,6 +54,7 @@ def run_assessment(
             "dbt": DbtCliResource(project_dir=dbt_project(), profiles_dir=str(DBT_PROJECT_DIR)),
         },
         partition_key=str(year),
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         raise_on_error=False,
     )
     failures: list[str] = []
@@ -61,8 +64,12 @@ def run_assessment(
             message = data.error.message.strip().splitlines()[-1] if data and data.error else "failed"
             failures.append(f"{event.step_key}: {message}")
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data.asset_check_evaluation  # type: ignore[union-attr]
-            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            evaluation = event.event_specific_data
+            if (
+                isinstance(evaluation, AssetCheckEvaluation)
+                and not evaluation.passed
+                and evaluation.severity == dg.AssetCheckSeverity.ERROR
+            ):
                 failures.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed")
     run = RunResult(
         success=result.success and not failures, year=year, warehouse_path=warehouse_path, failures=failures
