@@ -115,6 +115,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from kzeval.reports.cli import cmd_report as run_report
+
+    return run_report(args)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from kzeval.explain import cmd_explain as run_explain
+
+    return run_explain(args)
+
+
+def cmd_recompute(args: argparse.Namespace) -> int:
+    from kzeval.recompute import cmd_recompute as run_recompute
+
+    return run_recompute(args)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from kzeval.bench import cmd_bench as run_bench
+
+    return run_bench(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kzeval", description="Operational assessment of state bodies (CGO/MIO).")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -143,6 +167,35 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--hold-back-share", type=float, default=0.05)
     _add_common(val, landing=True)
     val.set_defaults(func=cmd_validate)
+
+    rep = sub.add_parser("report", help="conclusions (legal forms) per body, or the national ranking")
+    rep.add_argument("--year", type=int, required=True)
+    rep.add_argument("--agency", default=None, help="assessed body; omit for the national ranking")
+    rep.add_argument("--format", choices=("xlsx", "html"), default="html")
+    rep.add_argument("--out", type=Path, default=None)
+    _add_common(rep)
+    rep.set_defaults(func=cmd_report)
+
+    exp = sub.add_parser("explain", help="where a score comes from: formula, inputs, files, corrections")
+    exp.add_argument("--year", type=int, required=True)
+    exp.add_argument("--agency", required=True)
+    exp.add_argument("--indicator", default=None)
+    exp.add_argument("--records", action="store_true", help="list contributing records (appeals, turnstile)")
+    _add_common(exp)
+    exp.set_defaults(func=cmd_explain)
+
+    rec = sub.add_parser("recompute", help="apply commission corrections; print before/after («Таблица разногласий»)")
+    rec.add_argument("--year", type=int, required=True)
+    rec.add_argument("--agency", required=True)
+    _add_common(rec, landing=True)
+    rec.set_defaults(func=cmd_recompute)
+
+    bench = sub.add_parser("bench", help="national-scale benchmark: time, memory, rows/s per stage")
+    bench.add_argument("--fraction", type=float, default=1.0)
+    bench.add_argument("--workdir", type=Path, default=Path("data/bench"))
+    bench.add_argument("--seed", type=int, default=42)
+    bench.add_argument("--year", type=int, default=SAMPLE_YEAR)
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 
