@@ -18,6 +18,7 @@ import polars as pl
 from kzeval.agencies import assessed_bodies, attach_assessed, resolve_hierarchy
 from kzeval.contracts import CONTRACTS
 from kzeval.landing.loader import FileOutcome, ensure_tables, load_table
+from kzeval.methodology.base import ActiveReadings
 from kzeval.warehouse import fetch_one
 
 META_COLUMNS = ("_file_sha256", "_file_path", "_row_number")
@@ -161,6 +162,15 @@ CORE_TABLES: dict[str, str] = {
         "efficiency_tier VARCHAR, tier_label_ru VARCHAR, rank_in_body_type BIGINT, is_provisional BOOLEAN"
     ),
     "run_readings": "year BIGINT, block VARCHAR, readings VARCHAR",
+    "corps_b_annual": (
+        "year BIGINT, employee_pseudonym VARCHAR, agency_id VARCHAR, quarters_assessed BIGINT, "
+        "sheets_assessed BIGINT, annual_score DOUBLE, grade VARCHAR, grade_label_ru VARCHAR, reading VARCHAR"
+    ),
+    "corps_b_distribution": (
+        "year BIGINT, scope VARCHAR, agency_id VARCHAR, body_type VARCHAR, assessed BIGINT, count_effective BIGINT, "
+        "count_proper BIGINT, count_satisfactory BIGINT, count_unsatisfactory BIGINT, mean_score DOUBLE, "
+        "share_effective DOUBLE, share_unsatisfactory DOUBLE, is_implausible BOOLEAN, implausibility_reason VARCHAR"
+    ),
 }
 
 
@@ -170,3 +180,25 @@ def ensure_core_tables(con: duckdb.DuckDBPyConnection) -> None:
     for table, columns in CORE_TABLES.items():
         con.execute(f"CREATE TABLE IF NOT EXISTS core.{table} ({columns})").fetchall()
     ensure_tables(con)
+
+
+def compute_corps_b_year(con: duckdb.DuckDBPyConnection, year: int, readings: ActiveReadings) -> tuple[int, int]:
+    """Corps «Б» annual grades and distributions for the year (seed 000) into ``core``."""
+    from kzeval import corps_b
+
+    ensure_core_tables(con)
+    resolved = con.execute("SELECT * FROM core.agencies").pl()
+    frames = landing_frames(con, ["corps_b_evaluations"], resolved)
+    con.execute("DELETE FROM core.corps_b_annual WHERE year = ?", [year]).fetchall()
+    con.execute("DELETE FROM core.corps_b_distribution WHERE year = ?", [year]).fetchall()
+    if "corps_b_evaluations" not in frames:
+        return 0, 0
+    annual = corps_b.annual_grades(frames["corps_b_evaluations"], year, readings)
+    bodies = bodies_of(resolved)
+    distribution = pl.concat(
+        [corps_b.distribution(annual, bodies, year), corps_b.national_distribution(annual, bodies, year)],
+        how="vertical_relaxed",
+    )
+    replace_year_slice(con, "core", "corps_b_annual", annual.drop("year"), year)
+    replace_year_slice(con, "core", "corps_b_distribution", distribution.drop("year"), year)
+    return annual.height, distribution.height

@@ -10,7 +10,7 @@ import os
 
 import dagster as dg
 
-from pipelines.defs import assessment, dbt, landing, publish
+from pipelines.defs import assessment, corps_b, dbt, landing, publish
 from pipelines.partitions import yearly_partitions
 from pipelines.resources import KzevalResource
 
@@ -32,6 +32,7 @@ def kzeval_resource_from_env() -> KzevalResource:
 defs = dg.Definitions.merge(
     landing.defs,
     assessment.defs,
+    corps_b.defs,
     dbt.defs,
     publish.defs,
     dg.Definitions(jobs=[assessment_job], resources={"kzeval": kzeval_resource_from_env()}),

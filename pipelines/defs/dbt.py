@@ -21,7 +21,7 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 def dbt_project() -> DbtProject:
     """The dbt project with a manifest parsed once (needed on a fresh clone)."""
     project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-    if not project.manifest_path.exists():
+    if _manifest_is_stale(project.manifest_path):
         from dbt.cli.main import dbtRunner
 
         result = dbtRunner().invoke(
@@ -30,6 +30,20 @@ def dbt_project() -> DbtProject:
         if not result.success:
             raise RuntimeError(f"dbt parse failed: {result.exception}")
     return project
+
+
+def _manifest_is_stale(manifest: Path) -> bool:
+    """A fresh clone has no manifest; an edited model makes the old one wrong."""
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [
+        DBT_PROJECT_DIR / "dbt_project.yml",
+        *DBT_PROJECT_DIR.glob("models/**/*"),
+        *DBT_PROJECT_DIR.glob("macros/**/*"),
+    ]
+    sources += list(DBT_PROJECT_DIR.glob("tests/**/*"))
+    return any(p.stat().st_mtime > built for p in sources if p.is_file())
 
 
 class KzevalDbtTranslator(DagsterDbtTranslator):

@@ -4,6 +4,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from kzeval import warehouse
+from pipelines.defs.dbt import kzeval_dbt_models
 from pipelines.resources import KzevalResource
 
 PUBLISHED_KEY = dg.AssetKey(["published_warehouse"])
@@ -12,16 +13,7 @@ PUBLISHED_KEY = dg.AssetKey(["published_warehouse"])
 @dg.asset(
     key=PUBLISHED_KEY,
     group_name="publish",
-    deps=[
-        dg.AssetKey(["marts", name])
-        for name in (
-            "dim_agencies",
-            "fct_indicator_scores",
-            "fct_direction_scores",
-            "fct_block_scores",
-            "fct_national_rollup",
-        )
-    ],
+    deps=[key for key in kzeval_dbt_models.keys if key.path[0] == "marts"],
     description="Swap the run's warehouse build in as the published warehouse users query (atomic).",
     kinds={"duckdb"},
 )

@@ -1,0 +1,16 @@
+select
+    "year",
+    scope,
+    agency_id,
+    body_type,
+    assessed,
+    count_effective,
+    count_proper,
+    count_satisfactory,
+    count_unsatisfactory,
+    mean_score,
+    share_effective,
+    share_unsatisfactory,
+    is_implausible,
+    implausibility_reason
+from {{ ref('stg_kzeval__corps_b_distribution') }}
