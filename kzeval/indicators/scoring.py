@@ -48,6 +48,7 @@ DIRECTION_SCORES_SCHEMA: dict[str, Any] = {
     "reporting_penalty": pl.Float64,
     "score": pl.Float64,
     "score_rounded": pl.Float64,
+    "is_provisional": pl.Boolean,
 }
 BLOCK_SCORES_SCHEMA: dict[str, Any] = {
     "year": pl.Int64,
@@ -59,6 +60,7 @@ BLOCK_SCORES_SCHEMA: dict[str, Any] = {
     "efficiency_tier": pl.Utf8,
     "tier_label_ru": pl.Utf8,
     "rank_in_body_type": pl.Int64,
+    "is_provisional": pl.Boolean,
 }
 
 
@@ -73,6 +75,7 @@ class BlockScoringRules:
     tier_thresholds: tuple[tuple[float, str, str], ...]  # (lower bound inclusive, code, label_ru), descending
     tier_below: tuple[str, str]
     decimals: int = 2
+    is_provisional: bool = False  # the block combination itself rests on a LOW reading
 
     @classmethod
     def from_edition(cls, module: ModuleType) -> BlockScoringRules:
@@ -85,7 +88,7 @@ class BlockScoringRules:
             penalty_cap_per_direction=float(module.PENALTY_CAP_PER_DIRECTION),
             weights={bt: dict(w) for bt, w in module.BLOCK_WEIGHTS.items()},
             tier_thresholds=tuple(module.TIER_THRESHOLDS),
-            tier_below=tuple(module.TIER_BELOW),  # type: ignore[arg-type]
+            tier_below=(str(module.TIER_BELOW[0]), str(module.TIER_BELOW[1])),
             decimals=int(module.SCORE_DECIMALS),
         )
 
@@ -232,12 +235,15 @@ def score_directions_and_block(
     penalty = _penalty_table(penalties, year, rules)
     rows: list[dict[str, Any]] = []
     scores: dict[str, dict[str, float]] = {}
+    provisional: dict[str, bool] = {}
     own = directions.filter(pl.col("block") == rules.block).sort("agency_id", "direction")
     for record in own.iter_rows(named=True):
         agency_id, direction = record["agency_id"], record["direction"]
         pen = penalty.get((agency_id, direction), 0.0)
         score = direction_score(float(record["raw_score"]), pen)
         scores.setdefault(agency_id, {})[direction] = score
+        is_provisional = bool(record.get("is_provisional") or False)
+        provisional[agency_id] = provisional.get(agency_id, False) or is_provisional
         rows.append(
             {
                 "year": year,
@@ -248,6 +254,7 @@ def score_directions_and_block(
                 "reporting_penalty": pen,
                 "score": score,
                 "score_rounded": round_half_up(score, rules.decimals),
+                "is_provisional": is_provisional,
             }
         )
     block_rows: list[dict[str, Any]] = []
@@ -271,6 +278,7 @@ def score_directions_and_block(
                 "efficiency_tier": code,
                 "tier_label_ru": label,
                 "rank_in_body_type": None,
+                "is_provisional": provisional.get(agency_id, False) or rules.is_provisional,
             }
         )
     direction_scores = pl.DataFrame(rows, schema=DIRECTION_SCORES_SCHEMA)

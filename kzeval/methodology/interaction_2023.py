@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kzeval.methodology.base import IndicatorDef, ReadingDef
+from kzeval.methodology.base import Confidence, IndicatorDef, ReadingDef, Role
 
 EDITION = "2023"
 BLOCK = "interaction"
@@ -116,7 +116,15 @@ _TABLE3_BUDGET_MIO = {"1": 2.0, "2": 2.0, "3": 0.5, "4": 0.5, "5": 0.5, "6": 1.5
 _TABLE4_LEGAL_ACTS_CGO = {"1": 1.0, "2": 1.0, "3": 1.0, "4": 3.5, "5": 1.5, "6": 1.0}
 _TABLE5_LEGAL_ACTS_MIO = {"1": 2.0, "2": 1.5, "3": 4.0, "4": 1.5}
 _TABLE6_DIALOGUE_CGO = {"1": 2.5, "2": 1.5, "3": 1.5, "4": 1.5, "5.1": 0.5, "5.2": 0.5, "5.3": 0.5, "5.4": 0.5}
-_TABLE6_DIALOGUE_MIO = {"1": 2.5, "2": 1.5, "3": 1.5, "4": 1.5, "5.1": 0.5, "5.2": 0.5, "5.3": 1.0}  # 5.4: MIO not assessed
+_TABLE6_DIALOGUE_MIO = {
+    "1": 2.5,
+    "2": 1.5,
+    "3": 1.5,
+    "4": 1.5,
+    "5.1": 0.5,
+    "5.2": 0.5,
+    "5.3": 1.0,
+}  # 5.4: MIO not assessed
 _TABLE7_WEBSITE = {"1": 1.5, "2": 1.5, "3": 1.5, "4": 1.5, "5": 1.5, "6": 1.5}
 _TABLES9_11_SUBORDINATE = {"1.1": 1.5, "2.1": 0.5, "2.2": 0.5, "2.3": 0.5, "3.1": 0.5, "3.2": 1.0}
 
@@ -207,17 +215,21 @@ def _svc(
     cgo: float | None,
     mio: float | None,
     formula: str,
-    confidence: str,
-    role: str = "indicator",
+    confidence: Confidence,
+    role: Role = "indicator",
 ) -> IndicatorDef:
-    return IndicatorDef(code, BLOCK, DIRECTION_SERVICES, symbol, para, name, cgo, mio, formula, confidence, role)  # type: ignore[arg-type]
+    return IndicatorDef(code, BLOCK, DIRECTION_SERVICES, symbol, para, name, cgo, mio, formula, confidence, role)
 
 
-def _open(code: str, symbol: str, para: str, name: str, cgo: float | None, mio: float | None, formula: str, confidence: str) -> IndicatorDef:
+def _open(
+    code: str, symbol: str, para: str, name: str, cgo: float | None, mio: float | None, formula: str, confidence: str
+) -> IndicatorDef:
     return IndicatorDef(code, BLOCK, DIRECTION_OPENNESS, symbol, para, name, cgo, mio, formula, confidence)  # type: ignore[arg-type]
 
 
-def _appeal(code: str, symbol: str, para: str, name: str, maximum: float, formula: str, confidence: str) -> IndicatorDef:
+def _appeal(
+    code: str, symbol: str, para: str, name: str, maximum: float, formula: str, confidence: str
+) -> IndicatorDef:
     return IndicatorDef(code, BLOCK, DIRECTION_APPEALS, symbol, para, name, maximum, maximum, formula, confidence)  # type: ignore[arg-type]
 
 
@@ -367,7 +379,9 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "criterion",
     ),
     _open("open_data", "P1", "62", "Открытые данные", 18.0, 18.0, "min(18, Σ points kk + ru, Table 1)", "IN_SEED"),
-    _open("open_budget", "P2", "66–67", "Открытый бюджет", 18.0, 18.0, "min(18, Σ points kk + ru, Tables 2/3)", "IN_SEED"),
+    _open(
+        "open_budget", "P2", "66–67", "Открытый бюджет", 18.0, 18.0, "min(18, Σ points kk + ru, Tables 2/3)", "IN_SEED"
+    ),
     _open(
         "open_legal_acts",
         "P3",

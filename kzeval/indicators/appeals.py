@@ -1,0 +1,226 @@
+"""Direction «Качество рассмотрения жалоб и заявлений» (seed 004, chapter 5, Appendices 11 and 13).
+
+``H = R1 + R2 + R3 + R4`` (para. 106) from record-level appeals (AIS «Единый учет обращений
+лиц»), complaints and applications only. Each variable is placed in the year by the date
+that defines it in the seed — «в отчетном периоде» attaches to the event counted:
+
+* ``p`` (R1, R2) — reviewed in the year (``reviewed_on``); ``f`` — those of them reviewed
+  after ``due_on`` (para. 97);
+* ``a`` (R2) — court decisions recognising the appeal as justified dated in the year
+  (``court_satisfied_on``, para. 99);
+* ``m`` (R3) — received in the year (``received_on``); ``n`` — redirected in the year after
+  ``redirect_due_on`` (para. 102);
+* R4 — the appeals of ``f`` and ``n`` (counted once), with their ``disciplinary`` flag (para. 104).
+
+An appeal still unreviewed at year end is counted in the year it is reviewed. The
+aggregation is one vectorised polars pass (3.5 million rows at national scale).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from kzeval.indicators.common import DirectionResult, IndicatorResult
+from kzeval.indicators.scoring import rate_indicator
+from kzeval.methodology import interaction_2023 as ed
+from kzeval.methodology.base import ActiveReadings
+
+DIRECTION = ed.DIRECTION_APPEALS
+_DEFS = {d.code: d for d in ed.INDICATORS}
+CODES = ("appeal_review_timeliness", "appeal_court_overturned", "appeal_redirect_timeliness", "appeal_internal_control")
+INDICATOR_TABLES: Mapping[str, tuple[str, ...]] = {code: ("appeals",) for code in CODES}
+INDICATOR_READINGS: Mapping[str, tuple[str, ...]] = {"appeal_internal_control": ("appeals.r4_impossible",)}
+
+
+def required_tables(body_type: str) -> tuple[str, ...]:
+    return ("appeals",)
+
+
+# ---------------------------------------------------------------------------------------
+# Scalar formulas
+# ---------------------------------------------------------------------------------------
+
+
+def review_timeliness(reviewed_late: float, reviewed: float) -> float:
+    """R1 (para. 97, RECONSTRUCTED-HIGH): ``max(0, k − f / p × 1 000)``, k = 40; p = 0 → 40."""
+    return rate_indicator(ed.APPEAL_REVIEW_K, reviewed_late, reviewed, ed.APPEAL_REVIEW_SCALE)
+
+
+def court_overturned(overturned: float, reviewed: float) -> float:
+    """R2 (paras. 99–100, RECONSTRUCTED-HIGH): ``max(0, k − a / p × 10 000)``, k = 30; a = 0 → 30 (para. 100)."""
+    if overturned <= 0:
+        return ed.APPEAL_COURT_NONE_POINTS
+    return rate_indicator(ed.APPEAL_COURT_K, overturned, reviewed, ed.APPEAL_COURT_SCALE)
+
+
+def redirect_timeliness(redirected_late: float, received: float) -> float:
+    """R3 (para. 102, RECONSTRUCTED-HIGH): ``max(0, k − n / m × 100)``, k = 20 — m counts appeals *received*."""
+    return rate_indicator(ed.APPEAL_REDIRECT_K, redirected_late, received, ed.APPEAL_REDIRECT_SCALE)
+
+
+def disciplinary_share_pct(late_cases: int, disciplined: int, impossible: int, reading: str) -> float | None:
+    """Share (%) of late cases with disciplinary liability (para. 104); None when there is no case to judge.
+
+    Reading ``appeals.r4_impossible`` (Q7): exclude_both — cases where liability was
+    impossible (dismissal) leave numerator and denominator; numerator_only — they stay in
+    the denominator.
+    """
+    if reading == "exclude_both":
+        denominator = late_cases - impossible
+    elif reading == "numerator_only":
+        denominator = late_cases
+    else:
+        raise ValueError(f"appeals.r4_impossible: unknown reading {reading!r}")
+    if denominator <= 0:
+        return None
+    return disciplined / denominator * ed.APPEAL_PCT_SCALE
+
+
+def internal_control(share_pct: float | None) -> float:
+    """R4 (para. 105, Appendix 13, IN SEED): band of the disciplinary share.
+
+    90–100 % → 10, 80–89,9 → 8, 70–79,9 → 6, 60–69,9 → 4, 50–59,9 → 1, below 50 → 0
+    (lower bounds inclusive, so 89.95 → 8); no late case (share None) → 10.
+    """
+    if share_pct is None:
+        return ed.APPEAL_INTERNAL_CONTROL_NO_LATE_POINTS
+    for lower, points in ed.APPEAL_INTERNAL_CONTROL_BANDS:
+        if share_pct >= lower:
+            return points
+    return ed.APPEAL_INTERNAL_CONTROL_BELOW_BANDS
+
+
+# ---------------------------------------------------------------------------------------
+# Vectorised aggregation
+# ---------------------------------------------------------------------------------------
+
+AGGREGATE_SCHEMA: dict[str, Any] = {
+    "_body": pl.Utf8,
+    "reviewed": pl.Int64,
+    "reviewed_late": pl.Int64,
+    "court_overturned": pl.Int64,
+    "received": pl.Int64,
+    "redirected_late": pl.Int64,
+    "late_cases": pl.Int64,
+    "disciplined": pl.Int64,
+    "impossible": pl.Int64,
+}
+
+
+def aggregate_appeals(appeals: pl.DataFrame | pl.LazyFrame, year: int) -> pl.DataFrame:
+    """Per assessed body: p, f, a, m, n and the R4 late-case counts of the year (one pass)."""
+    lazy = appeals.lazy()
+    body = "assessed_agency_id" if "assessed_agency_id" in lazy.collect_schema().names() else "agency_id"
+
+    def in_year(column: str) -> pl.Expr:
+        return (pl.col(column).dt.year() == year).fill_null(False)
+
+    reviewed = in_year("reviewed_on")
+    reviewed_late = reviewed & (pl.col("reviewed_on") > pl.col("due_on")).fill_null(False)
+    redirected_late = in_year("redirected_on") & (pl.col("redirected_on") > pl.col("redirect_due_on")).fill_null(False)
+    late = pl.col("_reviewed_late") | pl.col("_redirected_late")
+    flag = pl.col("disciplinary")
+    return (
+        lazy.filter(pl.col("kind").is_in(list(ed.APPEAL_KINDS)) & pl.col(body).is_not_null())
+        .select(
+            pl.col(body).alias("_body"),
+            reviewed.alias("_reviewed"),
+            reviewed_late.alias("_reviewed_late"),
+            in_year("court_satisfied_on").alias("_court"),
+            in_year("received_on").alias("_received"),
+            redirected_late.alias("_redirected_late"),
+            flag,
+        )
+        .filter(pl.any_horizontal("_reviewed", "_court", "_received", "_redirected_late"))
+        .group_by("_body")
+        .agg(
+            pl.col("_reviewed").sum().alias("reviewed"),
+            pl.col("_reviewed_late").sum().alias("reviewed_late"),
+            pl.col("_court").sum().alias("court_overturned"),
+            pl.col("_received").sum().alias("received"),
+            pl.col("_redirected_late").sum().alias("redirected_late"),
+            late.sum().alias("late_cases"),
+            (late & (flag == "yes").fill_null(False)).sum().alias("disciplined"),
+            (late & (flag == "impossible").fill_null(False)).sum().alias("impossible"),
+        )
+        .with_columns(pl.exclude("_body").cast(pl.Int64))
+        .sort("_body")
+        .collect()
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Direction assembly
+# ---------------------------------------------------------------------------------------
+
+
+def compute_appeals(
+    frames: Mapping[str, pl.DataFrame | None], bodies: pl.DataFrame, year: int, readings: ActiveReadings
+) -> tuple[list[IndicatorResult], list[DirectionResult]]:
+    """R1–R4 and ``H`` per assessed body with at least one in-scope appeal event in the year."""
+    appeals = frames.get("appeals")
+    if appeals is None:
+        return [], []
+    body_types = dict(zip(bodies["agency_id"].to_list(), bodies["body_type"].to_list(), strict=True))
+    reading = readings.value("appeals.r4_impossible")
+    indicators: list[IndicatorResult] = []
+    directions: list[DirectionResult] = []
+    for row in aggregate_appeals(appeals, year).iter_rows(named=True):
+        body = row["_body"]
+        btype = body_types.get(body)
+        if btype is None:
+            continue
+        share = disciplinary_share_pct(row["late_cases"], row["disciplined"], row["impossible"], reading)
+        values = {
+            "appeal_review_timeliness": review_timeliness(row["reviewed_late"], row["reviewed"]),
+            "appeal_court_overturned": court_overturned(row["court_overturned"], row["reviewed"]),
+            "appeal_redirect_timeliness": redirect_timeliness(row["redirected_late"], row["received"]),
+            "appeal_internal_control": internal_control(share),
+        }
+        inputs: dict[str, dict[str, Any]] = {
+            "appeal_review_timeliness": {"k": ed.APPEAL_REVIEW_K, "f": row["reviewed_late"], "p": row["reviewed"]},
+            "appeal_court_overturned": {"k": ed.APPEAL_COURT_K, "a": row["court_overturned"], "p": row["reviewed"]},
+            "appeal_redirect_timeliness": {
+                "k": ed.APPEAL_REDIRECT_K,
+                "n": row["redirected_late"],
+                "m": row["received"],
+            },
+            "appeal_internal_control": {
+                "late_cases": row["late_cases"],
+                "disciplined": row["disciplined"],
+                "impossible": row["impossible"],
+                "share_pct": share,
+            },
+        }
+        for code in CODES:
+            definition = _DEFS[code]
+            keys = INDICATOR_READINGS.get(code, ())
+            indicators.append(
+                IndicatorResult(
+                    agency_id=body,
+                    block=ed.BLOCK,
+                    direction=DIRECTION,
+                    indicator=code,
+                    value=values[code],
+                    max_points=definition.max_for(btype),
+                    inputs=inputs[code],
+                    reading=readings.label(keys),
+                    is_provisional=readings.is_provisional(keys),
+                    role=definition.role,
+                )
+            )
+        keys = INDICATOR_READINGS["appeal_internal_control"]
+        directions.append(
+            DirectionResult(
+                agency_id=body,
+                block=ed.BLOCK,
+                direction=DIRECTION,
+                raw_score=sum(values.values()),
+                reading=readings.label(keys),
+                is_provisional=readings.is_provisional(keys),
+            )
+        )
+    return indicators, directions

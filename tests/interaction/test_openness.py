@@ -1,0 +1,291 @@
+"""Direction «Открытость государственного органа» (seed 004 chapter 4): hand-computed checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import pytest
+
+from kzeval.indicators import openness as op
+from kzeval.methodology import active_readings
+from kzeval.methodology import interaction_2023 as ed
+
+YEAR = 2024
+BODIES = pl.DataFrame(
+    {
+        "agency_id": ["C1", "M1"],
+        "body_type": ["CGO", "MIO"],
+        "name_ru": ["Министерство", "Акимат"],
+        "region_code": [None, "11"],
+    }
+)
+ASSESSED = {"C1": "C1", "C1-S": "C1", "M1": "M1", "X9": None}
+
+POINTS_SCHEMA: dict[str, Any] = {
+    "agency_id": pl.Utf8,
+    "year": pl.Int64,
+    "criterion": pl.Utf8,
+    "item": pl.Utf8,
+    "language": pl.Utf8,
+    "points": pl.Float64,
+}
+MEDIA_SCHEMA: dict[str, Any] = {
+    "agency_id": pl.Utf8,
+    "year": pl.Int64,
+    "language": pl.Utf8,
+    "events_high_publicity": pl.Int64,
+    "events_total": pl.Int64,
+    "media_requests": pl.Int64,
+    "media_answers": pl.Int64,
+    "media_answers_late": pl.Int64,
+    "media_satisfied_pct": pl.Float64,
+    "population_satisfied_pct": pl.Float64,
+}
+
+
+def points_frame(rows: list[tuple[str, int, str, str, str, float]]) -> pl.DataFrame:
+    frame = pl.DataFrame([dict(zip(POINTS_SCHEMA, r, strict=True)) for r in rows], schema=POINTS_SCHEMA)
+    return frame.with_columns(
+        pl.col("agency_id").replace_strict(ASSESSED, return_dtype=pl.Utf8).alias("assessed_agency_id")
+    )
+
+
+def media_frame(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
+    frame = pl.DataFrame([dict(zip(MEDIA_SCHEMA, r, strict=True)) for r in rows], schema=MEDIA_SCHEMA)
+    return frame.with_columns(
+        pl.col("agency_id").replace_strict(ASSESSED, return_dtype=pl.Utf8).alias("assessed_agency_id")
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Appendix 10 check
+# ---------------------------------------------------------------------------------------
+
+
+def test_appendix10_tables_sum_to_the_appendix7_weights() -> None:
+    # Each language column is half the criterion weight: 9 + 9 = 18 (Table 1 without the API bonus item 6).
+    for (criterion, body_type), items in ed.OPEN_ITEM_MAX_PER_LANGUAGE.items():
+        total = sum(v for item, v in items.items() if not (criterion == "open_data" and item == "6"))
+        expected = (
+            4.5 if criterion == "open_subordinate_penalty" else 9.0
+        )  # Tables 9–11: 3 + 3 + 3 = 9 over two languages
+        assert total == pytest.approx(expected), (criterion, body_type)
+
+
+def test_check_openness_points_reports_offending_rows() -> None:
+    points = points_frame(
+        [
+            ("C1", YEAR, "open_data", "1", "kk", 2.5),  # ok (max 2.5)
+            ("C1", YEAR, "open_data", "3", "ru", 3.5),  # > 3
+            ("C1", YEAR, "open_budget", "1.3", "kk", 0.3),  # ok (Table 2 item 1.3)
+            ("C1", YEAR, "open_budget", "1", "kk", 1.5),  # Table 2 has no item «1» row of its own
+            ("M1", YEAR, "open_budget", "1", "kk", 2.0),  # ok (Table 3 item 1, MIO)
+            ("M1", YEAR, "open_dialogue", "5.4", "kk", 0.5),  # NGO meeting: MIO not assessed
+            ("M1", YEAR, "open_dialogue", "5.3", "kk", 1.0),  # ok: personal reception, MIO max 1
+            ("C1", YEAR, "open_dialogue", "5.3", "kk", 1.0),  # CGO max 0.5
+            ("M1", YEAR, "open_subordinate_penalty", "1.1", "kk", 1.5),  # P7 is CGO only
+            ("C1-S", YEAR, "open_subordinate_penalty", "3.2", "ru", 1.0),  # ok (Table 11 item 2)
+            ("X9", YEAR, "open_website", "1", "kk", 1.0),  # unknown body
+        ]
+    )
+    bad = op.check_openness_points(points, BODIES)
+    assert bad.height == 6
+    reasons = dict(zip(zip(bad["agency_id"], bad["criterion"], bad["item"], strict=True), bad["reason"], strict=True))
+    assert "exceed" in reasons[("C1", "open_data", "3")]
+    assert "not a row" in reasons[("C1", "open_budget", "1")]
+    assert "not a row" in reasons[("M1", "open_dialogue", "5.4")]
+    assert "exceed" in reasons[("C1", "open_dialogue", "5.3")]
+    assert "not assessed for MIO" in reasons[("M1", "open_subordinate_penalty", "1.1")]
+    assert "unknown" in reasons[("X9", "open_website", "1")]
+    maxima = dict(zip(zip(bad["agency_id"], bad["item"], strict=True), bad["max_points"], strict=True))
+    assert maxima[("C1", "3")] == 3.0
+    assert maxima[("C1", "5.3")] == 0.5
+    assert set(bad.columns) >= {*POINTS_SCHEMA, "max_points", "reason"}
+
+
+def test_check_openness_points_uses_pipeline_body_type_and_accepts_valid_rows() -> None:
+    points = points_frame(
+        [("M1", YEAR, "open_legal_acts", "3", "ru", 4.0), ("M1", YEAR, "open_legal_acts", "6", "ru", 1.0)]
+    )
+    points = points.with_columns(pl.lit("MIO").alias("body_type"))
+    bad = op.check_openness_points(points, BODIES)
+    # Table 5 (MIO) has items 1–4 only: item 3 max 4 is fine, item 6 is CGO Table 4
+    assert bad["item"].to_list() == ["6"]
+    assert op.check_openness_points(points.head(1), BODIES).is_empty()
+
+
+# ---------------------------------------------------------------------------------------
+# Scalar formulas
+# ---------------------------------------------------------------------------------------
+
+
+def test_points_criterion_and_penalty_caps() -> None:
+    # open data: 9 + 9 + API bonus 1 = 19 → 18 (bonus ignored at the maximum)
+    assert op.points_criterion(19.0, "open_data") == 18.0
+    assert op.points_criterion(7.5 + 6.0, "open_budget") == pytest.approx(13.5)
+    # P7: 1.5 + 1.5 + 1 + 0.5 = 4.5; two subordinate sets 9 + 9 = 18 → 9
+    assert op.subordinate_penalty(4.5) == pytest.approx(4.5)
+    assert op.subordinate_penalty(18.0) == 9.0
+
+
+def test_publicity_points() -> None:
+    # a = 6 of b = 10 events: floor12 → 6 / 12 · 2.5 = 1.25; zero → 0 (b < 12)
+    assert op.publicity_points(6, 10, "floor12") == pytest.approx(1.25)
+    assert op.publicity_points(6, 10, "zero") == 0.0
+    # b = 12: 9 / 12 · 2.5 = 1.875 under both readings
+    assert op.publicity_points(9, 12, "floor12") == pytest.approx(1.875)
+    assert op.publicity_points(9, 12, "zero") == pytest.approx(1.875)
+    assert op.publicity_points(15, 15, "floor12") == pytest.approx(2.5)
+    assert op.publicity_points(0, 0, "floor12") == 0.0
+
+
+def test_media_answers_points() -> None:
+    # 20 requests, 18 answers, 3 late: (18 − 3) / 20 = 0.75
+    assert op.media_answers_points(20, 18, 3, "max") == pytest.approx(0.75)
+    # no requests: max reading → 1, zero reading → 0
+    assert op.media_answers_points(0, 0, 0, "max") == 1.0
+    assert op.media_answers_points(0, 0, 0, "zero") == 0.0
+    # inconsistent counts are clamped to 0..1
+    assert op.media_answers_points(5, 10, 0, "max") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("pct", "floor_points", "exact_points"),
+    [
+        (100.0, 1.5, 1.5),
+        (81.0, 1.5, 1.5),
+        (80.5, 1.0, 1.5),  # floor 80 is not «свыше 80»
+        (80.0, 1.0, 1.0),
+        (79.5, 1.0, 1.0),
+        (69.0, 1.0, 1.0),
+        (68.9, 0.8, 0.8),
+        (58.0, 0.8, 0.8),
+        (57.99, 0.6, 0.6),
+        (47.0, 0.6, 0.6),
+        (46.5, 0.4, 0.4),
+        (36.0, 0.4, 0.4),
+        (35.9, 0.0, 0.0),
+        (35.0, 0.0, 0.0),
+        (0.0, 0.0, 0.0),
+    ],
+)
+def test_population_satisfaction_bands(pct: float, floor_points: float, exact_points: float) -> None:
+    assert op.population_satisfaction_points(pct, "floor") == floor_points
+    assert op.population_satisfaction_points(pct, "exact") == exact_points
+
+
+def test_media_openness_per_language() -> None:
+    readings = active_readings()
+    # kk: A = 6/12 · 2.5 = 1.25; B = 15/20 = 0.75; C = 0.8; D(72 %) = 1 → (1.25 + 0.75) · 0.8 + 1 = 2.6
+    kk = op.media_openness_language(6, 10, 20, 18, 3, 80.0, 72.0, readings)
+    assert kk["P6"] == pytest.approx(2.6)
+    # ru: A = 12/12 · 2.5 = 2.5; B = 1 (no requests); C = 0.8; D(81 %) = 1.5 → 3.5 · 0.8 + 1.5 = 4.3
+    ru = op.media_openness_language(12, 12, 0, 0, 0, 80.0, 81.0, readings)
+    assert ru["P6"] == pytest.approx(4.3)
+    assert op.media_openness({"kk": kk, "ru": ru}) == pytest.approx(6.9)
+    assert op.media_openness({"kk": kk}) == pytest.approx(2.6)  # missing language → 0
+    # maximum: (2.5 + 1) · 1 + 1.5 = 5 per language → 10
+    best = op.media_openness_language(20, 20, 5, 5, 0, 100.0, 95.0, readings)
+    assert op.media_openness({"kk": best, "ru": best}) == pytest.approx(10.0)
+    # C = 0 (no media satisfied) leaves only D: 1.5 + 1.5 = 3
+    unsatisfied = op.media_openness_language(20, 20, 5, 5, 0, 0.0, 95.0, readings)
+    assert op.media_openness({"kk": unsatisfied, "ru": unsatisfied}) == pytest.approx(3.0)
+
+
+# ---------------------------------------------------------------------------------------
+# Direction
+# ---------------------------------------------------------------------------------------
+
+
+def _frames() -> dict[str, pl.DataFrame]:
+    rows: list[tuple[str, int, str, str, str, float]] = []
+    # C1 P1: every Table 1 item at its maximum in both languages + API bonus → 9 + 1 per language = 20 → 18
+    rows += [
+        ("C1", YEAR, "open_data", item, lang, m)
+        for item, m in ed.OPEN_ITEM_MAX_PER_LANGUAGE[("open_data", "CGO")].items()
+        for lang in ("kk", "ru")
+    ]
+    rows += [
+        ("C1", YEAR, "open_budget", "10", "kk", 1.5),
+        ("C1", YEAR, "open_budget", "11", "kk", 2.0),
+        ("C1", YEAR, "open_budget", "2", "kk", 0.5),
+    ]
+    rows += [
+        ("C1", YEAR, "open_budget", "10", "ru", 1.5),
+        ("C1", YEAR, "open_budget", "11", "ru", 2.0),
+        ("C1", YEAR, "open_budget", "3", "ru", 0.5),
+    ]
+    # P2: 1.5 + 2 + 0.5 = 4 per language → 8
+    rows += [("C1", YEAR, "open_legal_acts", "4", lang, 3.5) for lang in ("kk", "ru")]  # 7
+    rows += [("C1", YEAR, "open_website", str(i), lang, 1.5) for i in range(1, 7) for lang in ("kk", "ru")]  # 18
+    # P7: 1.5 + 1.5 (website) + 1 (dialogue, kk) + 0.5 (open data, ru) = 4.5; one row via a subordinate unit
+    rows += [
+        ("C1", YEAR, "open_subordinate_penalty", "1.1", "kk", 1.5),
+        ("C1-S", YEAR, "open_subordinate_penalty", "1.1", "ru", 1.5),
+        ("C1", YEAR, "open_subordinate_penalty", "3.2", "kk", 1.0),
+        ("C1", YEAR, "open_subordinate_penalty", "2.1", "ru", 0.5),
+    ]
+    rows += [("C1", YEAR - 1, "open_dialogue", "1", "kk", 2.5)]  # another year
+    # M1: P4 = 2.5 + 1.5 + 1.5 + 1.5 + 0.5 + 0.5 + 1 = 9 (kk only); P7 rows for an MIO are ignored
+    rows += [
+        ("M1", YEAR, "open_dialogue", item, "kk", m)
+        for item, m in ed.OPEN_ITEM_MAX_PER_LANGUAGE[("open_dialogue", "MIO")].items()
+    ]
+    rows += [("M1", YEAR, "open_subordinate_penalty", "1.1", "kk", 1.5)]
+    media = media_frame(
+        [
+            ("C1", YEAR, "kk", 6, 10, 20, 18, 3, 80.0, 72.0),  # 2.6 (see test above)
+            ("C1", YEAR, "ru", 12, 12, 0, 0, 0, 80.0, 81.0),  # 4.3
+            ("C1", YEAR - 1, "ru", 0, 0, 0, 0, 0, 0.0, 0.0),
+        ]
+    )
+    return {"openness_points": points_frame(rows), "openness_media": media}
+
+
+def test_compute_openness_cgo_and_mio() -> None:
+    indicators, directions = op.compute_openness(_frames(), BODIES, YEAR, active_readings())
+    values = {(r.agency_id, r.indicator): r.value for r in indicators}
+    assert values[("C1", "open_data")] == 18.0
+    assert values[("C1", "open_budget")] == pytest.approx(8.0)
+    assert values[("C1", "open_legal_acts")] == pytest.approx(7.0)
+    assert values[("C1", "open_dialogue")] == 0.0
+    assert values[("C1", "open_website")] == pytest.approx(18.0)
+    assert values[("C1", "open_media")] == pytest.approx(6.9)
+    assert values[("C1", "open_subordinate_penalty")] == pytest.approx(-4.5)
+    raw = {d.agency_id: d.raw_score for d in directions}
+    # O = 18 + 8 + 7 + 0 + 18 + 6.9 − 4.5 = 53.4
+    assert raw["C1"] == pytest.approx(53.4)
+    # M1: P4 = 9, no media rows → P6 = 0, no P7 → O = 9
+    assert ("M1", "open_subordinate_penalty") not in values
+    assert values[("M1", "open_dialogue")] == pytest.approx(9.0)
+    assert values[("M1", "open_media")] == 0.0
+    assert raw["M1"] == pytest.approx(9.0)
+    media_row = next(r for r in indicators if r.agency_id == "C1" and r.indicator == "open_media")
+    assert media_row.reading == "open.media_no_requests=max;open.population_band=floor;open.publicity_small_b=floor12"
+    assert media_row.inputs["A_kk"] == pytest.approx(1.25)
+    assert next(r for r in indicators if r.indicator == "open_subordinate_penalty").max_points == -9.0
+
+
+def test_compute_openness_readings_change_p6() -> None:
+    readings = active_readings({"open.publicity_small_b": "zero", "open.media_no_requests": "zero"})
+    indicators, _ = op.compute_openness(_frames(), BODIES, YEAR, readings)
+    p6 = next(r.value for r in indicators if r.agency_id == "C1" and r.indicator == "open_media")
+    # kk: A = 0 (b = 10 < 12), B = 0.75 → 0.75 · 0.8 + 1 = 1.6; ru: A = 2.5, B = 0 → 2.5 · 0.8 + 1.5 = 3.5
+    assert p6 == pytest.approx(5.1)
+
+
+def test_p7_cap_and_missing_media_table() -> None:
+    rows = [
+        ("C1", YEAR, "open_subordinate_penalty", item, lang, m)
+        for item, m in ed.OPEN_ITEM_MAX_PER_LANGUAGE[("open_subordinate_penalty", "CGO")].items()
+        for lang in ("kk", "ru")
+    ]
+    rows += [("C1-S", YEAR, *r[2:]) for r in rows]  # a second subordinate set: 9 + 9 = 18 → capped at 9
+    indicators, directions = op.compute_openness(
+        {"openness_points": points_frame(rows)}, BODIES, YEAR, active_readings()
+    )
+    values = {r.indicator: r.value for r in indicators}
+    assert values["open_subordinate_penalty"] == -9.0
+    assert "open_media" not in values  # openness_media absent → P6 not computed
+    assert directions == []  # … and no direction total
