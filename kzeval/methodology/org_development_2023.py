@@ -1,8 +1,10 @@
 """Organisational-development block, 2023 edition (seed 001 amending registry 19950).
 
 Constants, indicator definitions (methodology §10) and readings for the HR and IT
-directions. The «Нормированность труда» (para. 40) constants are used by
-``kzeval.overtime`` (turnstile engine) and ``kzeval.indicators.hr``.
+directions, plus the block-scoring constants read by ``kzeval.indicators.scoring``. The
+«Нормированность труда» (para. 40) constants are used by ``kzeval.overtime`` (turnstile
+engine) and ``kzeval.indicators.hr``. Formula modules: ``kzeval.indicators.survey``, ``hr``,
+``it`` and ``org_development``.
 """
 
 from __future__ import annotations
@@ -346,6 +348,73 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "HIGH",
         "detail",
     ),
+    # Turnstile details of N (computed by kzeval.indicators.overtime_points; defined here so the
+    # codes live in the edition's INDICATORS).
+    IndicatorDef(
+        "hr_overtime_quantitative",
+        BLOCK,
+        "hr",
+        "N1",
+        "para. 40(1)",
+        "Оценка по количественному показателю нормированности труда",
+        OVERTIME_K,
+        OVERTIME_K,
+        "clamp(k × (1 − rigidity × (avg_workday_hours_per_employee / normal_hours − 1)), 0, k)",
+        "HIGH",
+        "detail",
+    ),
+    IndicatorDef(
+        "hr_weekend_overtime_penalty",
+        BLOCK,
+        "hr",
+        "W",
+        "para. 40(2)",
+        "Штрафные баллы за сверхурочную работу в выходные и праздничные дни",
+        -WEEKEND_PENALTY_BANDS[-1][1],
+        -WEEKEND_PENALTY_BANDS[-1][1],
+        "1 if 9 ≤ avg_weekend_overtime_hours ≤ 184; 2 if avg_weekend_overtime_hours > 184; else 0",
+        "IN_SEED",
+        "detail",
+    ),
+    IndicatorDef(
+        "avg_workday_hours_per_employee",
+        BLOCK,
+        "hr",
+        "a",
+        "para. 40(1)",
+        "Среднее количество человеко-часов в рабочие дни",
+        None,
+        None,
+        "normal_hours + workday_overtime_hours / avg_headcount",
+        "HIGH",
+        "detail",
+    ),
+    IndicatorDef(
+        "normal_hours",
+        BLOCK,
+        "hr",
+        "b",
+        "para. 40(1)",
+        "Нормальная продолжительность рабочего времени за отчетный период",
+        None,
+        None,
+        "(workdays − 21) × 8",
+        "IN_SEED",
+        "detail",
+    ),
+    IndicatorDef(
+        "avg_weekend_overtime_hours",
+        BLOCK,
+        "hr",
+        "s",
+        "para. 40(2)",
+        "Среднее количество сверхурочных человеко-часов в выходные и праздничные дни",
+        None,
+        None,
+        "weekend_overtime_hours / avg_headcount",
+        "HIGH",
+        "detail",
+    ),
     _hr(
         "hr_work_conditions",
         "T",
@@ -686,7 +755,7 @@ READINGS: tuple[ReadingDef, ...] = (
             "as_incomplete": "2 per late fact (late = missing at the deadline)",
             "none": "late facts not penalised",
         },
-        "as_unreliable",
+        LATE_REPORTING_DEFAULT,
         "LOW",
         "para. 24",
         "Q10: per-fact penalty for late reporting",

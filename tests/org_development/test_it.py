@@ -1,0 +1,228 @@
+"""IT direction (seed 001 paras. 69–81, methodology §6) with hand-computed numbers."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from kzeval.indicators import it
+from kzeval.methodology import active_readings
+
+
+def test_architecture_portal_share_and_banded() -> None:
+    assert it.architecture_portal_points(45, 50, "CGO", "share") == pytest.approx(27.0)  # 45/50 × 30
+    assert it.architecture_portal_points(45, 50, "CGO", "banded") == 30.0  # 90 % → full
+    assert it.architecture_portal_points(44, 50, "MIO", "banded") == pytest.approx(21.0)  # 88 % → 0,7 × 30
+    assert it.architecture_portal_points(24, 50, "MIO", "banded") == 0.0  # 48 %
+    assert it.architecture_portal_points(0, 0, "CGO", "share") == 0.0  # empty → 0
+
+
+def test_smart_city_mio_only() -> None:
+    assert it.smart_city_points(3450.0) == pytest.approx(5.0)  # 3450/6900 × 10
+    assert it.smart_city_points(6900.0) == 10.0
+    assert it.smart_city_points(None) == 0.0
+    assert it.weight("it_smart_city", "CGO") is None
+    assert it.weight("it_smart_city", "MIO") == 10.0
+
+
+def test_data_currency_and_function_automation() -> None:
+    assert it.data_currency_points(85.0, "CGO") == pytest.approx(17.0)  # 85/100 × 20
+    assert it.function_automation_points(18, 24, "CGO", "share") == pytest.approx(18.75)  # 0,75 × 25
+    assert it.function_automation_points(18, 24, "CGO", "banded") == pytest.approx(17.5)  # 75 % → 0,7 × 25
+    assert it.function_automation_points(0, 0, "MIO", "share") == 0.0
+
+
+def test_digital_staff_cgo_20_vs_mio_10() -> None:
+    assert it.digital_staff_points(6, 8, "CGO") == pytest.approx(15.0)  # 6/8 × 20
+    assert it.digital_staff_points(6, 8, "MIO") == pytest.approx(7.5)  # 6/8 × 10
+    assert it.digital_staff_points(9, 8, "CGO") == 20.0  # share clamped to 1
+    assert it.digital_staff_points(0, 0, "CGO") == 0.0
+
+
+def test_ict_training_local_content_and_register() -> None:
+    assert it.ict_training_points(30, 120, "MIO") == pytest.approx(1.25)  # 30/120 × 5
+    assert it.local_content_points(40.0, 100.0, "CGO", "share") == pytest.approx(2.0)  # 0,4 × 5
+    assert it.local_content_points(40.0, 100.0, "CGO", "banded") == 0.0  # 40 % < 50 %
+    assert it.local_content_points(0.0, 0.0, "CGO", "share") == 0.0
+    assert it.data_register_points(7, 10) == pytest.approx(3.5)  # 7/10 × 5
+    assert it.weight("it_data_register", "MIO") is None
+
+
+def test_unused_systems_penalty() -> None:
+    assert it.unused_systems_penalty(3, "per_system") == 3.0
+    assert it.unused_systems_penalty(7, "per_system") == 5.0  # cap 5
+    assert it.unused_systems_penalty(1, "flat") == 5.0
+    assert it.unused_systems_penalty(0, "flat") == 0.0
+
+
+def test_it_total_cap_readings() -> None:
+    # all CGO maxima 30 + 20 + 25 + 20 + 5 + F 5 + H 5 = 110
+    assert it.it_total([30, 20, 25, 20, 5, 5, 5, 0], "cap_100") == 100.0
+    assert it.it_total([30, 20, 25, 20, 5, 5, 5, 0], "uncapped") == 110.0
+    # 110 − 3 = 107 → 100 (cap after D)
+    assert it.it_total([30, 20, 25, 20, 5, 5, 5, -3], "cap_100") == 100.0
+    assert it.it_total([1.0, -5.0], "cap_100") == 0.0  # floor 0
+
+
+def _report(agency_id: str, assessed: str, body_type: str, **values: float | None) -> dict[str, object]:
+    row: dict[str, object] = {
+        "agency_id": agency_id,
+        "assessed_agency_id": assessed,
+        "body_type": body_type,
+        "year": 2024,
+        "systems_registered": 45,
+        "systems_total": 50,
+        "smart_city_sum": None,
+        "records_current_weighted_pct": 85.0,
+        "functions_automated": 18,
+        "functions_total": 24,
+        "digital_unit_staff": 8,
+        "digital_unit_it_educated": 6,
+        "staff_total": 120,
+        "staff_ict_certified": 30,
+        "contracts_amount_kzt": 100.0,
+        "contracts_local_content_kzt": 40.0,
+        "indicators_total": 10,
+        "indicators_automatic": 7,
+        "unused_systems": 3,
+    }
+    row.update(values)
+    return row
+
+
+SCHEMA = {
+    "agency_id": pl.Utf8,
+    "assessed_agency_id": pl.Utf8,
+    "body_type": pl.Utf8,
+    "year": pl.Int64,
+    "systems_registered": pl.Int64,
+    "systems_total": pl.Int64,
+    "smart_city_sum": pl.Float64,
+    "records_current_weighted_pct": pl.Float64,
+    "functions_automated": pl.Int64,
+    "functions_total": pl.Int64,
+    "digital_unit_staff": pl.Int64,
+    "digital_unit_it_educated": pl.Int64,
+    "staff_total": pl.Int64,
+    "staff_ict_certified": pl.Int64,
+    "contracts_amount_kzt": pl.Float64,
+    "contracts_local_content_kzt": pl.Float64,
+    "indicators_total": pl.Int64,
+    "indicators_automatic": pl.Int64,
+    "unused_systems": pl.Int64,
+}
+
+BODIES = pl.DataFrame(
+    {
+        "agency_id": ["AKM", "MIN", "NOREP"],
+        "body_type": ["MIO", "CGO", "CGO"],
+        "name_ru": ["Акимат", "Министерство", "Без отчета"],
+        "region_code": ["35", None, None],
+    }
+)
+
+
+def _frame(*rows: dict[str, object]) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=SCHEMA)
+
+
+def _values(indicators: list, agency_id: str) -> dict[str, float]:
+    return {r.indicator: r.value for r in indicators if r.agency_id == agency_id}
+
+
+def test_compute_it_cgo_vs_mio() -> None:
+    frame = _frame(
+        _report("MIN", "MIN", "CGO"),
+        _report("AKM", "AKM", "MIO", smart_city_sum=3450.0, indicators_total=None, indicators_automatic=None),
+        _report("MIN", "MIN", "CGO", year=2023, systems_registered=0),  # other year ignored
+    )
+    indicators, directions = it.compute_it({"it_report": frame}, BODIES, 2024, active_readings())
+    cgo = _values(indicators, "MIN")
+    mio = _values(indicators, "AKM")
+    # CGO: A 27 + C 17 + E 18,75 + L 15 + J 1,25 + F 2 + H 3,5 − D 3 = 81,5 (no B)
+    assert "it_smart_city" not in cgo
+    assert cgo["it_data_register"] == pytest.approx(3.5)
+    assert cgo["it_unused_systems"] == -3.0
+    # MIO: A 27 + B 5 + C 17 + E 18,75 + L 7,5 + J 1,25 + F 2 − D 3 = 75,5 (no H)
+    assert "it_data_register" not in mio
+    assert mio["it_smart_city"] == pytest.approx(5.0)
+    assert mio["it_digital_staff"] == pytest.approx(7.5)
+    totals = {d.agency_id: d for d in directions}
+    assert totals["MIN"].raw_score == pytest.approx(81.5)
+    assert totals["AKM"].raw_score == pytest.approx(75.5)
+    assert "NOREP" not in totals  # no report row → no IT direction
+    # C, F and D are LOW readings → the total is provisional
+    assert totals["MIN"].is_provisional
+    assert "it.total_cap=cap_100" in totals["MIN"].reading
+    maxima = {r.indicator: r.max_points for r in indicators if r.agency_id == "MIN"}
+    assert maxima["it_digital_staff"] == 20.0
+    assert maxima["it_unused_systems"] == -5.0
+    assert {r.indicator: r.max_points for r in indicators if r.agency_id == "AKM"}["it_digital_staff"] == 10.0
+
+
+def test_compute_it_sums_sub_unit_rows_and_keeps_body_percentage() -> None:
+    frame = _frame(
+        _report("MIN", "MIN", "CGO", unused_systems=0),
+        # a committee's own report: counts add up, its percentage does not replace the body's
+        _report(
+            "MIN-C",
+            "MIN",
+            "CGO",
+            systems_registered=5,
+            systems_total=10,
+            records_current_weighted_pct=10.0,
+            unused_systems=0,
+        ),
+    )
+    indicators, _ = it.compute_it({"it_report": frame}, BODIES, 2024, active_readings())
+    cgo = {r.indicator: r for r in indicators if r.agency_id == "MIN"}
+    # A = (45 + 5)/(50 + 10) × 30 = 25
+    assert cgo["it_architecture_portal"].value == pytest.approx(25.0)
+    # C from the body's own row: 85 % × 20 = 17
+    assert cgo["it_data_currency"].value == pytest.approx(17.0)
+
+
+def test_it_reading_switches() -> None:
+    frame = _frame(
+        _report(
+            "MIN",
+            "MIN",
+            "CGO",
+            systems_registered=50,
+            systems_total=50,
+            functions_automated=24,
+            digital_unit_it_educated=8,
+            staff_ict_certified=120,
+            contracts_local_content_kzt=100.0,
+            indicators_automatic=10,
+            records_current_weighted_pct=100.0,
+            unused_systems=1,
+        )
+    )
+    readings = active_readings({"it.total_cap": "uncapped", "it.unused_systems": "flat"})
+    _, directions = it.compute_it({"it_report": frame}, BODIES, 2024, readings)
+    # 30 + 20 + 25 + 20 + 5 + 5 + 5 − 5 (flat) = 105, uncapped
+    assert directions[0].raw_score == pytest.approx(105.0)
+    _, capped = it.compute_it({"it_report": frame}, BODIES, 2024, active_readings())
+    # default: 110 − 1 = 109 → 100
+    assert capped[0].raw_score == 100.0
+
+
+def test_data_currency_simple_mean_falls_back_and_flags() -> None:
+    frame = _frame(_report("MIN", "MIN", "CGO"))
+    readings = active_readings({"it.data_currency": "simple_mean"})
+    indicators, _ = it.compute_it({"it_report": frame}, BODIES, 2024, readings)
+    row = next(r for r in indicators if r.indicator == "it_data_currency")
+    assert row.value == pytest.approx(17.0)  # weighted 85 % used
+    assert json.loads(json.dumps(row.inputs))["c_source"] == "weighted_fallback"
+    assert row.is_provisional
+    # with the optional per-IS mean column the reading changes the value: 60 % × 20 = 12
+    with_mean = frame.with_columns(pl.lit(60.0).alias("records_current_mean_pct"))
+    indicators, _ = it.compute_it({"it_report": with_mean}, BODIES, 2024, readings)
+    assert next(r for r in indicators if r.indicator == "it_data_currency").value == pytest.approx(12.0)
+
+
+def test_no_it_report_table() -> None:
+    assert it.compute_it({}, BODIES, 2024, active_readings()) == ([], [])
