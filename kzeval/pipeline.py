@@ -162,6 +162,11 @@ CORE_TABLES: dict[str, str] = {
         "efficiency_tier VARCHAR, tier_label_ru VARCHAR, rank_in_body_type BIGINT, is_provisional BOOLEAN"
     ),
     "run_readings": "year BIGINT, block VARCHAR, readings VARCHAR",
+    "overtime": (
+        "year BIGINT, agency_id VARCHAR, workday_overtime_hours DOUBLE, weekend_overtime_hours DOUBLE, "
+        "avg_headcount DOUBLE, workdays BIGINT, normal_hours DOUBLE, avg_workday_hours DOUBLE, "
+        "avg_weekend_overtime DOUBLE, unclosed_days BIGINT"
+    ),
     "corps_b_annual": (
         "year BIGINT, employee_pseudonym VARCHAR, agency_id VARCHAR, quarters_assessed BIGINT, "
         "sheets_assessed BIGINT, annual_score DOUBLE, grade VARCHAR, grade_label_ru VARCHAR, reading VARCHAR"
@@ -202,3 +207,19 @@ def compute_corps_b_year(con: duckdb.DuckDBPyConnection, year: int, readings: Ac
     replace_year_slice(con, "core", "corps_b_annual", annual.drop("year"), year)
     replace_year_slice(con, "core", "corps_b_distribution", distribution.drop("year"), year)
     return annual.height, distribution.height
+
+
+def overtime_points_for(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame | None:
+    """N1 and W per assessed body from ``core.overtime`` (turnstile work), if computed for the year."""
+    ensure_core_tables(con)
+    frame = con.execute("SELECT * FROM core.overtime WHERE year = ?", [year]).pl()
+    if frame.height == 0:
+        return None
+    from kzeval.indicators.common import indicator_frame
+    from kzeval.indicators.overtime_points import overtime_indicator_rows
+
+    body_types = dict(con.execute("SELECT agency_id, body_type FROM core.agencies").fetchall())
+    rows = [
+        r for row in frame.iter_rows(named=True) for r in overtime_indicator_rows(row, body_types[row["agency_id"]])
+    ]
+    return indicator_frame(rows)

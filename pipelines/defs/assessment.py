@@ -14,6 +14,7 @@ from kzeval.pipeline import (
     bodies_of,
     build_agencies,
     landing_frames,
+    overtime_points_for,
     replace_year_slice,
     store_readings,
 )
@@ -23,6 +24,21 @@ from pipelines.partitions import yearly_partitions
 from pipelines.resources import KzevalResource
 
 INDICATORS_KEY = dg.AssetKey(["indicators", "interaction"])
+ORG_INDICATORS_KEY = dg.AssetKey(["indicators", "org_development"])
+ORG_TABLES = (
+    "headcount_monthly",
+    "employees",
+    "dismissals",
+    "training",
+    "internships",
+    "personal_files",
+    "qualifications",
+    "promotions",
+    "competitions",
+    "hr_strategy",
+    "survey_responses",
+    "it_report",
+)
 CORE_TABLE_KEYS = {
     name: dg.AssetKey(["core", name])
     for name in ("agencies", "indicator_scores", "direction_scores", "block_scores", "run_readings")
@@ -55,12 +71,41 @@ def interaction_indicators(context: AssetExecutionContext, kzeval: KzevalResourc
     )
 
 
+@dg.asset(
+    key=ORG_INDICATORS_KEY,
+    group_name="indicators",
+    partitions_def=yearly_partitions,
+    deps=[landing_key(t) for t in ("agencies", *ORG_TABLES)],
+    description="Every indicator of the organisational-development block (HR and IT directions) for the year.",
+    kinds={"polars", "duckdb"},
+)
+def org_development_indicators(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
+    from kzeval.indicators.org_development import compute_org_development
+
+    year = int(context.partition_key)
+    readings = kzeval.active_readings()
+    with kzeval.connect(context) as con:
+        resolved = build_agencies(con)
+        frames = landing_frames(con, ORG_TABLES, resolved)
+        overtime = overtime_points_for(con, year)
+        indicators, directions = compute_org_development(
+            frames, bodies_of(resolved), resolved, year, readings, overtime=overtime
+        )
+        where = {"block": "org_development"}
+        replace_year_slice(con, "core", "indicator_scores", indicators, year, where)
+        replace_year_slice(con, "core", "direction_raw", directions, year, where)
+        store_readings(con, year, "org_development", readings.as_dict())
+    return dg.MaterializeResult(
+        metadata={"indicator_rows": indicators.height, "directions": directions.height, "year": year}
+    )
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
             key,
             group_name="scores",
-            deps=[INDICATORS_KEY, landing_key("reporting_penalties"), landing_key("agencies")],
+            deps=[INDICATORS_KEY, ORG_INDICATORS_KEY, landing_key("reporting_penalties"), landing_key("agencies")],
             description=f"core.{name}: published through the dbt marts.",
             kinds={"polars", "duckdb"},
         )
@@ -73,7 +118,7 @@ def interaction_indicators(context: AssetExecutionContext, kzeval: KzevalResourc
 def scores(context: AssetExecutionContext, kzeval: KzevalResource) -> Iterator[dg.MaterializeResult]:
     year = int(context.partition_key)
     with kzeval.connect(context) as con:
-        direction_scores, block_scores = score_year(con, year)
+        direction_scores, block_scores = score_year(con, year, kzeval.active_readings())
     for name, key in CORE_TABLE_KEYS.items():
         metadata = (
             {"directions": direction_scores.height, "blocks": block_scores.height} if name == "block_scores" else {}
@@ -81,4 +126,4 @@ def scores(context: AssetExecutionContext, kzeval: KzevalResource) -> Iterator[d
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 
 
-defs = dg.Definitions(assets=[interaction_indicators, scores])
+defs = dg.Definitions(assets=[interaction_indicators, org_development_indicators, scores])
