@@ -223,3 +223,43 @@ def overtime_points_for(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFra
         r for row in frame.iter_rows(named=True) for r in overtime_indicator_rows(row, body_types[row["agency_id"]])
     ]
     return indicator_frame(rows)
+
+
+RULE_REASON_PREFIX = "cross-table rule: "
+
+
+def quarantine_rule_violations(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, bad: pl.DataFrame, column: str
+) -> pl.DataFrame:
+    """Move rows that break a rule needing other tables (e.g. Appendix 10 maxima) to quarantine.
+
+    The rows stay in ``raw`` (they landed) but are excluded from the figures; their file and
+    row number are looked up so the quarantine entry points at the source. Idempotent: the
+    table's earlier rule entries are replaced.
+    """
+    key = list(CONTRACTS[table].key)
+    con.execute(
+        "DELETE FROM quarantine.rows WHERE table_name = ? AND starts_with(reason, ?)", [table, RULE_REASON_PREFIX]
+    ).fetchall()
+    if bad.height == 0:
+        return frame
+    con.register("_bad_rows", bad.select(*key, column, "reason"))
+    try:
+        located = con.execute(
+            f"""
+            SELECT ? AS table_name, r._file_path AS file_path, r._file_sha256 AS file_sha256,
+                   r._row_number AS row_number, ? AS column_name, CAST(b."{column}" AS VARCHAR) AS value,
+                   ? || b.reason AS reason
+            FROM _bad_rows b JOIN raw.{table} r ON {" AND ".join(f'b."{k}" = r."{k}"' for k in key)}
+            ORDER BY file_path, row_number
+            """,
+            [table, column, RULE_REASON_PREFIX],
+        ).pl()
+    finally:
+        con.unregister("_bad_rows")
+    con.register("_located", located)
+    try:
+        con.execute("INSERT INTO quarantine.rows BY NAME SELECT * FROM _located").fetchall()
+    finally:
+        con.unregister("_located")
+    return frame.join(bad.select(key), on=key, how="anti")

@@ -11,13 +11,11 @@ import os
 import dagster as dg
 
 from pipelines.defs import assessment, corps_b, dbt, landing, publish
-from pipelines.partitions import yearly_partitions
 from pipelines.resources import KzevalResource
 
 assessment_job = dg.define_asset_job(
     "yearly_assessment",
     selection=dg.AssetSelection.all(),
-    partitions_def=yearly_partitions,
     description="Load the drop, compute every indicator and score for the year, build the marts, publish.",
 )
 

@@ -46,6 +46,6 @@ class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
 
     @contextlib.contextmanager
     def connect(self, context: dg.AssetExecutionContext | dg.OpExecutionContext) -> Iterator[duckdb.DuckDBPyConnection]:
-        self.build_for(context.run_id)
+        self.build_for(context.run.run_id)
         with warehouse.connect_build(self.published) as con:
             yield con

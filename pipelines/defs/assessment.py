@@ -15,6 +15,7 @@ from kzeval.pipeline import (
     build_agencies,
     landing_frames,
     overtime_points_for,
+    quarantine_rule_violations,
     replace_year_slice,
     store_readings,
 )
@@ -55,13 +56,20 @@ CORE_TABLE_KEYS = {
 )
 def interaction_indicators(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
     from kzeval.indicators.interaction import compute_interaction
+    from kzeval.indicators.openness import check_openness_points
 
     year = int(context.partition_key)
     readings = kzeval.active_readings()
     with kzeval.connect(context) as con:
         resolved = build_agencies(con)
         frames = landing_frames(con, INTERACTION_TABLES, resolved)
-        indicators, directions = compute_interaction(frames, bodies_of(resolved), year, readings)
+        bodies = bodies_of(resolved)
+        if "openness_points" in frames:
+            bad = check_openness_points(frames["openness_points"], bodies)
+            frames["openness_points"] = quarantine_rule_violations(
+                con, "openness_points", frames["openness_points"], bad, "points"
+            )
+        indicators, directions = compute_interaction(frames, bodies, year, readings)
         where = {"block": "interaction"}
         replace_year_slice(con, "core", "indicator_scores", indicators, year, where)
         replace_year_slice(con, "core", "direction_raw", directions, year, where)

@@ -71,7 +71,7 @@ class KzevalDbtTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=KzevalDbtTranslator(),
 )
 def kzeval_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, kzeval: KzevalResource) -> Iterator[Any]:
-    kzeval.build_for(context.run_id)
+    kzeval.build_for(context.run.run_id)
     os.environ["KZEVAL_DBT_DUCKDB_PATH"] = str(warehouse.build_path(kzeval.published))
     yield from dbt.cli(["build"], context=context).stream()
 

@@ -18,7 +18,7 @@ PUBLISHED_KEY = dg.AssetKey(["published_warehouse"])
     kinds={"duckdb"},
 )
 def published_warehouse(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
-    kzeval.build_for(context.run_id)
+    kzeval.build_for(context.run.run_id)
     warehouse.publish(kzeval.published)
     return dg.MaterializeResult(metadata={"path": str(kzeval.published)})
 
