@@ -126,7 +126,8 @@ _TABLE6_DIALOGUE_MIO = {
     "5.3": 1.0,
 }  # 5.4: MIO not assessed
 _TABLE7_WEBSITE = {"1": 1.5, "2": 1.5, "3": 1.5, "4": 1.5, "5": 1.5, "6": 1.5}
-_TABLES9_11_SUBORDINATE = {"1.1": 1.5, "2.1": 0.5, "2.2": 0.5, "2.3": 0.5, "3.1": 0.5, "3.2": 1.0}
+# Item codes are "<table>.<row>" of Appendix 10 Tables 9–11 (their rows are all numbered from 1).
+_TABLES9_11_SUBORDINATE = {"9.1": 1.5, "10.1": 0.5, "10.2": 0.5, "10.3": 0.5, "11.1": 0.5, "11.2": 1.0}
 
 OPEN_ITEM_MAX_PER_LANGUAGE: Mapping[tuple[str, str], Mapping[str, float]] = {
     ("open_data", CGO): _TABLE1_OPEN_DATA,

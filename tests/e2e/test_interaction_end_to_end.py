@@ -113,7 +113,7 @@ def _drop(root: Path) -> None:
         ("1", "open_website", 1.5, 1.5),
     ]:
         points += [["C1", YEAR, criterion, item, "kk", kk], ["C1", YEAR, criterion, item, "ru", ru]]
-    points += [["C1", YEAR, "open_subordinate_penalty", "1.1", "kk", 1.5]]
+    points += [["C1", YEAR, "open_subordinate_penalty", "9.1", "kk", 1.5]]
     points += [["M1", YEAR, "open_data", "1", "kk", 2.5]]
     _write(root, "openness_points", ["agency_id", "year", "criterion", "item", "language", "points"], points)
     _write(

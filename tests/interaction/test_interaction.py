@@ -99,7 +99,7 @@ def full_frames() -> dict[str, pl.DataFrame]:
             "agency_id": "C1",
             "year": YEAR,
             "criterion": "open_subordinate_penalty",
-            "item": "1.1",
+            "item": "9.1",
             "language": "kk",
             "points": 1.5,
         }

@@ -84,8 +84,8 @@ def test_check_openness_points_reports_offending_rows() -> None:
             ("M1", YEAR, "open_dialogue", "5.4", "kk", 0.5),  # NGO meeting: MIO not assessed
             ("M1", YEAR, "open_dialogue", "5.3", "kk", 1.0),  # ok: personal reception, MIO max 1
             ("C1", YEAR, "open_dialogue", "5.3", "kk", 1.0),  # CGO max 0.5
-            ("M1", YEAR, "open_subordinate_penalty", "1.1", "kk", 1.5),  # P7 is CGO only
-            ("C1-S", YEAR, "open_subordinate_penalty", "3.2", "ru", 1.0),  # ok (Table 11 item 2)
+            ("M1", YEAR, "open_subordinate_penalty", "9.1", "kk", 1.5),  # P7 is CGO only
+            ("C1-S", YEAR, "open_subordinate_penalty", "11.2", "ru", 1.0),  # ok (Table 11 item 2)
             ("X9", YEAR, "open_website", "1", "kk", 1.0),  # unknown body
         ]
     )
@@ -96,7 +96,7 @@ def test_check_openness_points_reports_offending_rows() -> None:
     assert "not a row" in reasons[("C1", "open_budget", "1")]
     assert "not a row" in reasons[("M1", "open_dialogue", "5.4")]
     assert "exceed" in reasons[("C1", "open_dialogue", "5.3")]
-    assert "not assessed for MIO" in reasons[("M1", "open_subordinate_penalty", "1.1")]
+    assert "not assessed for MIO" in reasons[("M1", "open_subordinate_penalty", "9.1")]
     assert "unknown" in reasons[("X9", "open_website", "1")]
     maxima = dict(zip(zip(bad["agency_id"], bad["item"], strict=True), bad["max_points"], strict=True))
     assert maxima[("C1", "3")] == 3.0
@@ -221,10 +221,10 @@ def _frames() -> dict[str, pl.DataFrame]:
     rows += [("C1", YEAR, "open_website", str(i), lang, 1.5) for i in range(1, 7) for lang in ("kk", "ru")]  # 18
     # P7: 1.5 + 1.5 (website) + 1 (dialogue, kk) + 0.5 (open data, ru) = 4.5; one row via a subordinate unit
     rows += [
-        ("C1", YEAR, "open_subordinate_penalty", "1.1", "kk", 1.5),
-        ("C1-S", YEAR, "open_subordinate_penalty", "1.1", "ru", 1.5),
-        ("C1", YEAR, "open_subordinate_penalty", "3.2", "kk", 1.0),
-        ("C1", YEAR, "open_subordinate_penalty", "2.1", "ru", 0.5),
+        ("C1", YEAR, "open_subordinate_penalty", "9.1", "kk", 1.5),
+        ("C1-S", YEAR, "open_subordinate_penalty", "9.1", "ru", 1.5),
+        ("C1", YEAR, "open_subordinate_penalty", "11.2", "kk", 1.0),
+        ("C1", YEAR, "open_subordinate_penalty", "10.1", "ru", 0.5),
     ]
     rows += [("C1", YEAR - 1, "open_dialogue", "1", "kk", 2.5)]  # another year
     # M1: P4 = 2.5 + 1.5 + 1.5 + 1.5 + 0.5 + 0.5 + 1 = 9 (kk only); P7 rows for an MIO are ignored
@@ -232,7 +232,7 @@ def _frames() -> dict[str, pl.DataFrame]:
         ("M1", YEAR, "open_dialogue", item, "kk", m)
         for item, m in ed.OPEN_ITEM_MAX_PER_LANGUAGE[("open_dialogue", "MIO")].items()
     ]
-    rows += [("M1", YEAR, "open_subordinate_penalty", "1.1", "kk", 1.5)]
+    rows += [("M1", YEAR, "open_subordinate_penalty", "9.1", "kk", 1.5)]
     media = media_frame(
         [
             ("C1", YEAR, "kk", 6, 10, 20, 18, 3, 80.0, 72.0),  # 2.6 (see test above)
