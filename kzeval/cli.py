@@ -56,6 +56,8 @@ def _print_summary(result: object) -> None:
         print(f"  HELD BACK / REJECTED: {f['message']}")
     if result.tables_missing:
         print("Tables not in the drop (figures needing them are not computed): " + ", ".join(result.tables_missing))
+    for line in result.not_computed:
+        print(f"  NOT COMPUTED: {line}")
     for failure in result.failures:
         print(f"  FAILED: {failure}")
 

@@ -20,6 +20,7 @@ class RunResult:
     failures: list[str] = field(default_factory=list)
     files: list[dict[str, object]] = field(default_factory=list)
     tables_missing: list[str] = field(default_factory=list)
+    not_computed: list[str] = field(default_factory=list)
 
 
 def run_assessment(
@@ -70,7 +71,8 @@ def run_assessment(
                 and not evaluation.passed
                 and evaluation.severity == dg.AssetCheckSeverity.ERROR
             ):
-                failures.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed")
+                why = f": {evaluation.description}" if evaluation.description else ""
+                failures.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed{why}")
     run = RunResult(
         success=result.success and not failures, year=year, warehouse_path=warehouse_path, failures=failures
     )
@@ -84,5 +86,33 @@ def run_assessment(
                 keys = ("table", "file", "status", "rows_loaded", "rows_quarantined", "message")
                 run.files = [dict(zip(keys, r, strict=True)) for r in rows]
     present = {str(f["table"]) for f in run.files if f["status"] == "loaded"}
-    run.tables_missing = sorted(t for t in CONTRACTS if t not in present and t != "corrections")
+    optional = {"corrections", "calendar"}  # calendars ship with kzeval; corrections come only with disputes
+    run.tables_missing = sorted(t for t in CONTRACTS if t not in present and t not in optional)
+    if run.success and warehouse_path.exists():
+        run.not_computed = _not_computed(warehouse_path, year)
     return run
+
+
+EXPECTED_DIRECTIONS = {"interaction": ("services", "openness", "appeals"), "org_development": ("hr", "it")}
+
+
+def _not_computed(warehouse_path: Path, year: int) -> list[str]:
+    """Directions and blocks an assessed body did not get this year (inputs missing)."""
+    lines: list[str] = []
+    with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        bodies = [r[0] for r in con.execute("SELECT agency_id FROM marts.dim_agencies WHERE is_assessed").fetchall()]
+        have = set(
+            con.execute("SELECT agency_id, direction FROM marts.fct_direction_scores WHERE year = ?", [year]).fetchall()
+        )
+        blocks = set(
+            con.execute("SELECT agency_id, block FROM marts.fct_block_scores WHERE year = ?", [year]).fetchall()
+        )
+    for block, directions in EXPECTED_DIRECTIONS.items():
+        for direction in directions:
+            missing = [b for b in bodies if (b, direction) not in have]
+            if missing:
+                lines.append(f"direction {direction}: not computed for {len(missing)} of {len(bodies)} bodies")
+        missing_blocks = [b for b in bodies if (b, block) not in blocks]
+        if missing_blocks:
+            lines.append(f"block {block}: no score for {len(missing_blocks)} of {len(bodies)} bodies")
+    return lines
