@@ -62,7 +62,9 @@ def load_calendar(year: int, override: pl.DataFrame | None = None) -> pl.DataFra
         )
         bad = own.filter(~pl.col("day_type").is_in(DAY_TYPES))
         if bad.height:
-            raise ValueError(f"calendar {year}: day_type must be one of {DAY_TYPES}, got {bad['day_type'].unique().to_list()}")
+            raise ValueError(
+                f"calendar {year}: day_type must be one of {DAY_TYPES}, got {bad['day_type'].unique().to_list()}"
+            )
         if own["date"].is_duplicated().any():
             raise ValueError(f"calendar {year}: dates listed twice in the override")
         parts.append(own)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import holidays
 import polars as pl
@@ -60,12 +61,13 @@ def _package_substitutions(year: int) -> set[tuple[date, date]]:
     """(day off, worked day) pairs the ``holidays`` package knows for ``year``."""
     from holidays.countries.kazakhstan import KazakhstanStaticHolidays
 
-    raw = KazakhstanStaticHolidays.special_public_holidays.get(year, ())
-    items = (raw,) if raw and isinstance(raw[0], int) else raw
+    raw: tuple[Any, ...] = KazakhstanStaticHolidays.special_public_holidays.get(year, ())
+    items: tuple[tuple[int, ...], ...] = (raw,) if raw and isinstance(raw[0], int) else raw
     pairs: set[tuple[date, date]] = set()
     for item in items:
-        to_month, to_day, from_month, from_day, *rest = item  # type: ignore[misc]
-        from_year = rest[0] if rest else year
+        values: tuple[int, ...] = tuple(item)
+        to_month, to_day, from_month, from_day = values[:4]
+        from_year = values[4] if len(values) > 4 else year
         pairs.add((date(year, to_month, to_day), date(from_year, from_month, from_day)))
     return pairs
 
@@ -77,7 +79,9 @@ def build_year(year: int) -> pl.DataFrame:
     decrees = {(off, worked) for off, worked, _ in TRANSFER_DECREES if off.year == year}
     package = _package_substitutions(year)
     if decrees != package:
-        raise SystemExit(f"{year}: transfer decrees {sorted(decrees)} differ from the holidays package {sorted(package)}")
+        raise SystemExit(
+            f"{year}: transfer decrees {sorted(decrees)} differ from the holidays package {sorted(package)}"
+        )
     kurban = [d for d, name in base.items() if "Eid al-Adha" in name]
     if year in KURBAN_AIT and kurban != [KURBAN_AIT[year]]:
         raise SystemExit(f"{year}: Kurban ait {KURBAN_AIT[year]} but the holidays package has {kurban}")

@@ -1,0 +1,579 @@
+"""Working-time discipline from turnstile logs (seed 001, para. 40; methodology §5.2).
+
+Per employee and day (DuckDB SQL — ~75M events a year at national scale):
+
+1. Repeated ``in`` or ``out`` events of an employee within 2 minutes of the previous one
+   are one event (the first is kept; a chain of taps each ≤ 2 min apart collapses to one).
+2. A presence interval is a kept ``in`` whose next kept event is an ``out`` no more than
+   ``MAX_PRESENCE_INTERVAL_HOURS`` later; it belongs to the day the ``in`` happened, also
+   when it runs past midnight (or past the end of a month).
+3. An ``out`` with no ``in`` before it (the previous kept event is an ``out`` or nothing)
+   is ignored and counted (``orphan_out_events``). An ``in`` followed by another ``in``
+   opens nothing.
+4. A day whose last ``in`` has no ``out`` is *unclosed*: it contributes no overtime at all
+   and is counted (``is_unclosed``).
+5. Working day: overtime = time present after ``workday_end`` of the interval's unit
+   (``agencies.workday_end``, default 18:30) + 30 min exit allowance (para. 40 (1)).
+   Weekend/holiday: all time present, minus hours ordered by an act of the employer for
+   that employee and day (``overtime_orders``), floor 0 (para. 40 (2)).
+
+Per assessed body (``marts.fct_overtime``): m = Σ workday overtime, p = Σ weekend/holiday
+overtime, n = mean of the 12 month-end actual headcounts, d = working days of the
+calendar, b = (d − 21) × 8, a = b + m/n, s = p/n — all over the para. 28 measurement scope
+(:func:`overtime_scope_units`).
+
+Months can be computed separately (:func:`compute_overtime_month`) and stored; the body
+aggregation (:func:`compute_overtime_by_body`) reads any number of stored daily tables.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TypeAlias
+
+import duckdb
+import polars as pl
+
+from kzeval.agencies import resolve_hierarchy
+from kzeval.calendars import CALENDAR_SCHEMA, CalendarMissingError, count_workdays
+from kzeval.indicators.overtime_points import avg_weekend_overtime, avg_workday_hours, normal_hours
+from kzeval.methodology.org_development_2023 import (
+    DEFAULT_WORKDAY_END,
+    HEADCOUNT_MONTHS,
+    OVERTIME_DUPLICATE_EVENT_SECONDS,
+    OVERTIME_EXIT_ALLOWANCE_MINUTES,
+)
+
+# TODO-move: to org_development_2023 (read-only for this helper).
+MAX_PRESENCE_INTERVAL_HOURS = 24  # an in/out pair further apart is a forgotten badge, not presence
+# Para. 28 scope for N1 and n, as agencies.level per body type of the assessed body:
+# CGO = central office + central offices of its departments (committees); MIO = akim's office
+# of the oblast / capital / city of republican significance.
+OVERTIME_SCOPE_LEVELS: dict[str, tuple[str, ...]] = {"CGO": ("central",), "MIO": ("oblast", "city")}
+
+Source: TypeAlias = "str | Path | Sequence[str | Path] | duckdb.DuckDBPyRelation | pl.DataFrame"
+
+FCT_OVERTIME_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int64(),
+    "agency_id": pl.Utf8(),
+    "workday_overtime_hours": pl.Float64(),
+    "weekend_overtime_hours": pl.Float64(),
+    "avg_headcount": pl.Float64(),
+    "workdays": pl.Int64(),
+    "normal_hours": pl.Float64(),
+    "avg_workday_hours": pl.Float64(),
+    "avg_weekend_overtime": pl.Float64(),
+    "unclosed_days": pl.Int64(),
+}
+
+DAILY_COLUMNS = (
+    "employee_id",
+    "agency_id",
+    "work_date",
+    "day_type",
+    "intervals",
+    "presence_ms",
+    "after_end_ms",
+    "ordered_hours",
+    "is_unclosed",
+    "orphan_out_events",
+    "workday_overtime_hours",
+    "weekend_overtime_hours",
+)
+
+_MS_PER_HOUR = 3_600_000
+_counter = itertools.count()
+
+
+def configure_duckdb(
+    con: duckdb.DuckDBPyConnection,
+    memory_limit: str = "6GB",
+    temp_dir: str | Path | None = None,
+    threads: int | None = None,
+    preserve_insertion_order: bool = False,
+) -> duckdb.DuckDBPyConnection:
+    """Bound DuckDB's memory (spilling to ``temp_dir``) for the per-employee-per-day work.
+
+    ``preserve_insertion_order = false`` lets large CREATE TABLE AS / COPY stream without
+    buffering for order; it applies to the whole connection (queries without ORDER BY may
+    return rows in any order), so pass True on a connection that relies on it.
+    """
+    con.execute(f"SET memory_limit = '{memory_limit}'").fetchall()
+    con.execute(f"SET preserve_insertion_order = {str(preserve_insertion_order).lower()}").fetchall()
+    if temp_dir is not None:
+        Path(temp_dir).mkdir(parents=True, exist_ok=True)
+        con.execute(f"SET temp_directory = '{_quote(str(temp_dir))}'").fetchall()
+    if threads is not None:
+        con.execute(f"SET threads = {int(threads)}").fetchall()
+    return con
+
+
+# --- inputs ---------------------------------------------------------------------------
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _parquet_paths(source: str | Path) -> list[str]:
+    path = Path(source)
+    if path.is_dir():
+        return [str(path / "**" / "*.parquet")]
+    return [str(source)]
+
+
+def _is_path(source: object) -> bool:
+    if isinstance(source, Path):
+        return True
+    if isinstance(source, str):
+        return source.endswith(".parquet") or "*" in source or "/" in source or Path(source).exists()
+    return False
+
+
+@dataclass
+class _Scratch:
+    """Temporary objects registered on the caller's connection, dropped when the work is done."""
+
+    frames: list[str] = field(default_factory=list)
+    views: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+
+    def table(self, con: duckdb.DuckDBPyConnection, prefix: str, frame: pl.DataFrame) -> str:
+        name = f"{prefix}_{next(_counter)}"
+        con.register(f"{name}_v", frame)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_v").fetchall()
+        con.unregister(f"{name}_v")
+        self.tables.append(name)
+        return name
+
+    def drop(self, con: duckdb.DuckDBPyConnection) -> None:
+        for name in self.frames:
+            con.unregister(name)
+        for name in self.views:
+            con.execute(f"DROP VIEW IF EXISTS {name}").fetchall()
+        for name in self.tables:
+            con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
+
+
+def _source_sql(
+    con: duckdb.DuckDBPyConnection, source: Source, scratch: _Scratch, columns: Sequence[str] | None = None
+) -> str:
+    """A FROM-clause for parquet path(s)/glob/dir, a table or view name, a relation or a polars frame."""
+    if isinstance(source, pl.DataFrame):
+        name = f"_kzeval_src_{next(_counter)}"
+        con.register(name, source.select(columns) if columns else source)
+        scratch.frames.append(name)
+        return name
+    if isinstance(source, duckdb.DuckDBPyRelation):
+        name = f"_kzeval_src_{next(_counter)}"
+        source.create_view(name, replace=True)
+        scratch.views.append(name)
+        return name
+    if _is_path(source):
+        paths = _parquet_paths(source)  # type: ignore[arg-type]
+    elif isinstance(source, str):
+        return source  # a table or view name, possibly schema-qualified
+    else:
+        items = list(source)  # type: ignore[arg-type]
+        if items and all(isinstance(s, str) and not _is_path(s) for s in items):
+            return "(" + " UNION ALL BY NAME ".join(f"SELECT * FROM {s}" for s in items) + ")"
+        paths = [p for s in items for p in _parquet_paths(s)]
+    listed = ", ".join(f"'{_quote(p)}'" for p in paths)
+    return f"read_parquet([{listed}], union_by_name = true)"
+
+
+def _hhmm_to_minutes(value: str | None) -> int:
+    text = value if value else DEFAULT_WORKDAY_END
+    hours, minutes = text.strip().split(":")[:2]
+    return int(hours) * 60 + int(minutes)
+
+
+def _resolved_agencies(agencies: pl.DataFrame) -> pl.DataFrame:
+    """agency_id, assessed_agency_id, assessed_body_type, level, workday_end for every unit."""
+    frame = agencies if "assessed_agency_id" in agencies.columns else resolve_hierarchy(agencies)
+    if "assessed_body_type" not in frame.columns:
+        types = frame.select(
+            pl.col("agency_id").alias("assessed_agency_id"), pl.col("body_type").alias("assessed_body_type")
+        )
+        frame = frame.join(types, on="assessed_agency_id", how="left")
+    for column in ("level", "workday_end"):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
+    return frame.select(
+        pl.col("agency_id").cast(pl.Utf8),
+        pl.col("assessed_agency_id").cast(pl.Utf8),
+        pl.col("assessed_body_type").cast(pl.Utf8),
+        pl.col("level").cast(pl.Utf8),
+        pl.col("workday_end").cast(pl.Utf8),
+    )
+
+
+def overtime_scope_units(agencies: pl.DataFrame) -> pl.DataFrame:
+    """Units measured for m, p and n (para. 28), with the assessed body they count for.
+
+    CGO: units with ``level = 'central'`` (the central office and the central offices of
+    its committees); MIO: ``level`` in ('oblast', 'city') (the akimat of the oblast, the
+    capital or a city of republican significance). A unit without ``level`` counts only if
+    it is the assessed body itself. Territorial, district and rural units are out of scope.
+    """
+    frame = _resolved_agencies(agencies)
+    in_scope = pl.lit(False)
+    for body_type, levels in OVERTIME_SCOPE_LEVELS.items():
+        in_scope = in_scope | ((pl.col("assessed_body_type") == body_type) & pl.col("level").is_in(levels))
+    in_scope = (
+        pl.when(pl.col("level").is_null()).then(pl.col("agency_id") == pl.col("assessed_agency_id")).otherwise(in_scope)
+    )
+    return frame.filter(in_scope).select("agency_id", "assessed_agency_id", "assessed_body_type")
+
+
+def _unit_thresholds(agencies: pl.DataFrame) -> pl.DataFrame:
+    """Per unit, milliseconds after midnight from which workday presence is overtime."""
+    frame = _resolved_agencies(agencies)
+    ends = [_hhmm_to_minutes(v) for v in frame["workday_end"].to_list()]
+    offset = [(e + OVERTIME_EXIT_ALLOWANCE_MINUTES) * 60_000 for e in ends]
+    return pl.DataFrame(
+        {"agency_id": frame["agency_id"], "threshold_ms": offset},
+        schema={"agency_id": pl.Utf8, "threshold_ms": pl.Int64},
+    )
+
+
+def _check_calendar(calendar: pl.DataFrame, date_from: date, date_to: date) -> pl.DataFrame:
+    cal = calendar.select(pl.col("date").cast(pl.Date), pl.col("day_type").cast(pl.Utf8)).filter(
+        (pl.col("date") >= date_from) & (pl.col("date") < date_to)
+    )
+    covered = set(cal["date"].to_list())
+    missing = [date_from + timedelta(days=i) for i in range((date_to - date_from).days)]
+    missing = [d for d in missing if d not in covered]
+    if missing:
+        raise CalendarMissingError(missing[0].year, len(missing), f"first uncovered day {missing[0].isoformat()}")
+    return cal.unique("date").cast(CALENDAR_SCHEMA)  # type: ignore[arg-type]
+
+
+def _orders_frame(orders: pl.DataFrame | None, date_from: date, date_to: date) -> pl.DataFrame:
+    schema = {"employee_id": pl.Utf8, "date": pl.Date, "ordered_hours": pl.Float64}
+    if orders is None or orders.height == 0:
+        return pl.DataFrame(schema=schema)
+    return (
+        orders.filter((pl.col("date") >= date_from) & (pl.col("date") < date_to))
+        .group_by("employee_id", "date")
+        .agg(pl.col("hours").cast(pl.Float64).sum().alias("ordered_hours"))
+        .cast(schema)  # type: ignore[arg-type]
+    )
+
+
+# --- per employee per day --------------------------------------------------------------
+
+
+def _ts(value: datetime) -> str:
+    return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
+
+
+def _daily_sql(events_sql: str, units: str, calendar: str, orders: str, date_from: date, date_to: date) -> str:
+    """SELECT producing one row per employee and day (columns ``DAILY_COLUMNS``)."""
+    max_ms = MAX_PRESENCE_INTERVAL_HOURS * _MS_PER_HOUR
+    dup_ms = OVERTIME_DUPLICATE_EVENT_SECONDS * 1000
+    default_threshold = (_hhmm_to_minutes(None) + OVERTIME_EXIT_ALLOWANCE_MINUTES) * 60_000
+    margin = timedelta(hours=MAX_PRESENCE_INTERVAL_HOURS + 1)
+    start = datetime.combine(date_from, datetime.min.time())
+    end = datetime.combine(date_to, datetime.min.time())
+    return f"""
+WITH ev AS (
+    SELECT employee_id, agency_id, epoch_ms(event_ts) AS ts, direction = 'in' AS is_in
+    FROM {events_sql}
+    WHERE event_ts >= {_ts(start - margin)} AND event_ts < {_ts(end + margin)}
+),
+raw_seq AS (
+    SELECT *, lag(is_in) OVER w AS prev_in, lag(ts) OVER w AS prev_ts
+    FROM ev
+    WINDOW w AS (PARTITION BY employee_id ORDER BY ts, is_in DESC)
+),
+kept AS (  -- repeated same-direction taps within the duplicate window are one event
+    SELECT employee_id, agency_id, ts, is_in FROM raw_seq
+    WHERE prev_in IS NULL OR prev_in <> is_in OR ts - prev_ts > {dup_ms}
+),
+seq AS (
+    SELECT *,
+        lead(is_in) OVER w AS next_in, lead(ts) OVER w AS next_ts,
+        lag(is_in) OVER w AS prev_in, lag(ts) OVER w AS prev_ts
+    FROM kept
+    WINDOW w AS (PARTITION BY employee_id ORDER BY ts, is_in DESC)
+),
+marked AS (
+    SELECT employee_id, agency_id, ts, is_in,
+        is_in AND coalesce(NOT next_in, false) AND next_ts - ts <= {max_ms} AS closes,
+        next_ts,
+        NOT is_in AND NOT coalesce(prev_in AND ts - prev_ts <= {max_ms}, false) AS orphan_out
+    FROM seq
+    WHERE ts >= epoch_ms({_ts(start)}) AND ts < epoch_ms({_ts(end)})
+),
+days AS (
+    SELECT m.employee_id,
+        CAST(make_timestamp(m.ts * 1000) AS DATE) AS work_date,
+        coalesce(arg_min(m.agency_id, m.ts) FILTER (WHERE m.is_in), arg_min(m.agency_id, m.ts)) AS agency_id,
+        count(*) FILTER (WHERE m.closes) AS intervals,
+        coalesce(sum(m.next_ts - m.ts) FILTER (WHERE m.closes), 0) AS presence_ms,
+        coalesce(sum(greatest(0, m.next_ts - greatest(m.ts,
+            m.ts - m.ts % 86400000 + coalesce(u.threshold_ms, {default_threshold}))))
+            FILTER (WHERE m.closes), 0) AS after_end_ms,
+        coalesce(bool_or(m.is_in) AND NOT arg_max(m.closes, m.ts) FILTER (WHERE m.is_in), false) AS is_unclosed,
+        count(*) FILTER (WHERE m.orphan_out) AS orphan_out_events
+    FROM marked m LEFT JOIN {units} u ON u.agency_id = m.agency_id
+    WHERE m.is_in OR m.orphan_out
+    GROUP BY ALL
+)
+SELECT d.employee_id, d.agency_id, d.work_date, c.day_type,
+    CAST(d.intervals AS INTEGER) AS intervals,
+    CAST(d.presence_ms AS BIGINT) AS presence_ms,
+    CAST(d.after_end_ms AS BIGINT) AS after_end_ms,
+    coalesce(o.ordered_hours, 0.0) AS ordered_hours,
+    d.is_unclosed,
+    CAST(d.orphan_out_events AS INTEGER) AS orphan_out_events,
+    CASE WHEN c.day_type = 'workday' AND NOT d.is_unclosed THEN d.after_end_ms / {_MS_PER_HOUR}.0 ELSE 0.0 END
+        AS workday_overtime_hours,
+    CASE WHEN c.day_type <> 'workday' AND NOT d.is_unclosed
+        THEN greatest(0.0, d.presence_ms / {_MS_PER_HOUR}.0 - coalesce(o.ordered_hours, 0.0)) ELSE 0.0 END
+        AS weekend_overtime_hours
+FROM days d
+JOIN {calendar} c ON c.date = d.work_date
+LEFT JOIN {orders} o ON o.employee_id = d.employee_id AND o.date = d.work_date
+"""
+
+
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    events_source: Source,
+    agencies: pl.DataFrame,
+    calendar: pl.DataFrame,
+    orders: pl.DataFrame | None,
+    date_from: date,
+    date_to: date,
+    scratch: _Scratch,
+) -> str:
+    """Register the small inputs as temp tables and return the daily SELECT."""
+    if date_to <= date_from:
+        raise ValueError(f"empty date range {date_from} .. {date_to}")
+    cal = _check_calendar(calendar, date_from, date_to)
+    units = scratch.table(con, "_kzeval_ot_units", _unit_thresholds(agencies))
+    cal_name = scratch.table(con, "_kzeval_ot_calendar", cal)
+    orders_name = scratch.table(con, "_kzeval_ot_orders", _orders_frame(orders, date_from, date_to))
+    events_sql = _source_sql(con, events_source, scratch, ["employee_id", "agency_id", "event_ts", "direction"])
+    return _daily_sql(events_sql, units, cal_name, orders_name, date_from, date_to)
+
+
+def compute_overtime_daily(
+    con: duckdb.DuckDBPyConnection,
+    events_source: Source,
+    agencies: pl.DataFrame,
+    calendar: pl.DataFrame,
+    orders: pl.DataFrame | None,
+    *,
+    date_from: date,
+    date_to: date,
+    target: str = "overtime_daily",
+) -> duckdb.DuckDBPyRelation:
+    """Per employee and day of [date_from, date_to): overtime, presence, unclosed flag → table ``target``.
+
+    Events up to 25 h either side of the range are read so that intervals crossing the
+    range edges pair correctly; rows belong to the day their ``in`` happened. ``target`` is
+    created or replaced in ``con`` (e.g. ``staging.overtime_daily_2024_03``).
+    """
+    scratch = _Scratch()
+    try:
+        select = _prepare(con, events_source, agencies, calendar, orders, date_from, date_to, scratch)
+        con.execute(f"CREATE OR REPLACE TABLE {target} AS {select}").fetchall()
+    finally:
+        scratch.drop(con)
+    return con.table(target)
+
+
+def replace_overtime_days(
+    con: duckdb.DuckDBPyConnection,
+    events_source: Source,
+    agencies: pl.DataFrame,
+    calendar: pl.DataFrame,
+    orders: pl.DataFrame | None,
+    *,
+    date_from: date,
+    date_to: date,
+    target: str,
+) -> int:
+    """Recompute the days [date_from, date_to) inside an existing daily table; returns the rows written.
+
+    For the month boundary: once month M+1 is loaded, refresh the last day of month M in
+    M's table (its intervals that ran past midnight can now close) without recomputing M.
+    """
+    scratch = _Scratch()
+    try:
+        select = _prepare(con, events_source, agencies, calendar, orders, date_from, date_to, scratch)
+        try:
+            con.execute("BEGIN TRANSACTION").fetchall()
+            own_transaction = True
+        except duckdb.TransactionException:  # the caller's transaction already covers both statements
+            own_transaction = False
+        try:
+            con.execute(
+                f"DELETE FROM {target} WHERE work_date >= DATE '{date_from.isoformat()}' "
+                f"AND work_date < DATE '{date_to.isoformat()}'"
+            ).fetchall()
+            row = con.execute(f"INSERT INTO {target} BY NAME {select}").fetchone()
+            if own_transaction:
+                con.execute("COMMIT").fetchall()
+        except Exception:
+            if own_transaction:
+                con.execute("ROLLBACK").fetchall()
+            raise
+    finally:
+        scratch.drop(con)
+    return int(row[0]) if row else 0
+
+
+def compute_overtime_month(
+    con: duckdb.DuckDBPyConnection,
+    events_source: Source,
+    agencies: pl.DataFrame,
+    calendar: pl.DataFrame,
+    orders: pl.DataFrame | None,
+    year: int,
+    month: int,
+    *,
+    target: str | None = None,
+) -> duckdb.DuckDBPyRelation:
+    """One month's per-employee-per-day table (monthly partition), default ``overtime_daily_YYYY_MM``.
+
+    An interval that starts on the month's last day and ends in the next month belongs to
+    the last day; it is only closed once the next month's first day is loaded, so when a
+    new month arrives the pipeline refreshes that one earlier day with
+    :func:`replace_overtime_days` — no earlier month is recomputed.
+    """
+    first = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    name = target or f"overtime_daily_{year:04d}_{month:02d}"
+    return compute_overtime_daily(
+        con, events_source, agencies, calendar, orders, date_from=first, date_to=following, target=name
+    )
+
+
+# --- per assessed body -----------------------------------------------------------------
+
+
+def _avg_headcount(headcount: pl.DataFrame | None, scope: pl.DataFrame, year: int) -> pl.DataFrame:
+    """n per assessed body: Σ over in-scope units of month-end actual headcount, summed over months / 12."""
+    schema = {"agency_id": pl.Utf8, "avg_headcount": pl.Float64}
+    if headcount is None or headcount.height == 0:
+        return pl.DataFrame(schema=schema)
+    return (
+        headcount.filter(pl.col("month_end").dt.year() == year)
+        .select("agency_id", "actual_headcount")
+        .join(scope.select("agency_id", "assessed_agency_id"), on="agency_id", how="inner")
+        .group_by("assessed_agency_id")
+        .agg((pl.col("actual_headcount").cast(pl.Float64).sum() / HEADCOUNT_MONTHS).alias("avg_headcount"))
+        .rename({"assessed_agency_id": "agency_id"})
+        .cast(schema)  # type: ignore[arg-type]
+    )
+
+
+def _body_sums_sql(daily_sql: str, scope_table: str, year: int) -> str:
+    return f"""
+SELECT s.assessed_agency_id AS agency_id,
+    sum(d.workday_overtime_hours) AS workday_overtime_hours,
+    sum(d.weekend_overtime_hours) AS weekend_overtime_hours,
+    CAST(count(*) FILTER (WHERE d.is_unclosed) AS BIGINT) AS unclosed_days
+FROM ({daily_sql}) d
+JOIN {scope_table} s ON s.agency_id = d.agency_id
+WHERE d.work_date >= DATE '{year}-01-01' AND d.work_date < DATE '{year + 1}-01-01'
+GROUP BY 1
+"""
+
+
+def _finish(sums: pl.DataFrame, n_frame: pl.DataFrame, calendar: pl.DataFrame, year: int) -> pl.DataFrame:
+    """Apply the scalar formulas (b, a, s) per body — only ~50 rows."""
+    d = count_workdays(_check_calendar(calendar, date(year, 1, 1), date(year + 1, 1, 1)), year)
+    b = normal_hours(d)
+    joined = sums.join(n_frame, on="agency_id", how="left").sort("agency_id")
+    rows = []
+    for r in joined.iter_rows(named=True):
+        n = r["avg_headcount"] or 0.0
+        rows.append(
+            {
+                "year": year,
+                "agency_id": r["agency_id"],
+                "workday_overtime_hours": float(r["workday_overtime_hours"] or 0.0),
+                "weekend_overtime_hours": float(r["weekend_overtime_hours"] or 0.0),
+                "avg_headcount": r["avg_headcount"],
+                "workdays": d,
+                "normal_hours": b,
+                "avg_workday_hours": avg_workday_hours(b, float(r["workday_overtime_hours"] or 0.0), n),
+                "avg_weekend_overtime": avg_weekend_overtime(float(r["weekend_overtime_hours"] or 0.0), n),
+                "unclosed_days": int(r["unclosed_days"] or 0),
+            }
+        )
+    return pl.DataFrame(rows, schema=FCT_OVERTIME_SCHEMA)
+
+
+def compute_overtime_by_body(
+    con: duckdb.DuckDBPyConnection,
+    daily_source: Source,
+    agencies: pl.DataFrame,
+    headcount: pl.DataFrame | None,
+    calendar: pl.DataFrame,
+    year: int,
+) -> pl.DataFrame:
+    """``marts.fct_overtime`` rows from stored per-employee-per-day results (any number of months).
+
+    ``daily_source``: a table name, a list of table names (monthly partitions), parquet
+    path(s) or a relation holding ``DAILY_COLUMNS``. A body gets a row when its in-scope
+    units have turnstile days in ``year``; n (and so a, s) is null without headcount rows.
+    """
+    scope = overtime_scope_units(agencies)
+    scratch = _Scratch()
+    try:
+        daily_sql = f"SELECT * FROM {_source_sql(con, daily_source, scratch)}"
+        scope_table = scratch.table(con, "_kzeval_ot_scope", scope)
+        sums = con.execute(_body_sums_sql(daily_sql, scope_table, year)).pl()
+    finally:
+        scratch.drop(con)
+    return _finish(sums, _avg_headcount(headcount, scope, year), calendar, year)
+
+
+def compute_fct_overtime(
+    con: duckdb.DuckDBPyConnection,
+    events_source: Source,
+    agencies: pl.DataFrame,
+    calendar: pl.DataFrame,
+    orders: pl.DataFrame | None,
+    headcount: pl.DataFrame | None,
+    year: int,
+) -> pl.DataFrame:
+    """The whole year in one DuckDB statement (daily step inlined, nothing materialised)."""
+    scope = overtime_scope_units(agencies)
+    scratch = _Scratch()
+    try:
+        first, following = date(year, 1, 1), date(year + 1, 1, 1)
+        daily_sql = _prepare(con, events_source, agencies, calendar, orders, first, following, scratch)
+        scope_table = scratch.table(con, "_kzeval_ot_scope", scope)
+        sums = con.execute(_body_sums_sql(daily_sql, scope_table, year)).pl()
+    finally:
+        scratch.drop(con)
+    return _finish(sums, _avg_headcount(headcount, scope, year), calendar, year)
+
+
+def unclosed_days_by_unit(con: duckdb.DuckDBPyConnection, daily_source: Source, year: int) -> pl.DataFrame:
+    """For ``marts.fct_data_quality``: per unit (all units, not only the para. 28 scope)."""
+    scratch = _Scratch()
+    try:
+        return con.execute(
+            f"""
+            SELECT agency_id,
+                CAST(count(*) FILTER (WHERE is_unclosed) AS BIGINT) AS unclosed_turnstile_days,
+                CAST(sum(orphan_out_events) AS BIGINT) AS orphan_out_events
+            FROM {_source_sql(con, daily_source, scratch)}
+            WHERE work_date >= DATE '{year}-01-01' AND work_date < DATE '{year + 1}-01-01'
+            GROUP BY 1 ORDER BY 1
+            """
+        ).pl()
+    finally:
+        scratch.drop(con)

@@ -1,0 +1,102 @@
+"""Monthly turnstile drops: a new month never recomputes earlier months; a repeat changes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from kzeval.landing.loader import ensure_tables
+from kzeval.overtime_run import compute_overtime_year
+from kzeval.pipeline import build_agencies, ensure_core_tables
+from kzeval.warehouse import ensure_schemas
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    ensure_schemas(connection)
+    ensure_tables(connection)
+    ensure_core_tables(connection)
+    connection.execute(
+        "INSERT INTO raw.agencies VALUES ('C1', 'Министерство', NULL, 'CGO', NULL, true, NULL, 'central', '18:30', "
+        "'sha-a', 'agencies/a.csv', 1)"
+    )
+    connection.execute(
+        "INSERT INTO raw.headcount_monthly SELECT 'C1', last_day(make_date(2024, m, 1)), 2, 2, 'sha-h', 'h.csv', m "
+        "FROM range(1, 13) t(m)"
+    )
+    build_agencies(connection)
+    yield connection
+    connection.close()
+
+
+def _events(con: duckdb.DuckDBPyConnection, sha: str, rows: list[tuple[str, str, str]]) -> None:
+    for number, (employee, ts, direction) in enumerate(rows, start=1):
+        con.execute(
+            "INSERT INTO raw.turnstile_events VALUES (?, 'C1', ?, ?, NULL, ?, ?, ?)",
+            [employee, datetime.fromisoformat(ts), direction, sha, f"turnstile_events/{sha}.csv", number],
+        )
+
+
+def _daily_hours(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    rows = con.execute(
+        "SELECT CAST(work_date AS VARCHAR), workday_overtime_hours + weekend_overtime_hours FROM core.overtime_daily"
+    ).fetchall()
+    return {d: round(h, 4) for d, h in rows}
+
+
+def test_new_month_leaves_earlier_months_alone_and_closes_midnight_interval(con):
+    # Wed 31 Jan 2024 (working day): in 09:00, out 20:00 → 20:00 − 19:00 = 1 h overtime.
+    # Tue 30 Jan: in 17:00, the out falls on 1 Feb 01:00 — in the February drop.
+    _events(
+        con,
+        "jan",
+        [
+            ("E1", "2024-01-31T09:00:00", "in"),
+            ("E1", "2024-01-31T20:00:00", "out"),
+            ("E1", "2024-01-30T09:00:00", "in"),
+        ],
+    )
+    first = compute_overtime_year(con, 2024, months=[1, 2])
+    assert first.months_recomputed == [1]  # February has no events yet
+    jan = _daily_hours(con)
+    assert jan["2024-01-31"] == 1.0
+    assert jan["2024-01-30"] == 0.0  # unclosed for now: contributes nothing
+    # February drop: the 30 Jan interval is not closed by a February event (different day), and a
+    # new interval on Thu 1 Feb 09:00–19:30 gives 0.5 h.
+    _events(con, "feb", [("E1", "2024-02-01T09:00:00", "in"), ("E1", "2024-02-01T19:30:00", "out")])
+    second = compute_overtime_year(con, 2024, months=[1, 2])
+    assert second.months_recomputed == [2] and second.months_unchanged == [1]
+    assert _daily_hours(con)["2024-02-01"] == 0.5
+    # The same drop again: nothing recomputed, same figures.
+    before = con.execute("SELECT * FROM core.overtime ORDER BY ALL").fetchall()
+    third = compute_overtime_year(con, 2024, months=[1, 2])
+    assert third.months_recomputed == []
+    assert con.execute("SELECT * FROM core.overtime ORDER BY ALL").fetchall() == before
+
+
+def test_interval_crossing_into_next_month_is_closed_when_that_month_arrives(con):
+    # Wed 31 Jan 18:00 in → Thu 1 Feb 01:00 out: belongs to 31 Jan; overtime after 19:00 = 6 h.
+    _events(con, "jan", [("E2", "2024-01-31T18:00:00", "in")])
+    compute_overtime_year(con, 2024, months=[1])
+    assert con.execute(
+        "SELECT is_unclosed FROM core.overtime_daily WHERE work_date = DATE '2024-01-31'"
+    ).fetchall() == [(True,)]
+    _events(con, "feb", [("E2", "2024-02-01T01:00:00", "out")])
+    result = compute_overtime_year(con, 2024, months=[1, 2])
+    assert result.months_recomputed == [2] and result.months_unchanged == [1]
+    assert _daily_hours(con)["2024-01-31"] == 6.0
+    # m for the year = 6 h; n = 2 (2 at every month end); a = b + m/n = (249 − 21)·8 + 3
+    row = con.execute(
+        "SELECT workday_overtime_hours, avg_headcount, normal_hours, avg_workday_hours FROM core.overtime"
+    ).fetchall()
+    assert row == [(6.0, 2.0, 1824.0, 1827.0)]
+
+
+def test_year_without_calendar_is_not_computed_with_a_message(con):
+    _events(con, "x", [("E1", "2031-03-03T09:00:00", "in"), ("E1", "2031-03-03T20:00:00", "out")])
+    result = compute_overtime_year(con, 2031)
+    assert result.fct.height == 0
+    assert "2031" in result.message
