@@ -10,12 +10,12 @@ import os
 
 import dagster as dg
 
-from pipelines.defs import assessment, corps_b, dbt, landing, publish
+from pipelines.defs import assessment, corps_b, dbt, landing, publish, turnstile
 from pipelines.resources import KzevalResource
 
 assessment_job = dg.define_asset_job(
     "yearly_assessment",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(turnstile.OVERTIME_DAILY_KEY),
     description="Load the drop, compute every indicator and score for the year, build the marts, publish.",
 )
 
@@ -31,6 +31,7 @@ defs = dg.Definitions.merge(
     landing.defs,
     assessment.defs,
     corps_b.defs,
+    turnstile.defs,
     dbt.defs,
     publish.defs,
     dg.Definitions(jobs=[assessment_job], resources={"kzeval": kzeval_resource_from_env()}),

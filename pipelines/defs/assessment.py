@@ -7,6 +7,7 @@ warehouse build, call the library, and replace the year's slice of the core tabl
 from collections.abc import Iterator
 
 import dagster as dg
+import polars as pl
 from dagster import AssetExecutionContext
 
 from kzeval.contracts import INTERACTION_TABLES
@@ -50,7 +51,7 @@ CORE_TABLE_KEYS = {
     key=INDICATORS_KEY,
     group_name="indicators",
     partitions_def=yearly_partitions,
-    deps=[landing_key(t) for t in INTERACTION_TABLES],
+    deps=[landing_key(t) for t in (*INTERACTION_TABLES, "corrections")],
     description="Every indicator of the interaction block (services, openness, appeals) for the year.",
     kinds={"polars", "duckdb"},
 )
@@ -83,7 +84,7 @@ def interaction_indicators(context: AssetExecutionContext, kzeval: KzevalResourc
     key=ORG_INDICATORS_KEY,
     group_name="indicators",
     partitions_def=yearly_partitions,
-    deps=[landing_key(t) for t in ("agencies", *ORG_TABLES)],
+    deps=[*(landing_key(t) for t in ("agencies", *ORG_TABLES, "corrections")), dg.AssetKey(["core", "overtime"])],
     description="Every indicator of the organisational-development block (HR and IT directions) for the year.",
     kinds={"polars", "duckdb"},
 )
@@ -99,6 +100,8 @@ def org_development_indicators(context: AssetExecutionContext, kzeval: KzevalRes
         indicators, directions = compute_org_development(
             frames, bodies_of(resolved), resolved, year, readings, overtime=overtime
         )
+        if overtime is not None:  # N1, W, a, b, s are disputed on their own: keep them as rows too
+            indicators = pl.concat([indicators, overtime.join(indicators, on=["agency_id", "indicator"], how="anti")])
         where = {"block": "org_development"}
         replace_year_slice(con, "core", "indicator_scores", indicators, year, where)
         replace_year_slice(con, "core", "direction_raw", directions, year, where)

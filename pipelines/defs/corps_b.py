@@ -16,7 +16,7 @@ CORPS_B_KEYS = {name: dg.AssetKey(["core", name]) for name in ("corps_b_annual",
         dg.AssetSpec(
             key,
             group_name="corps_b",
-            deps=[landing_key("corps_b_evaluations"), landing_key("agencies")],
+            deps=[landing_key("corps_b_evaluations"), landing_key("agencies"), landing_key("corrections")],
             description=f"core.{name}: seed 000 quarterly sheets → annual grades (published via dbt marts).",
             kinds={"polars", "duckdb"},
         )

@@ -1,0 +1,64 @@
+"""Turnstile overtime (seed 001 para. 40): monthly per-employee-day results and yearly totals.
+
+``turnstile/overtime_daily`` is partitioned by month for the monthly reloads; the yearly
+``core/overtime`` refreshes whatever month is stale (fingerprinted inputs, so an unchanged
+month is never recomputed) and totals the year per assessed body (marts.fct_overtime).
+"""
+
+from datetime import datetime
+
+import dagster as dg
+from dagster import AssetExecutionContext
+
+from kzeval.overtime_run import compute_overtime_year
+from pipelines.defs.landing import landing_key
+from pipelines.partitions import monthly_partitions, yearly_partitions
+from pipelines.resources import KzevalResource
+
+OVERTIME_DAILY_KEY = dg.AssetKey(["turnstile", "overtime_daily"])
+OVERTIME_KEY = dg.AssetKey(["core", "overtime"])
+TURNSTILE_INPUTS = [landing_key(t) for t in ("agencies", "calendar", "turnstile_events", "overtime_orders")]
+
+
+@dg.asset(
+    key=OVERTIME_DAILY_KEY,
+    group_name="turnstile",
+    partitions_def=monthly_partitions,
+    deps=TURNSTILE_INPUTS,
+    description="Per employee and day of one month: presence, workday and weekend overtime, unclosed days.",
+    kinds={"duckdb"},
+)
+def overtime_daily(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
+    month_start = datetime.strptime(context.partition_key, "%Y-%m-%d")
+    with kzeval.connect(context) as con:
+        result = compute_overtime_year(con, month_start.year, months=[month_start.month])
+    return dg.MaterializeResult(
+        metadata={"recomputed": bool(result.months_recomputed), "message": result.message or "ok"}
+    )
+
+
+@dg.asset(
+    key=OVERTIME_KEY,
+    group_name="turnstile",
+    partitions_def=yearly_partitions,
+    deps=[*TURNSTILE_INPUTS, landing_key("headcount_monthly")],
+    description="m, p, n, d, b, a, s and unclosed days per assessed body (published as marts.fct_overtime).",
+    kinds={"duckdb"},
+)
+def overtime_by_body(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
+    year = int(context.partition_key)
+    with kzeval.connect(context) as con:
+        result = compute_overtime_year(con, year)
+    if result.message:
+        context.log.warning(f"overtime {year}: {result.message}")
+    return dg.MaterializeResult(
+        metadata={
+            "bodies": result.fct.height,
+            "months_recomputed": ", ".join(map(str, result.months_recomputed)) or "none",
+            "months_unchanged": ", ".join(map(str, result.months_unchanged)) or "none",
+            "message": result.message or "ok",
+        }
+    )
+
+
+defs = dg.Definitions(assets=[overtime_daily, overtime_by_body])
