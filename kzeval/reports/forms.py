@@ -1,0 +1,309 @@
+"""The legal conclusion forms: titles, row layout and Russian labels.
+
+Only presentation lives here (which rows a form prints, in which order, under which
+heading). Names and maxima of the indicators come from the edition modules'
+``INDICATORS`` (methodology §10) and from the warehouse rows themselves.
+
+Sources of the layouts:
+- services: interaction methodology (seed 004) Appendix 3 (CGO) / Appendix 4 (MIO), the
+  sub-rows numbered as in Appendix 2;
+- openness: Appendix 8; appeals: Appendix 12; interaction block: Appendix 15;
+- HR: criteria and indicators of Appendix 13 of the org-development methodology (seed 001);
+  its conclusion form is in the base act, not in the seeds, so the title is built like the
+  IT form;
+- IT: Appendix 14 of the org-development methodology (seed 001);
+- org-development block: Appendix 17 (not in the seeds), laid out like Appendix 15.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kzeval.methodology import interaction_2023, org_development_2023
+from kzeval.methodology.base import IndicatorDef
+
+BODY_TYPE_LABEL = {"CGO": "ЦГО", "MIO": "МИО"}
+BODY_TYPE_LONG = {"CGO": "центральный государственный орган", "MIO": "местный исполнительный орган"}
+BODY_TYPE_GENITIVE = {"CGO": "центрального государственного органа", "MIO": "местного исполнительного органа"}
+BODY_TYPE_PLURAL = {"CGO": "Центральные государственные органы", "MIO": "Местные исполнительные органы"}
+
+BLOCK_LABEL = {
+    "interaction": "Взаимодействие государственного органа с физическими и юридическими лицами",
+    "org_development": "Организационное развитие государственного органа",
+}
+BLOCK_SHORT = {"interaction": "Взаимодействие", "org_development": "Орг. развитие"}
+DIRECTION_LABEL = {
+    "services": "Качество оказания государственных услуг",
+    "openness": "Открытость государственного органа",
+    "appeals": "Качество рассмотрения жалоб и заявлений",
+    "hr": "Управление персоналом",
+    "it": "Применение информационных технологий",
+}
+DIRECTION_SHORT = {"services": "Услуги", "openness": "Открытость", "appeals": "Жалобы", "hr": "Персонал", "it": "ИТ"}
+BLOCK_ORDER = ("interaction", "org_development")
+DIRECTION_ORDER = ("services", "openness", "appeals", "hr", "it")
+TIER_ORDER = ("high", "medium", "low", "ineffective")
+TIER_LABEL = {"high": "Высокая", "medium": "Средняя", "low": "Низкая", "ineffective": "Неэффективная"}
+TIER_COLOR = {"high": "#2e7d32", "medium": "#1565c0", "low": "#ef6c00", "ineffective": "#c62828"}
+
+# Column and row labels of the forms (Appendices 3, 4, 8, 12, 14, 15).
+COL_NUMBER = "№"
+COL_CRITERION = "Критерии операционной оценки"
+COL_POINTS = "Балл"
+COL_MAX = "Максимальный балл"
+COL_SHARE = "Доля от максимума"
+COL_MEDIAN = "Медиана"
+COL_PREVIOUS = "Предыдущий год"
+COL_CHANGE = "Изменение"
+COL_DIRECTION = "Направления операционной оценки"
+COL_SCORE = "Оценка"
+ROW_TOTAL_CRITERIA = "Общая оценка по критериям"
+ROW_PENALTY = "Вычет штрафных баллов"
+ROW_FINAL = "Итоговая оценка с учетом вычета штрафных баллов"
+ROW_BLOCK_FINAL = "Итоговая оценка"
+ROW_TIER = "Степень эффективности"
+ROW_RANK = "Место среди"
+LABEL_PERIOD = "Отчетный период"
+LABEL_ANALYSIS = "Анализ"
+LABEL_CONCLUSIONS = "Выводы и рекомендации"
+LABEL_NOT_COMPUTED = "не рассчитано"
+LABEL_PROVISIONAL = (
+    "* предварительно: значение зависит от реконструированной формулы низкой достоверности "
+    "(методология, §0.1); толкование указано в расшифровке показателей"
+)
+
+SIGN_DEPUTY_CHAIR = "Заместитель Председателя Агентства Республики Казахстан по делам государственной службы"
+SIGN_UNIT_HEAD = "Руководитель соответствующего структурного подразделения уполномоченного на оценку органа"
+SIGN_AUTHORITY_HEAD = "Руководитель Уполномоченного органа"
+SIGN_BODY_HEAD_IT = (
+    "Руководитель государственного органа/соответствующего отдела Администрации Президента Республики Казахстан"
+)
+SIGN_UNIT_HEAD_IT = (
+    "Руководитель соответствующего структурного подразделения уполномоченного на оценку органа/ "
+    "соответствующего структурного подразделения Администрации Президента Республики Казахстан"
+)
+
+
+@dataclass(frozen=True)
+class FormRowSpec:
+    """One printed row of a form: a criterion (top level) or an indicator under it."""
+
+    code: str
+    children: tuple[str, ...] = ()
+    bonus: bool = False  # bonus rows («бонусные») do not count towards the form's maximum
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A conclusion form for one direction (or a block), per body type where they differ."""
+
+    title: str
+    appendix: str
+    rows: tuple[FormRowSpec, ...]
+    signatories: tuple[str, ...]
+    criterion_header: str = COL_CRITERION
+    points_header: str = COL_POINTS
+    penalty_label: str = ROW_PENALTY
+    final_label: str = ROW_FINAL
+
+
+_SVC_ROWS = (
+    FormRowSpec("svc_k1", ("svc_satisfaction", "svc_complaints")),
+    FormRowSpec(
+        "svc_k2", ("svc_timeliness", "svc_unjustified_refusals", "svc_incomplete_package", "svc_extra_documents")
+    ),
+    FormRowSpec(
+        "svc_k3",
+        (
+            "svc_automation_degree",
+            "svc_automation_effectiveness",
+            "svc_mobile",
+            "svc_downtime_penalty",
+            "svc_proactive",
+            "svc_digital_documents",
+        ),
+    ),
+)
+_SVC_TITLE = (
+    "Заключение о результатах операционной оценки качества оказания государственных услуг, предоставляемых {who}"
+)
+_OPEN_ROWS = tuple(
+    FormRowSpec(c)
+    for c in (
+        "open_data",
+        "open_budget",
+        "open_legal_acts",
+        "open_dialogue",
+        "open_website",
+        "open_media",
+        "open_subordinate_penalty",
+    )
+)
+_APPEAL_ROWS = tuple(
+    FormRowSpec(c)
+    for c in (
+        "appeal_review_timeliness",
+        "appeal_court_overturned",
+        "appeal_redirect_timeliness",
+        "appeal_internal_control",
+    )
+)
+_HR_ROWS = (
+    FormRowSpec(
+        "hr_staff_potential", ("hr_net_turnover", "hr_stability", "hr_exit_interview", "hr_gender", "hr_qualifications")
+    ),
+    FormRowSpec(
+        "hr_work_organisation",
+        (
+            "hr_overtime",
+            "hr_work_conditions",
+            "hr_management_practices",
+            "hr_training",
+            "hr_strategy",
+            "hr_internships",
+            "hr_personal_files",
+        ),
+    ),
+    FormRowSpec(
+        "hr_meritocracy_culture",
+        ("hr_competition_transparency", "hr_meritocracy", "hr_career_growth", "hr_reward_transparency", "hr_ethics"),
+    ),
+)
+_IT_ROWS = (
+    FormRowSpec("it_architecture_portal"),
+    FormRowSpec("it_smart_city"),
+    FormRowSpec("it_data_currency"),
+    FormRowSpec("it_function_automation"),
+    FormRowSpec("it_digital_staff"),
+    FormRowSpec("it_ict_training"),
+    FormRowSpec("it_local_content", bonus=True),
+    FormRowSpec("it_data_register", bonus=True),
+    FormRowSpec("it_unused_systems"),
+)
+# Indicators under a criterion that are bonuses (their shortfall is not a loss).
+BONUS_CODES = frozenset({"svc_proactive", "svc_digital_documents", "hr_internships", "hr_personal_files"}) | {
+    r.code for r in _IT_ROWS if r.bonus
+}
+
+_INTERACTION_BLOCK_TITLE = (
+    "Заключение о результатах операционной оценки эффективности деятельности государственных органов "
+    'по блоку "Взаимодействие государственного органа с физическими и юридическими лицами"'
+)
+_ORG_BLOCK_TITLE = (
+    "Заключение о результатах операционной оценки деятельности государственного органа "
+    'по блоку "Организационное развитие государственного органа"'
+)
+
+
+def direction_form(direction: str, body_type: str) -> FormSpec:
+    """The form of ``direction`` for ``body_type``; an unknown direction gets a generic form."""
+    if direction == "services":
+        who = "центральными государственными органами" if body_type == "CGO" else "местными исполнительными органами"
+        appendix = "Приложение 3 к Методике" if body_type == "CGO" else "Приложение 4 к Методике"
+        return FormSpec(
+            _SVC_TITLE.format(who=who), appendix + " (взаимодействие)", _SVC_ROWS, (SIGN_DEPUTY_CHAIR, SIGN_UNIT_HEAD)
+        )
+    if direction == "openness":
+        return FormSpec(
+            "Заключение о результатах операционной оценки эффективности деятельности государственных органов "
+            'по направлению "Открытость государственного органа"',
+            "Приложение 8 к Методике (взаимодействие)",
+            _OPEN_ROWS,
+            (SIGN_AUTHORITY_HEAD,),
+        )
+    if direction == "appeals":
+        return FormSpec(
+            'Заключение о результатах операционной оценки по направлению "Качество рассмотрения жалоб и заявлений" '
+            'блока "Взаимодействие государственного органа с физическими и юридическими лицами"',
+            "Приложение 12 к Методике (взаимодействие)",
+            _APPEAL_ROWS,
+            (SIGN_AUTHORITY_HEAD,),
+        )
+    if direction == "hr":
+        return FormSpec(
+            "Заключение о результатах операционной оценки деятельности государственного органа по направлению "
+            '"Управление персоналом" блока "Организационное развитие государственного органа"',
+            "Критерии по Приложению 13 к Методике (организационное развитие); форма базового акта",
+            _HR_ROWS,
+            (SIGN_UNIT_HEAD,),
+        )
+    if direction == "it":
+        return FormSpec(
+            "Заключение о результатах операционной оценки деятельности государственного органа по направлению "
+            '"Применение информационных технологий" блока "Организационное развитие государственного органа"',
+            "Приложение 14 к Методике (организационное развитие)",
+            _IT_ROWS,
+            (SIGN_BODY_HEAD_IT, SIGN_UNIT_HEAD_IT),
+            criterion_header="Критерии оценки",
+            points_header="Баллы",
+            penalty_label="Штрафные баллы",
+            final_label="Общая оценка",
+        )
+    label = DIRECTION_LABEL.get(direction, direction)
+    return FormSpec(f'Заключение о результатах операционной оценки по направлению "{label}"', "", (), (SIGN_UNIT_HEAD,))
+
+
+def block_form(block: str) -> FormSpec:
+    """The block conclusion form (Appendix 15 for interaction; Appendix 17, not in seeds, for org development)."""
+    if block == "interaction":
+        return FormSpec(
+            _INTERACTION_BLOCK_TITLE,
+            "Приложение 15 к Методике (взаимодействие)",
+            (),
+            (SIGN_DEPUTY_CHAIR, SIGN_UNIT_HEAD),
+            criterion_header=COL_DIRECTION,
+            points_header=COL_SCORE,
+            final_label=ROW_BLOCK_FINAL,
+        )
+    if block == "org_development":
+        return FormSpec(
+            _ORG_BLOCK_TITLE,
+            "Приложение 17 к Методике (организационное развитие); форма в источниках отсутствует",
+            (),
+            (SIGN_UNIT_HEAD,),
+            criterion_header=COL_DIRECTION,
+            points_header=COL_SCORE,
+            final_label=ROW_BLOCK_FINAL,
+        )
+    return FormSpec(
+        f'Заключение о результатах операционной оценки по блоку "{BLOCK_LABEL.get(block, block)}"',
+        "",
+        (),
+        (SIGN_UNIT_HEAD,),
+        criterion_header=COL_DIRECTION,
+        points_header=COL_SCORE,
+        final_label=ROW_BLOCK_FINAL,
+    )
+
+
+def penalty_cap(block: str) -> float | None:
+    """Cap of the reporting penalty per direction (interaction para. 20; org development para. 24)."""
+    caps = {
+        interaction_2023.BLOCK: interaction_2023.PENALTY_CAP_PER_DIRECTION,
+        org_development_2023.BLOCK: org_development_2023.PENALTY_CAP_PER_DIRECTION,
+    }
+    return caps.get(block)
+
+
+def indicator_defs() -> dict[str, IndicatorDef]:
+    """Every indicator definition of the editions the warehouse is computed with, by code."""
+    defs: dict[str, IndicatorDef] = {}
+    for module in (interaction_2023, org_development_2023):
+        for d in module.INDICATORS:
+            defs.setdefault(d.code, d)
+    return defs
+
+
+def indicator_name(code: str, defs: dict[str, IndicatorDef]) -> str:
+    d = defs.get(code)
+    return d.name_ru if d is not None else code
+
+
+def indicator_symbol(code: str, defs: dict[str, IndicatorDef]) -> str:
+    d = defs.get(code)
+    return d.legal_symbol if d is not None else ""
+
+
+def ordinal_sort_key(order: tuple[str, ...], value: str) -> tuple[int, str]:
+    """Sort known codes in the legal order, unknown ones after them alphabetically."""
+    return (order.index(value), "") if value in order else (len(order), value)
