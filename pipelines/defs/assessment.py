@@ -11,6 +11,7 @@ import polars as pl
 from dagster import AssetExecutionContext
 
 from kzeval.contracts import INTERACTION_TABLES
+from kzeval.indicators.org_development import ORG_DEVELOPMENT_TABLES as ORG_TABLES
 from kzeval.pipeline import (
     bodies_of,
     build_agencies,
@@ -27,20 +28,6 @@ from pipelines.resources import KzevalResource
 
 INDICATORS_KEY = dg.AssetKey(["indicators", "interaction"])
 ORG_INDICATORS_KEY = dg.AssetKey(["indicators", "org_development"])
-ORG_TABLES = (
-    "headcount_monthly",
-    "employees",
-    "dismissals",
-    "training",
-    "internships",
-    "personal_files",
-    "qualifications",
-    "promotions",
-    "competitions",
-    "hr_strategy",
-    "survey_responses",
-    "it_report",
-)
 CORE_TABLE_KEYS = {
     name: dg.AssetKey(["core", name])
     for name in ("agencies", "indicator_scores", "direction_scores", "block_scores", "run_readings")
