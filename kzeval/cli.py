@@ -62,8 +62,25 @@ def _print_summary(result: object) -> None:
         print(f"  FAILED: {failure}")
 
 
+def _check_readings(items: list[str]) -> str | None:
+    """Validate ``--reading NAME=VALUE`` before starting a run; the error names the known options."""
+    from kzeval.methodology import active_readings
+    from kzeval.methodology.base import parse_reading_overrides
+
+    try:
+        active_readings(parse_reading_overrides(items))
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from kzeval.runner import run_assessment
+
+    problem = _check_readings(args.reading)
+    if problem:
+        print(f"kzeval run: {problem}", file=sys.stderr)
+        return 2
 
     result = run_assessment(args.year, args.landing, args.warehouse, readings=args.reading)
     _print_summary(result)

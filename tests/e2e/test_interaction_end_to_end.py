@@ -248,3 +248,23 @@ def test_landing_folder_to_block_scores(tmp_path: Path) -> None:
     assert direction["M1", "appeals"][2] == approx(100)
     assert blocks["M1"][0] == approx(0.5 * 95.8 + 0.2 * 3.4 + 0.3 * 100)  # 78.58
     assert blocks["M1"][1:] == (78.58, "medium", "Средняя", 1)
+
+
+def test_rerun_under_another_reading_records_it(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    _drop(landing)
+    published = tmp_path / "warehouse" / "kzeval.duckdb"
+    result = run_assessment(YEAR, landing, published, readings=["svc.automation_effectiveness=product"])
+    assert result.success, result.failures
+    with duckdb.connect(str(published), read_only=True) as con:
+        value, reading, provisional = con.execute(
+            "SELECT value, reading, is_provisional FROM marts.fct_indicator_scores "
+            "WHERE agency_id = 'C1' AND indicator = 'svc_automation_effectiveness'"
+        ).fetchall()[0]
+        stored = con.execute("SELECT readings FROM core.run_readings WHERE year = ? AND block = 'interaction'", [YEAR])
+        readings = stored.fetchall()[0][0]
+    # V (product reading) = k · e/z · (1 − b/c) = 10 · 0.9 · (1 − 10/100) = 8.1 (average reading gave 9)
+    assert value == pytest.approx(8.1)
+    assert "svc.automation_effectiveness=product" in reading
+    assert provisional is True  # V is RECONSTRUCTED-LOW
+    assert '"svc.automation_effectiveness": "product"' in readings
