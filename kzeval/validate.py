@@ -1,43 +1,97 @@
-"""`kzeval validate`: every problem of a drop, without touching the warehouse."""
+"""`kzeval validate`: every problem of a drop, without touching the warehouse.
+
+The drop is loaded with the real loader into a throw-away DuckDB file in a temporary
+folder (no raw-store copies, nothing near the warehouse), so validation finds exactly what
+a run would: unreadable files, bad rows, held-back files, duplicates across files, unknown
+agencies, hierarchy errors and the cross-table openness rule. The temporary folder is
+deleted afterwards.
+"""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
+import duckdb
+import polars as pl
+
 from kzeval.contracts import CONTRACTS
-from kzeval.landing.loader import DEFAULT_HOLD_BACK_SHARE, check_file, discover
-from kzeval.landing.reader import SUPPORTED_SUFFIXES
+from kzeval.landing.loader import DEFAULT_HOLD_BACK_SHARE, discover, ensure_tables, load_table, problem_lines
+from kzeval.warehouse import configure, ensure_schemas
+
+
+def _raw(con: duckdb.DuckDBPyConnection, table: str, meta: bool = False) -> pl.DataFrame:
+    columns = [f'"{c}"' for c in CONTRACTS[table].column_names]
+    if meta:
+        columns += ["_file_path", "_row_number"]
+    return con.execute(f"SELECT {', '.join(columns)} FROM raw.{table}").pl()
+
+
+def _cross_table_problems(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Hierarchy errors and the openness rule needing the agencies table, as the run checks them."""
+    from kzeval.agencies import HierarchyError, assessed_bodies, attach_assessed, resolve_hierarchy
+    from kzeval.indicators.openness import check_openness_points
+
+    agencies = _raw(con, "agencies")
+    if agencies.height == 0:
+        return ["agencies: no usable rows: the agencies table is required for every figure"]
+    try:
+        resolved = resolve_hierarchy(agencies)
+    except HierarchyError as exc:
+        return [str(exc)]
+    points = _raw(con, "openness_points", meta=True)
+    if points.height == 0:
+        return []
+    bad = check_openness_points(attach_assessed(points, resolved), assessed_bodies(resolved))
+    return [
+        f"{r['_file_path']}: row {r['_row_number']}, column points, value {str(r['points'])!r}: "
+        f"cross-table rule: {r['reason']}"
+        for r in bad.sort("_file_path", "_row_number").iter_rows(named=True)
+    ]
 
 
 def validate_drop(landing_dir: Path, hold_back_share: float = DEFAULT_HOLD_BACK_SHARE, echo: bool = True) -> list[str]:
-    """Return (and print) one line per problem: file, row, column, value, reason."""
+    """Return (and print) one line per problem: bad values (file, row, column, value, reason), rows that
+    break a cross-table rule, then files rejected or held back whole."""
+    from kzeval.pseudonym import PseudonymKeyError
+
     problems: list[str] = []
     found = discover(landing_dir)
     if "agencies" not in found:
         problems.append(f"{landing_dir}: no `agencies` folder: the agencies table is required")
-    known: set[str] | None = None
-    order = sorted(found, key=lambda t: (t != "agencies", t))
-    for table in order:
+    for table in found:
         if table not in CONTRACTS:
             problems.append(f"{landing_dir / table}: unknown landing table folder (expected one of the contracts)")
-            continue
-        for path in found[table]:
-            shown = str(path.relative_to(landing_dir))
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                problems.append(f"{shown}: unsupported file type {path.suffix or '(none)'}")
-                continue
-            checked = check_file(path, table, None if table == "agencies" else known, hold_back_share, shown)
-            outcome = checked.outcome
-            if outcome.status == "rejected":
-                problems.append(outcome.message)
-                continue
-            problems.extend(outcome.problems)
-            if outcome.status == "held_back":
-                problems.append(outcome.message)
-            if table == "agencies" and checked.good.height:
-                known = (known or set()) | set(checked.good["agency_id"].to_list())
+    tables = sorted((t for t in found if t in CONTRACTS), key=lambda t: (t != "agencies", t))
+    file_messages: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="kzeval-validate-") as scratch:
+        con = duckdb.connect(str(Path(scratch) / "validate.duckdb"))
+        try:
+            configure(con, temp_dir=Path(scratch) / "spill")
+            ensure_schemas(con)
+            ensure_tables(con)
+            for table in tables:
+                try:
+                    outcomes = load_table(con, landing_dir, table, None, hold_back_share)
+                except PseudonymKeyError as exc:
+                    file_messages.append(f"{landing_dir / table}: {exc}")
+                    continue
+                file_messages.extend(o.message for o in outcomes if o.status in ("rejected", "held_back"))
+            quarantine = con.execute(
+                "SELECT * FROM quarantine.rows ORDER BY table_name, file_path, row_number, column_name"
+            ).pl()
+            cross_table = _cross_table_problems(con) if "agencies" in tables else []
+        finally:
+            con.close()
+    problems.extend(problem_lines(quarantine))
+    problems.extend(cross_table)
+    problems.extend(file_messages)
     if echo:
         for line in problems:
             print(line)
-        print(f"{len(problems)} problem(s) in {landing_dir}")
+        files = quarantine.select(pl.col("file_path").n_unique()).item() if quarantine.height else 0
+        print(
+            f"{len(problems)} problem(s) in {landing_dir}: {quarantine.height} bad value(s) in {files} file(s), "
+            f"{len(file_messages)} file(s) rejected or held back"
+        )
     return problems

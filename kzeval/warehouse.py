@@ -53,19 +53,42 @@ def begin_build(published: Path, run_id: str) -> Path:
     return build
 
 
-def publish(published: Path) -> None:
-    """Atomically replace the published warehouse with the finished build."""
-    build = build_path(published)
-    if not build.exists():
-        raise FileNotFoundError(f"no build in progress for {published}")
-    with duckdb.connect(str(build)) as con:
-        con.execute("CHECKPOINT").fetchall()
-    fd = os.open(build, os.O_RDONLY)
+class BuildTakenOver(RuntimeError):
+    """The build file now belongs to another run: publishing it would publish someone else's work."""
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def publish(published: Path, run_id: str | None = None) -> None:
+    """Atomically replace the published warehouse with the finished build.
+
+    The build is checkpointed (its write-ahead log folded in and removed) and flushed to
+    disk before the rename, and the directory entry is flushed after it, so a crash at any
+    moment leaves either the old or the new complete file under the published name. With
+    ``run_id``, refuses to publish a build that another run has taken over.
+    """
+    build = build_path(published)
+    if not build.exists():
+        raise FileNotFoundError(f"no build in progress for {published}")
+    if run_id is not None:
+        marker = marker_path(published)
+        owner = marker.read_text().strip() if marker.exists() else None
+        if owner != run_id:
+            raise BuildTakenOver(f"the build of {published} belongs to run {owner!r}, not {run_id!r}; not published")
+    with duckdb.connect(str(build)) as con:
+        con.execute("CHECKPOINT").fetchall()
+    wal = build.with_name(build.name + ".wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise RuntimeError(f"{build}: write-ahead log still present after CHECKPOINT; not published")
+    _fsync(build)
     os.replace(build, published)
+    _fsync(published.parent)
     marker_path(published).unlink(missing_ok=True)
 
 

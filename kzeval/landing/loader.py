@@ -1,16 +1,24 @@
 """Load a landing drop into the warehouse build: nothing lost, nothing counted twice.
 
-Per file: checksum → (skip if already loaded) → read → type → pandera → key and
-cross-table rules → good rows to ``raw.<table>``, bad rows to ``quarantine.rows`` with
-file, row number, column, value and reason; the file itself is copied once into the
-content-addressed raw store and recorded in ``audit.load_ledger``. A file with too many
-bad rows is held back whole. A new version of a file (same name, new hash) supersedes
-its predecessor's rows instead of adding to them.
+Per file: checksum → (skip if already loaded) → read → protect personal data → type →
+pandera → key and cross-table rules → good rows to ``raw.<table>``, bad rows to
+``quarantine.rows`` with file, row number, column, value, reason and the row's agency and
+year where readable; the file itself is kept once in the content-addressed raw store and
+recorded in ``audit.load_ledger``. A file with too many bad rows is held back whole. A new
+version of a file (same name, new hash) supersedes its predecessor's rows instead of
+adding to them.
+
+Personal data: an ``iin`` column is replaced by keyed pseudonyms and name columns are
+dropped *before* anything is stored; such a file is kept in the raw store as the
+pseudonymised Parquet, never as delivered (the ledger keeps the delivered file's SHA-256,
+so reloading it is still recognised).
+
+``audit.file_profile`` (rows of each file per year and agency) and ``audit.landed_rows``
+(landed rows per table, year and agency) feed ``marts.fct_data_quality``.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,11 +29,22 @@ import polars as pl
 
 from kzeval.contracts import CONTRACTS, TableContract
 from kzeval.landing.parse import parse_frame
-from kzeval.landing.reader import ROW_COLUMN, SUPPORTED_SUFFIXES, FileRejected, read_landing_file, sha256_of
+from kzeval.landing.reader import (
+    ROW_COLUMN,
+    SUPPORTED_SUFFIXES,
+    FileRejected,
+    RawFrame,
+    copy_atomically,
+    read_landing_file,
+    sha256_of,
+    write_atomically,
+    xlsx_sheet_with_columns,
+)
 from kzeval.landing.schemas import POLARS_TYPES, failure_cases
 from kzeval.warehouse import fetch_one
 
 DEFAULT_HOLD_BACK_SHARE = 0.05
+STORED_PSEUDONYMISED_SUFFIX = ".pseudonymised.parquet"
 QUARANTINE_SCHEMA = {
     "table_name": pl.Utf8,
     "file_path": pl.Utf8,
@@ -34,7 +53,11 @@ QUARANTINE_SCHEMA = {
     "column_name": pl.Utf8,
     "value": pl.Utf8,
     "reason": pl.Utf8,
+    "agency_id": pl.Utf8,
+    "year": pl.Int64,
 }
+ERROR_SCHEMA = {"row_number": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "reason": pl.Utf8}
+CONTEXT_SCHEMA = {ROW_COLUMN: pl.Int64, "agency_id": pl.Utf8, "year": pl.Int64}
 DUCKDB_TYPES = {
     "string": "VARCHAR",
     "enum": "VARCHAR",
@@ -66,9 +89,20 @@ class FileOutcome:
 
 @dataclass
 class CheckedFile:
+    """A file checked without touching the warehouse.
+
+    ``context``: every data row's number with the agency and year it belongs to (from the
+    raw agency value and the contract's year or date column, null where unreadable), used
+    to attribute quarantined rows and held-back files in ``marts.fct_data_quality``.
+    ``stored_frame``: what the raw store keeps instead of the delivered file when the file
+    held personal data (an ``iin`` or a name column); None to keep the file as delivered.
+    """
+
     outcome: FileOutcome
     good: pl.DataFrame
     quarantine: pl.DataFrame
+    context: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CONTEXT_SCHEMA))
+    stored_frame: pl.DataFrame | None = None
 
 
 def discover(landing_dir: Path) -> dict[str, list[Path]]:
@@ -77,19 +111,30 @@ def discover(landing_dir: Path) -> dict[str, list[Path]]:
     if not landing_dir.exists():
         return found
     for folder in sorted(p for p in landing_dir.iterdir() if p.is_dir()):
-        files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
-        found[folder.name] = files
+        found[folder.name] = _files_of(folder)
     return found
+
+
+def _files_of(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
 def _empty_quarantine() -> pl.DataFrame:
     return pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
 
-def _quarantine_rows(errors: pl.DataFrame, table: str, path: str, sha: str) -> pl.DataFrame:
+def _empty_errors() -> pl.DataFrame:
+    return pl.DataFrame(schema=ERROR_SCHEMA)
+
+
+def _quarantine_rows(errors: pl.DataFrame, table: str, path: str, sha: str, context: pl.DataFrame) -> pl.DataFrame:
+    """Errors (row_number, column, value, reason) as quarantine rows, with the row's agency and year."""
     if errors.height == 0:
         return _empty_quarantine()
-    return errors.select(
+    located = errors.select(list(ERROR_SCHEMA)).join(
+        context.rename({ROW_COLUMN: "row_number"}), on="row_number", how="left", maintain_order="left"
+    )
+    return located.select(
         pl.lit(table).alias("table_name"),
         pl.lit(path).alias("file_path"),
         pl.lit(sha).alias("file_sha256"),
@@ -97,33 +142,162 @@ def _quarantine_rows(errors: pl.DataFrame, table: str, path: str, sha: str) -> p
         pl.col("column").cast(pl.Utf8).alias("column_name"),
         pl.col("value").cast(pl.Utf8),
         pl.col("reason").cast(pl.Utf8),
+        pl.col("agency_id").cast(pl.Utf8),
+        pl.col("year").cast(pl.Int64),
     )
 
 
-def _pseudonymise(frame: pl.DataFrame, contract: TableContract) -> pl.DataFrame:
-    """Replace a delivered ``iin`` column by keyed pseudonyms before anything else sees it."""
-    if "iin" not in frame.columns:
-        return frame
+def attribution_agency_column(contract: TableContract) -> str | None:
+    """The column naming the agency a row belongs to (``agencies`` rows belong to themselves)."""
+    if contract.agency_column:
+        return contract.agency_column
+    return "agency_id" if "agency_id" in contract.column_names else None
+
+
+def year_expression(contract: TableContract) -> pl.Expr:
+    """The assessment year a typed row belongs to: the contract's year column, else its date column's year."""
+    if contract.year_column:
+        return pl.col(contract.year_column).cast(pl.Int64)
+    if contract.date_column:
+        return pl.col(contract.date_column).dt.year().cast(pl.Int64)
+    return pl.lit(None, dtype=pl.Int64)
+
+
+def year_sql(contract: TableContract, qualifier: str | None = None) -> str:
+    """:func:`year_expression` in SQL, for the landed rows in ``raw.<table>`` (optionally ``<qualifier>.col``)."""
+    prefix = f"{qualifier}." if qualifier else ""
+    if contract.year_column:
+        return f'CAST({prefix}"{contract.year_column}" AS BIGINT)'
+    if contract.date_column:
+        return f'CAST(year({prefix}"{contract.date_column}") AS BIGINT)'
+    return "CAST(NULL AS BIGINT)"
+
+
+def _context(typed: pl.DataFrame, contract: TableContract) -> pl.DataFrame:
+    agency = attribution_agency_column(contract)
+    return typed.select(
+        pl.col(ROW_COLUMN),
+        (pl.col(agency).cast(pl.Utf8) if agency else pl.lit(None, dtype=pl.Utf8)).alias("agency_id"),
+        year_expression(contract).alias("year"),
+    )
+
+
+def _protect_personal_data(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+    """Drop name columns and replace ``iin`` by keyed pseudonyms before anything else sees the rows.
+
+    Returns (frame without IINs or names, IIN errors, whether anything was removed). A
+    malformed IIN is a row error in column ``iin`` whose value is null: the digits are never
+    kept, not even in quarantine. Without a pseudonym key this raises
+    :class:`kzeval.pseudonym.PseudonymKeyError` (landing must stop, the IINs cannot be replaced).
+    """
     from kzeval import pseudonym
 
-    return pseudonym.replace_iin_column(frame, pseudonym.load_pseudonym_key())
+    names = pseudonym.name_columns(frame)
+    if pseudonym.IIN_COLUMN not in frame.columns:
+        return frame.drop(names), _empty_errors(), bool(names)
+    replaced = pseudonym.replace_iin_column(frame, pseudonym.load_pseudonym_key())
+    errors = replaced.filter(pl.col(pseudonym.IIN_ERROR_COLUMN).is_not_null()).select(
+        pl.col(ROW_COLUMN).alias("row_number"),
+        pl.lit(pseudonym.IIN_COLUMN).alias("column"),
+        pl.lit(None, dtype=pl.Utf8).alias("value"),
+        pl.col(pseudonym.IIN_ERROR_COLUMN).alias("reason"),
+    )
+    return replaced.drop(pseudonym.IIN_ERROR_COLUMN), errors, True
 
 
 def _duplicates(typed: pl.DataFrame, contract: TableContract) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    """Drop exact duplicates on the key (kept once); quarantine conflicting ones (all versions)."""
+    """Keep exact duplicates once; quarantine every copy of a key that comes with different values."""
     key = list(contract.key)
     values = contract.column_names
-    exact = typed.unique(subset=values, keep="first", maintain_order=True)
-    dropped = typed.height - exact.height
-    conflict_mask = exact.select(pl.struct(key).is_duplicated()).to_series()
-    conflicts = exact.filter(conflict_mask)
+    conflict_mask = typed.select((pl.struct(values).n_unique().over(key) > 1).alias("conflict")).to_series()
+    conflicts = typed.filter(conflict_mask)
     errors = conflicts.select(
         pl.col(ROW_COLUMN).alias("row_number"),
         pl.lit(",".join(key)).alias("column"),
-        pl.concat_str([pl.col(k).cast(pl.Utf8) for k in key], separator="|").alias("value"),
-        pl.lit("conflicting duplicate: same key, different values").alias("reason"),
+        pl.concat_str([pl.col(k).cast(pl.Utf8) for k in key], separator="|", ignore_nulls=True).alias("value"),
+        pl.lit("conflicting duplicate: same key, different values in this file").alias("reason"),
     )
-    return exact.filter(~conflict_mask), errors, dropped
+    rest = typed.filter(~conflict_mask)
+    kept = rest.unique(subset=values, keep="first", maintain_order=True)
+    return kept, errors, rest.height - kept.height
+
+
+def _rejected(table: str, shown: str, sha: str, reason: str, rows: int = 0) -> CheckedFile:
+    outcome = FileOutcome(table, shown, sha, "rejected", rows_total=rows, message=f"{shown}: {reason}")
+    return CheckedFile(outcome, pl.DataFrame(), _empty_quarantine())
+
+
+def _missing_columns_reason(
+    path: Path, raw: RawFrame, frame: pl.DataFrame, missing: list[str], required: list[str]
+) -> str:
+    reason = f"missing required column(s) {', '.join(missing)}"
+    if path.suffix.lower() == ".xlsx":
+        sheet = xlsx_sheet_with_columns(path, required)
+        if sheet is not None:
+            return f"{reason} on the first sheet; the data appear to be on sheet {sheet!r}: move it first"
+        return f"{reason} (XLSX: only the first sheet is read)"
+    if raw.delimiter and len(frame.columns) <= 2:
+        return f"{reason} (detected delimiter {raw.delimiter!r}: is the delimiter right?)"
+    return reason
+
+
+def _readable_check(check: pl.Expr) -> pl.Expr:
+    """pandera's check names in words (the check name itself is kept in the reason too)."""
+    argument = check.str.extract(r"^\w+\((.*)\)$")
+    return (
+        pl.when(check == "not_nullable")
+        .then(pl.lit("required value is missing"))
+        .when(check.str.starts_with("greater_than_or_equal_to("))
+        .then(pl.format("must be at least {}", argument))
+        .when(check.str.starts_with("less_than_or_equal_to("))
+        .then(pl.format("must be at most {}", argument))
+        .when(check.str.starts_with("isin("))
+        .then(pl.format("must be one of {}", argument))
+        .when(check.str.starts_with("str_matches("))
+        .then(pl.lit("must have the form HH:MM"))
+        .otherwise(check)
+    )
+
+
+def _schema_errors(table: str, clean: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """pandera failures of the typed rows as row errors; failures not tied to a row are returned apart.
+
+    A cross-field rule reports the whole row; its value is shown as the columns the rule names
+    (``overdue=20, rendered=10``), never the whole row.
+    """
+    cases = failure_cases(table, clean.drop(ROW_COLUMN))
+    if cases.height == 0:
+        return _empty_errors(), []
+    unplaced = cases.filter(pl.col("index").is_null())
+    index = clean.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("index"), pl.col(ROW_COLUMN))
+    placed = cases.filter(pl.col("index").is_not_null()).join(index, on="index", how="left", maintain_order="left")
+    readable = _readable_check(pl.col("check"))
+    placed = placed.with_columns(
+        pl.when(readable == pl.col("check"))
+        .then(pl.col("check"))
+        .otherwise(readable + " (" + pl.col("check") + ")")
+        .alias("reason")
+    )
+    columns = CONTRACTS[table].column_names
+    parts = [placed.filter(~pl.col("failure_case").str.starts_with("{").fill_null(False))]
+    row_level = placed.filter(pl.col("failure_case").str.starts_with("{").fill_null(False))
+    for check in row_level["check"].unique().to_list():
+        named = [c for c in check.replace(",", " ").split() if c in columns] or [columns[0]]
+        values = clean.select(
+            pl.col(ROW_COLUMN),
+            pl.concat_str(
+                [pl.format(f"{c}={{}}", pl.col(c).cast(pl.Utf8).fill_null("")) for c in named], separator=", "
+            ).alias("_shown"),
+        )
+        part = row_level.filter(pl.col("check") == check).join(values, on=ROW_COLUMN, how="left")
+        parts.append(part.with_columns(pl.col("_shown").alias("failure_case")).drop("_shown"))
+    errors = pl.concat(parts).select(
+        pl.col(ROW_COLUMN).alias("row_number"),
+        pl.col("column").fill_null("(row)"),
+        pl.col("failure_case").alias("value"),
+        pl.col("reason"),
+    )
+    return errors, [f"{r['column']}: {r['check']}" for r in unplaced.iter_rows(named=True)]
 
 
 def check_file(
@@ -134,54 +308,50 @@ def check_file(
     display_path: str | None = None,
     sha: str | None = None,
 ) -> CheckedFile:
-    """Validate one file without touching the warehouse (used by load and `kzeval validate`)."""
+    """Validate one file without touching the warehouse (used by the loader and `kzeval validate`)."""
+    from kzeval.pseudonym import PseudonymError
+
     contract = CONTRACTS[table]
     shown = display_path or str(path)
     sha = sha or sha256_of(path)
+    required = [c.name for c in contract.columns if c.required]
     try:
         raw = read_landing_file(path)
     except FileRejected as exc:
-        outcome = FileOutcome(table, shown, sha, "rejected", message=f"{shown}: {exc.reason}")
-        return CheckedFile(outcome, pl.DataFrame(), _empty_quarantine())
-    frame = _pseudonymise(raw.frame, contract)
-    required = [c.name for c in contract.columns if c.required]
+        sheet = xlsx_sheet_with_columns(path, required) if path.suffix.lower() == ".xlsx" else None
+        hint = f"; the data appear to be on sheet {sheet!r}: move it first" if sheet else ""
+        return _rejected(table, shown, sha, exc.reason + hint)
+    try:
+        frame, iin_errors, personal = _protect_personal_data(raw.frame)
+    except PseudonymError as exc:
+        return _rejected(table, shown, sha, str(exc), raw.frame.height)
+    stored_frame = frame.drop(ROW_COLUMN) if personal else None
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        hint = " (XLSX: only the first sheet is read)" if path.suffix.lower() == ".xlsx" else ""
-        delim = ""
-        if raw.delimiter and len(frame.columns) <= 2:
-            delim = f" (detected delimiter {raw.delimiter!r}: is the delimiter right?)"
-        outcome = FileOutcome(
-            table,
-            shown,
-            sha,
-            "rejected",
-            rows_total=frame.height,
-            message=f"{shown}: missing required column(s) {', '.join(missing)}{hint}{delim}",
-        )
-        return CheckedFile(outcome, pl.DataFrame(), _empty_quarantine())
+        return _rejected(table, shown, sha, _missing_columns_reason(path, raw, frame, missing, required), frame.height)
 
     typed, type_errors = parse_frame(frame, contract)
-    bad_rows = set(type_errors["row_number"].to_list())
-    clean = typed.filter(~pl.col(ROW_COLUMN).is_in(list(bad_rows))) if bad_rows else typed
-    cases = failure_cases(table, clean.drop(ROW_COLUMN))
-    schema_errors = pl.DataFrame(
-        schema={"row_number": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "reason": pl.Utf8}
+    context = _context(typed, contract)
+    short_errors = raw.short_rows.select(
+        pl.col(ROW_COLUMN).alias("row_number"),
+        pl.lit("(row)").alias("column"),
+        pl.format("{} fields", pl.col("fields")).alias("value"),
+        pl.lit(
+            f"row has fewer fields than the header ({raw.header_fields}): cut short, or a delimiter inside an "
+            "unquoted value"
+        ).alias("reason"),
     )
-    if cases.height:
-        row_numbers = clean[ROW_COLUMN]
-        cases = cases.filter(pl.col("index").is_not_null())
-        schema_errors = cases.select(
-            pl.col("index").map_elements(lambda i: int(row_numbers[int(i)]), return_dtype=pl.Int64).alias("row_number"),
-            pl.col("column").fill_null("(row)"),
-            pl.col("failure_case").alias("value"),
-            ("failed check " + pl.col("check")).alias("reason"),
-        )
-        bad_rows |= set(schema_errors["row_number"].to_list())
-    errors = [type_errors, schema_errors]
-    good = typed.filter(~pl.col(ROW_COLUMN).is_in(list(bad_rows))) if bad_rows else typed
+    # Rows already known bad (short, malformed IIN, unparseable value) are not checked further.
+    bad_rows = pl.concat([type_errors["row_number"], short_errors["row_number"], iin_errors["row_number"]]).unique()
+    clean = typed.filter(~pl.col(ROW_COLUMN).is_in(bad_rows.implode())) if bad_rows.len() else typed
+    schema_errors, unplaced = _schema_errors(table, clean)
+    if unplaced:
+        return _rejected(table, shown, sha, "fails the contract as a whole: " + "; ".join(unplaced), frame.height)
+    errors = [short_errors, iin_errors, type_errors, schema_errors]
+    good = clean.filter(~pl.col(ROW_COLUMN).is_in(schema_errors["row_number"].implode()))
     if contract.agency_column and known_agencies is not None:
-        unknown = good.filter(~pl.col(contract.agency_column).is_in(list(known_agencies)))
+        known = pl.Series(sorted(known_agencies), dtype=pl.Utf8).implode()
+        unknown = good.filter(~pl.col(contract.agency_column).is_in(known))
         if unknown.height:
             errors.append(
                 unknown.select(
@@ -191,17 +361,20 @@ def check_file(
                     pl.lit("unknown agency: not in the agencies table").alias("reason"),
                 )
             )
-            good = good.filter(pl.col(contract.agency_column).is_in(list(known_agencies)))
+            good = good.filter(pl.col(contract.agency_column).is_in(known))
     good, dup_errors, dropped = _duplicates(good, contract)
     errors.append(dup_errors)
-    all_errors = pl.concat([e.select("row_number", "column", "value", "reason") for e in errors])
-    quarantine = _quarantine_rows(all_errors.sort("row_number"), table, shown, sha)
+    all_errors = pl.concat([e.select(list(ERROR_SCHEMA)).cast(ERROR_SCHEMA) for e in errors])  # type: ignore[arg-type]
+    quarantine = _quarantine_rows(all_errors.sort("row_number", maintain_order=True), table, shown, sha, context)
     n_bad = quarantine["row_number"].n_unique()
     share = n_bad / max(frame.height, 1)
     status = "held_back" if share > hold_back_share else "loaded"
     message = ""
     if status == "held_back":
-        message = f"{shown}: held back whole: {n_bad} of {frame.height} rows bad ({share:.1%} > {hold_back_share:.0%})"
+        message = (
+            f"{shown}: held back whole: {n_bad} of {frame.height} rows bad ({share:.1%} > {hold_back_share:.0%}); "
+            "see quarantine.rows"
+        )
     outcome = FileOutcome(
         table,
         shown,
@@ -212,15 +385,27 @@ def check_file(
         rows_quarantined=n_bad,
         duplicates_dropped=dropped,
         message=message,
-        problems=[
-            f"{shown}: row {r['row_number']}, column {r['column_name']}, value {r['value']!r}: {r['reason']}"
-            for r in quarantine.head(10_000).iter_rows(named=True)
-        ],
     )
-    return CheckedFile(outcome, good, quarantine)
+    return CheckedFile(outcome, good, quarantine, context, stored_frame)
+
+
+def _shown_value(column: str, value: str | None) -> str:
+    if value is not None:
+        return repr(value)
+    return "(not shown)" if column == "iin" else "(empty)"  # a malformed IIN is still personal data
+
+
+def problem_lines(quarantine: pl.DataFrame) -> list[str]:
+    """One readable line per quarantined cell: file, row, column, value, reason."""
+    return [
+        f"{r['file_path']}: row {r['row_number']}, column {r['column_name']}, value "
+        f"{_shown_value(r['column_name'], r['value'])}: {r['reason']}"
+        for r in quarantine.iter_rows(named=True)
+    ]
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> None:
+    """Create the landing, quarantine and audit tables (and add columns older warehouses lack)."""
     con.execute(
         """
         CREATE TABLE IF NOT EXISTS audit.load_ledger (
@@ -233,7 +418,21 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
         """
         CREATE TABLE IF NOT EXISTS quarantine.rows (
             table_name VARCHAR, file_path VARCHAR, file_sha256 VARCHAR, row_number BIGINT,
-            column_name VARCHAR, value VARCHAR, reason VARCHAR
+            column_name VARCHAR, value VARCHAR, reason VARCHAR, agency_id VARCHAR, "year" BIGINT
+        )"""
+    ).fetchall()
+    con.execute("ALTER TABLE quarantine.rows ADD COLUMN IF NOT EXISTS agency_id VARCHAR").fetchall()
+    con.execute('ALTER TABLE quarantine.rows ADD COLUMN IF NOT EXISTS "year" BIGINT').fetchall()
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit.file_profile (
+            table_name VARCHAR, file_sha256 VARCHAR, "year" BIGINT, agency_id VARCHAR, rows_total BIGINT
+        )"""
+    ).fetchall()
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit.landed_rows (
+            table_name VARCHAR, "year" BIGINT, agency_id VARCHAR, rows_loaded BIGINT
         )"""
     ).fetchall()
     for table in tables or CONTRACTS:
@@ -261,11 +460,7 @@ def _cross_file_duplicates(
     """Compare incoming keys with rows already loaded from other files."""
     existing = fetch_one(con, f"SELECT count(*) FROM raw.{contract.name}")
     if not existing or existing[0] == 0 or good.height == 0:
-        return (
-            good,
-            pl.DataFrame(schema={"row_number": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "reason": pl.Utf8}),
-            0,
-        )
+        return good, _empty_errors(), 0
     key = list(contract.key)
     on = " AND ".join(f'i."{k}" IS NOT DISTINCT FROM r."{k}"' for k in key)
     same = " AND ".join(f'i."{c}" IS NOT DISTINCT FROM r."{c}"' for c in contract.column_names)
@@ -278,21 +473,65 @@ def _cross_file_duplicates(
     finally:
         con.unregister("incoming_rows")
     if matches.height == 0:
-        return (
-            good,
-            pl.DataFrame(schema={"row_number": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "reason": pl.Utf8}),
-            0,
-        )
-    identical = set(matches.filter(pl.col("identical"))["row_number"].to_list())
-    conflicting = set(matches.filter(~pl.col("identical"))["row_number"].to_list())
-    errors = good.filter(pl.col(ROW_COLUMN).is_in(list(conflicting))).select(
+        return good, _empty_errors(), 0
+    identical = matches.filter(pl.col("identical"))["row_number"].implode()
+    conflicting = matches.filter(~pl.col("identical"))["row_number"].implode()
+    errors = good.filter(pl.col(ROW_COLUMN).is_in(conflicting)).select(
         pl.col(ROW_COLUMN).alias("row_number"),
         pl.lit(",".join(key)).alias("column"),
-        pl.concat_str([pl.col(k).cast(pl.Utf8) for k in key], separator="|").alias("value"),
+        pl.concat_str([pl.col(k).cast(pl.Utf8) for k in key], separator="|", ignore_nulls=True).alias("value"),
         pl.lit("conflicting duplicate: key already loaded from another file with different values").alias("reason"),
     )
-    kept = good.filter(~pl.col(ROW_COLUMN).is_in(list(identical | conflicting)))
-    return kept, errors, len(identical)
+    kept = good.filter(~pl.col(ROW_COLUMN).is_in(identical) & ~pl.col(ROW_COLUMN).is_in(conflicting))
+    return kept, errors, int(matches["identical"].sum())
+
+
+def _keep_raw_copy(path: Path, table: str, sha: str, raw_store: Path, stored_frame: pl.DataFrame | None) -> Path:
+    """Keep the file once by SHA-256 (the pseudonymised Parquet if it held personal data); atomic."""
+    if stored_frame is not None:
+        target = raw_store / table / f"{sha}{STORED_PSEUDONYMISED_SUFFIX}"
+        if not target.exists():
+            write_atomically(stored_frame, target)
+        return target
+    target = raw_store / table / f"{sha}{path.suffix.lower()}"
+    if not target.exists():
+        copy_atomically(path, target)
+    return target
+
+
+def _supersede(con: duckdb.DuckDBPyConnection, table: str, relative: str, sha: str, status: str) -> list[str]:
+    """Mark earlier versions of the same file superseded; a loaded new version also removes their rows.
+
+    A held-back or rejected new version replaces only earlier held-back or rejected attempts:
+    the last loaded version stays in use until a good version arrives.
+    """
+    statuses = "" if status == "loaded" else " AND status <> 'loaded'"
+    previous = con.execute(
+        "SELECT DISTINCT file_sha256, status FROM audit.load_ledger WHERE table_name = ? AND file_path = ? "
+        f"AND superseded_by IS NULL AND file_sha256 <> ?{statuses}",
+        [table, relative, sha],
+    ).fetchall()
+    replaced = []
+    for old_sha, old_status in previous:
+        if old_status == "loaded":
+            con.execute(f"DELETE FROM raw.{table} WHERE _file_sha256 = ?", [old_sha]).fetchall()
+            replaced.append(str(old_sha))
+        con.execute(
+            "UPDATE audit.load_ledger SET superseded_by = ? WHERE table_name = ? AND file_sha256 = ? "
+            "AND superseded_by IS NULL",
+            [sha, table, old_sha],
+        ).fetchall()
+    return replaced
+
+
+def _insert(con: duckdb.DuckDBPyConnection, target: str, frame: pl.DataFrame) -> None:
+    if frame.height == 0:
+        return
+    con.register("_kzeval_insert", frame)
+    try:
+        con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _kzeval_insert").fetchall()
+    finally:
+        con.unregister("_kzeval_insert")
 
 
 def load_file(
@@ -300,10 +539,11 @@ def load_file(
     path: Path,
     table: str,
     landing_dir: Path,
-    raw_store: Path,
+    raw_store: Path | None,
     known_agencies: set[str] | None,
     hold_back_share: float = DEFAULT_HOLD_BACK_SHARE,
 ) -> FileOutcome:
+    """Check and load one file in one transaction. ``raw_store`` None keeps no copy (``kzeval validate``)."""
     contract = CONTRACTS[table]
     relative = str(path.relative_to(landing_dir)) if path.is_relative_to(landing_dir) else str(path)
     sha = sha256_of(path)
@@ -311,35 +551,27 @@ def load_file(
         return FileOutcome(table, relative, sha, "already_loaded", message=f"{relative}: already loaded (same SHA-256)")
     checked = check_file(path, table, known_agencies, hold_back_share, display_path=relative, sha=sha)
     outcome = checked.outcome
-    raw_copy = raw_store / table / f"{sha}{path.suffix.lower()}"
-    raw_copy.parent.mkdir(parents=True, exist_ok=True)
-    if not raw_copy.exists():
-        shutil.copyfile(path, raw_copy)
+    raw_copy = None
+    if raw_store is not None and outcome.status != "rejected":  # a rejected file could not be checked for IINs
+        raw_copy = _keep_raw_copy(path, table, sha, raw_store, checked.stored_frame)
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
         con.execute("DELETE FROM quarantine.rows WHERE table_name = ? AND file_sha256 = ?", [table, sha]).fetchall()
+        con.execute("DELETE FROM audit.file_profile WHERE table_name = ? AND file_sha256 = ?", [table, sha]).fetchall()
         con.execute(
             "DELETE FROM audit.load_ledger WHERE table_name = ? AND file_sha256 = ? AND status <> 'loaded'",
             [table, sha],
         ).fetchall()
         quarantine = checked.quarantine
+        replaced = _supersede(con, table, relative, sha, outcome.status)
+        if replaced:
+            outcome.message = f"{relative}: supersedes the earlier version {', '.join(s[:12] for s in replaced)}"
         if outcome.status == "loaded":
-            previous = con.execute(
-                "SELECT file_sha256 FROM audit.load_ledger WHERE table_name = ? AND file_path = ? AND status = 'loaded' "
-                "AND superseded_by IS NULL AND file_sha256 <> ?",
-                [table, relative, sha],
-            ).fetchall()
-            for (old_sha,) in previous:
-                con.execute(f"DELETE FROM raw.{table} WHERE _file_sha256 = ?", [old_sha]).fetchall()
-                con.execute(
-                    "UPDATE audit.load_ledger SET superseded_by = ? WHERE table_name = ? AND file_sha256 = ?",
-                    [sha, table, old_sha],
-                ).fetchall()
-                outcome.message = f"{relative}: supersedes the earlier version {old_sha[:12]}"
-            good = checked.good
-            good, cross_errors, cross_dupes = _cross_file_duplicates(con, good, contract)
+            good, cross_errors, cross_dupes = _cross_file_duplicates(con, checked.good, contract)
             if cross_errors.height:
-                quarantine = pl.concat([quarantine, _quarantine_rows(cross_errors, table, relative, sha)])
+                quarantine = pl.concat(
+                    [quarantine, _quarantine_rows(cross_errors, table, relative, sha, checked.context)]
+                )
                 outcome.rows_quarantined += cross_errors.height
             outcome.duplicates_dropped += cross_dupes
             outcome.rows_loaded = good.height
@@ -349,13 +581,15 @@ def load_file(
                 pl.lit(relative).alias("_file_path"),
                 pl.col(ROW_COLUMN).alias("_row_number"),
             )
-            con.register("insert_rows", insert)
-            con.execute(f"INSERT INTO raw.{table} SELECT * FROM insert_rows").fetchall()
-            con.unregister("insert_rows")
-        if quarantine.height:
-            con.register("quarantine_rows", quarantine)
-            con.execute("INSERT INTO quarantine.rows SELECT * FROM quarantine_rows").fetchall()
-            con.unregister("quarantine_rows")
+            _insert(con, f"raw.{table}", insert)
+        if outcome.status in ("loaded", "held_back"):
+            profile = (
+                checked.context.group_by("year", "agency_id")
+                .agg(pl.len().cast(pl.Int64).alias("rows_total"))
+                .select(pl.lit(table).alias("table_name"), pl.lit(sha).alias("file_sha256"), pl.all())
+            )
+            _insert(con, "audit.file_profile", profile)
+        _insert(con, "quarantine.rows", quarantine)
         con.execute(
             "INSERT INTO audit.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
             [
@@ -369,14 +603,34 @@ def load_file(
                 outcome.duplicates_dropped,
                 outcome.message,
                 datetime.now(UTC).replace(tzinfo=None),
-                str(raw_copy),
+                None if raw_copy is None else str(raw_copy),
             ],
         ).fetchall()
         con.execute("COMMIT").fetchall()
     except Exception:
         con.execute("ROLLBACK").fetchall()
         raise
+    outcome.problems = problem_lines(quarantine.head(1000))
     return outcome
+
+
+def refresh_landed_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Recount ``raw.<table>`` per year and agency into ``audit.landed_rows`` (replaces the table's slice)."""
+    contract = CONTRACTS[table]
+    agency = attribution_agency_column(contract)
+    agency_sql = f'"{agency}"' if agency else "CAST(NULL AS VARCHAR)"
+    con.execute("BEGIN TRANSACTION").fetchall()
+    try:
+        con.execute("DELETE FROM audit.landed_rows WHERE table_name = ?", [table]).fetchall()
+        con.execute(
+            f"INSERT INTO audit.landed_rows SELECT ?, {year_sql(contract)}, {agency_sql}, count(*) "
+            f"FROM raw.{table} GROUP BY ALL",
+            [table],
+        ).fetchall()
+        con.execute("COMMIT").fetchall()
+    except Exception:
+        con.execute("ROLLBACK").fetchall()
+        raise
 
 
 def known_agency_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -387,27 +641,42 @@ def load_table(
     con: duckdb.DuckDBPyConnection,
     landing_dir: Path,
     table: str,
-    raw_store: Path,
+    raw_store: Path | None,
     hold_back_share: float = DEFAULT_HOLD_BACK_SHARE,
 ) -> list[FileOutcome]:
     """Load every file of one table folder (in name order, so monthly drops stay ordered)."""
     ensure_tables(con, [table])
     folder = landing_dir / table
-    if not folder.exists():
-        return []
-    known = None if table == "agencies" else known_agency_ids(con)
     outcomes = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            outcomes.append(
-                FileOutcome(
-                    table,
-                    str(path.relative_to(landing_dir)),
-                    sha256_of(path),
-                    "rejected",
-                    message=f"{path.relative_to(landing_dir)}: unsupported file type {path.suffix or '(none)'}",
-                )
-            )
-            continue
-        outcomes.append(load_file(con, path, table, landing_dir, raw_store, known, hold_back_share))
+    if folder.exists():
+        known = None if table == "agencies" else known_agency_ids(con)
+        for path in _files_of(folder):
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                outcomes.append(_unsupported(con, path, table, landing_dir))
+                continue
+            outcomes.append(load_file(con, path, table, landing_dir, raw_store, known, hold_back_share))
+    refresh_landed_rows(con, table)
     return outcomes
+
+
+def _unsupported(con: duckdb.DuckDBPyConnection, path: Path, table: str, landing_dir: Path) -> FileOutcome:
+    """A file of another type in a table folder: rejected, named in the ledger and the run summary."""
+    relative = str(path.relative_to(landing_dir))
+    sha = sha256_of(path)
+    message = f"{relative}: unsupported file type {path.suffix or '(none)'}; expected CSV, XLSX or Parquet"
+    con.execute("BEGIN TRANSACTION").fetchall()
+    try:
+        con.execute(
+            "DELETE FROM audit.load_ledger WHERE table_name = ? AND file_sha256 = ? AND status = 'rejected'",
+            [table, sha],
+        ).fetchall()
+        _supersede(con, table, relative, sha, "rejected")
+        con.execute(
+            "INSERT INTO audit.load_ledger VALUES (?, ?, ?, 'rejected', 0, 0, 0, 0, ?, ?, NULL, NULL)",
+            [relative, sha, table, message, datetime.now(UTC).replace(tzinfo=None)],
+        ).fetchall()
+        con.execute("COMMIT").fetchall()
+    except Exception:
+        con.execute("ROLLBACK").fetchall()
+        raise
+    return FileOutcome(table, relative, sha, "rejected", message=message)

@@ -13,6 +13,17 @@ from kzeval.contracts import Column, TableContract
 from kzeval.landing.reader import ROW_COLUMN
 from kzeval.landing.schemas import POLARS_TYPES
 
+EXPECTED = {
+    "string": "text",
+    "enum": "one of the listed values",
+    "hhmm": "HH:MM",
+    "date": "YYYY-MM-DD or DD.MM.YYYY",
+    "timestamp": "YYYY-MM-DDTHH:MM[:SS] or DD.MM.YYYY HH:MM[:SS]",
+    "bool": "true/false, 1/0, да/нет",
+    "count": "a whole number",
+    "int": "a whole number",
+    "decimal": "a number with a decimal point or comma",
+}
 TRUE_WORDS = ("true", "1", "да", "yes", "t")
 FALSE_WORDS = ("false", "0", "нет", "no", "f")
 
@@ -27,9 +38,11 @@ def _parse_expr(column: Column) -> pl.Expr:
     if column.type in ("string", "enum", "hhmm"):
         value = raw
     elif column.type == "date":
+        # XLSX date cells arrive as "YYYY-MM-DD 00:00:00": a midnight time is dropped, any other time is an error.
+        day = raw.str.replace(r"[ T]00:00(:00)?$", "")
         value = pl.coalesce(
-            raw.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-            raw.str.strptime(pl.Date, "%d.%m.%Y", strict=False),
+            day.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+            day.str.strptime(pl.Date, "%d.%m.%Y", strict=False),
         )
     elif column.type == "timestamp":
         value = pl.coalesce(
@@ -46,7 +59,8 @@ def _parse_expr(column: Column) -> pl.Expr:
     elif column.type in ("count", "int"):
         value = raw.str.replace(r"[.,]0+$", "").cast(pl.Int64, strict=False)
     elif column.type == "decimal":
-        value = raw.str.replace_all(" ", "").str.replace(",", ".").cast(pl.Float64, strict=False)
+        # Thousands separators (space, no-break space) go; a decimal comma becomes a point.
+        value = raw.str.replace_all("[ \u00a0\u202f]", "").str.replace(",", ".").cast(pl.Float64, strict=False)
     else:  # pragma: no cover - contract types are closed
         raise ValueError(column.type)
     return pl.when(empty).then(None).otherwise(value).cast(POLARS_TYPES[column.type]).alias(column.name)
@@ -92,7 +106,7 @@ def parse_frame(frame: pl.DataFrame, contract: TableContract) -> tuple[pl.DataFr
                     pl.col(ROW_COLUMN).alias("row_number"),
                     pl.lit(column.name).alias("column"),
                     pl.col("value"),
-                    pl.lit(f"not a valid {column.type}").alias("reason"),
+                    pl.lit(f"not a valid {column.type} ({EXPECTED[column.type]})").alias("reason"),
                 )
             )
     errors = (

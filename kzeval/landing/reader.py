@@ -3,19 +3,27 @@
 Detection is deliberate and narrow (spec: data-contracts.md, general rules): UTF-8 with or
 without BOM, else Windows-1251; ``,`` or ``;`` delimiter from the header line; XLSX first
 sheet; Parquet. Anything else raises :class:`FileRejected` naming the file.
+
+A CSV whose last line is cut short (fewer fields than the header, or an unterminated quote,
+with no line break after it) is *truncated* and rejected whole: the rest of the data is
+missing, and loading the part that arrived would silently understate every figure. A short
+line elsewhere is a bad row (:attr:`RawFrame.short_rows`), quarantined by the loader.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 ROW_COLUMN = "_row_number"
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
+SHORT_ROW_SCHEMA = {ROW_COLUMN: pl.Int64, "fields": pl.Int64}
 
 
 class FileRejected(ValueError):
@@ -29,9 +37,17 @@ class FileRejected(ValueError):
 
 @dataclass(frozen=True)
 class RawFrame:
+    """Text columns (CSV/XLSX) or the file's own types (Parquet), with a 1-based ``_row_number``.
+
+    ``short_rows``: CSV data rows with fewer fields than the header (row number, field count).
+    ``header_fields``: number of header columns (for the short-row message).
+    """
+
     frame: pl.DataFrame
     encoding: str | None
     delimiter: str | None
+    short_rows: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SHORT_ROW_SCHEMA))
+    header_fields: int = 0
 
 
 def sha256_of(path: Path) -> str:
@@ -45,16 +61,29 @@ def sha256_of(path: Path) -> str:
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
     if not data.strip():
         raise FileRejected(path, "file is empty")
-    if b"\x00" in data[:4096]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
         raise FileRejected(
             path, "cannot decode: looks like UTF-16 or a binary file (expected UTF-8 or Windows-1251 CSV)"
         )
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise FileRejected(
+                path, f"starts with a UTF-8 byte-order mark but is not valid UTF-8 (byte {exc.start + 3})"
+            ) from exc
     try:
         return data.decode("utf-8", errors="strict"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        prefix = data[: exc.start]
+        if any(b >= 0x80 for b in prefix):
+            # Valid multi-byte UTF-8 before the bad byte: a UTF-8 file with foreign bytes pasted in.
+            # Decoding it all as Windows-1251 would turn every Cyrillic letter into mojibake.
+            raise FileRejected(
+                path,
+                f"mixed encodings: valid UTF-8 up to byte {exc.start}, then a byte that is not UTF-8 "
+                "(save the whole file as UTF-8 or as Windows-1251)",
+            ) from exc
     try:
         return data.decode("cp1251", errors="strict"), "cp1251"
     except UnicodeDecodeError as exc:
@@ -70,10 +99,52 @@ def _delimiter(path: Path, header: str) -> str:
     return ","
 
 
+def _field_counts(text: str, delimiter: str) -> pl.Series:
+    """Fields per data line (header excluded); 0 for a blank line. Quotes respected (slower path)."""
+    if '"' not in text:
+        lines = pl.Series("line", [text]).str.split("\n").explode()
+        if text.endswith("\n"):
+            lines = lines.head(lines.len() - 1)
+        return (
+            lines.slice(1)
+            .to_frame()
+            .select(
+                pl.when(pl.col("line").str.strip_chars() == "")
+                .then(0)
+                .otherwise(pl.col("line").str.count_matches(delimiter, literal=True) + 1)
+                .cast(pl.Int64)
+            )
+            .to_series()
+        )
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next(records, None)
+    counts = [len(r) if any(f.strip() for f in r) or len(r) > 1 else 0 for r in records]
+    return pl.Series("line", counts, dtype=pl.Int64)
+
+
 def _read_csv(path: Path) -> RawFrame:
     text, encoding = _decode(path, path.read_bytes())
-    header = text.splitlines()[0] if text.splitlines() else ""
+    header = text.split("\n", 1)[0].rstrip("\r")
     delimiter = _delimiter(path, header)
+    header_fields = next(csv.reader([header], delimiter=delimiter), [])
+    n_header = len(header_fields)
+    if not text.endswith(("\n", "\r")):
+        last_line = text.rsplit("\n", 1)[-1]
+        if last_line.count('"') % 2 == 1:
+            raise FileRejected(
+                path, "truncated: the last line opens a quoted field that is never closed and has no line break"
+            )
+    try:
+        counts = _field_counts(text, delimiter)
+    except csv.Error as exc:
+        raise FileRejected(path, f"malformed CSV ({exc})") from exc
+    last = int(counts[-1]) if counts.len() else 0
+    if not text.endswith(("\n", "\r")) and 0 < last < n_header:
+        raise FileRejected(
+            path,
+            f"truncated: the last line (data row {counts.len()}) has {last} of {n_header} fields and no line "
+            "break; the file was cut off, resend the complete file",
+        )
     try:
         frame = pl.read_csv(
             io.StringIO(text),
@@ -83,7 +154,13 @@ def _read_csv(path: Path) -> RawFrame:
         )
     except pl.exceptions.PolarsError as exc:
         raise FileRejected(path, f"malformed CSV ({type(exc).__name__}: {str(exc).splitlines()[0]})") from exc
-    return RawFrame(frame, encoding, delimiter)
+    short_rows = (
+        counts.to_frame("fields")
+        .with_row_index(ROW_COLUMN, offset=1)
+        .filter((pl.col("fields") > 0) & (pl.col("fields") < n_header))
+        .select(pl.col(ROW_COLUMN).cast(pl.Int64), pl.col("fields"))
+    )
+    return RawFrame(frame, encoding, delimiter, short_rows, n_header)
 
 
 def _read_xlsx(path: Path) -> RawFrame:
@@ -94,6 +171,19 @@ def _read_xlsx(path: Path) -> RawFrame:
     return RawFrame(frame.with_columns(pl.all().cast(pl.Utf8)), None, None)
 
 
+def xlsx_sheet_with_columns(path: Path, required: list[str]) -> str | None:
+    """Name of a sheet other than the first whose header holds every required column (for the message)."""
+    try:
+        sheets = pl.read_excel(path, sheet_id=0, infer_schema_length=0)
+    except Exception:
+        return None
+    for position, (name, frame) in enumerate(sheets.items()):
+        header = {c.strip().lower() for c in frame.columns}
+        if position > 0 and all(c in header for c in required):
+            return str(name)
+    return None
+
+
 def _read_parquet(path: Path) -> RawFrame:
     try:
         frame = pl.read_parquet(path)
@@ -102,8 +192,19 @@ def _read_parquet(path: Path) -> RawFrame:
     return RawFrame(frame, None, None)
 
 
+def _blank(frame: pl.DataFrame) -> pl.Expr:
+    """True for a row with no value in any column (a blank line in a CSV, an empty sheet row)."""
+    columns = [c for c in frame.columns if c != ROW_COLUMN]
+    if not columns:
+        return pl.lit(True)
+    return pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).cast(pl.Utf8).str.strip_chars() == "") for c in columns])
+
+
 def read_landing_file(path: Path) -> RawFrame:
-    """Read a landing file; add a 1-based data-row number (header is row 0 / line 1)."""
+    """Read a landing file; add a 1-based data-row number (header is row 0 / line 1).
+
+    Blank rows are dropped after numbering, so row numbers still match the file's lines.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise FileRejected(path, f"unsupported file type {suffix or '(none)'}; expected CSV, XLSX or Parquet")
@@ -116,8 +217,28 @@ def read_landing_file(path: Path) -> RawFrame:
     else:
         raw = _read_parquet(path)
     frame = raw.frame.rename({c: c.strip().lstrip("\ufeff").lower() for c in raw.frame.columns})
+    frame = frame.with_row_index(ROW_COLUMN, offset=1).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
+    if suffix != ".parquet":
+        frame = frame.filter(~_blank(frame))
     if frame.height == 0:
         hint = " (XLSX: only the first sheet is read)" if suffix == ".xlsx" else ""
         raise FileRejected(path, f"file has a header but no data rows{hint}")
-    frame = frame.with_row_index(ROW_COLUMN, offset=1).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
-    return RawFrame(frame, raw.encoding, raw.delimiter)
+    return RawFrame(frame, raw.encoding, raw.delimiter, raw.short_rows, raw.header_fields)
+
+
+def write_atomically(frame: pl.DataFrame, target: Path) -> None:
+    """Write a Parquet file under a temporary name and rename it: a crash never leaves half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    frame.write_parquet(temporary)
+    os.replace(temporary, target)
+
+
+def copy_atomically(source: Path, target: Path) -> None:
+    """Copy a file under a temporary name and rename it (see :func:`write_atomically`)."""
+    import shutil
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, temporary)
+    os.replace(temporary, target)

@@ -72,7 +72,9 @@ def _required_with(column: str, trigger: str) -> pa.Check:
     def check(data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select((pl.col(trigger).is_null() | pl.col(column).is_not_null()).alias(column))
 
-    return pa.Check(check, name=f"{column} required when {trigger} is set", error=f"{column} is required")
+    return pa.Check(
+        check, name=f"{column} required when {trigger} is set", error=f"{column} is required when {trigger} is set"
+    )
 
 
 def _frame_checks(contract: TableContract) -> list[pa.Check]:
