@@ -82,7 +82,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"kzeval run: {problem}", file=sys.stderr)
         return 2
 
-    result = run_assessment(args.year, args.landing, args.warehouse, readings=args.reading)
+    result = run_assessment(
+        args.year, args.landing, args.warehouse, readings=args.reading, hold_back_share=args.hold_back_share
+    )
     _print_summary(result)
     if not result.success:
         print(f"Run for {args.year} did not complete; the published warehouse is unchanged.", file=sys.stderr)
@@ -166,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--year", type=int, required=True)
     run.add_argument("--strict", action="store_true", help="fail when a table is missing or a file is held back")
     run.add_argument("--reading", action="append", default=[], metavar="NAME=VALUE", help="methodology reading")
+    run.add_argument(
+        "--hold-back-share", type=float, default=0.05, help="hold a file back whole above this share of bad rows"
+    )
     _add_common(run, landing=True)
     run.set_defaults(func=cmd_run)
 

@@ -141,6 +141,7 @@ def compute_overtime_year(con: duckdb.DuckDBPyConnection, year: int, months: lis
     """Refresh the year's stale months, then store ``core.overtime`` (marts.fct_overtime) for the year."""
     ensure_core_tables(con)
     con.execute(f"DELETE FROM core.overtime WHERE year = {int(year)}").fetchall()
+    con.execute(f"DELETE FROM core.overtime_unit_quality WHERE year = {int(year)}").fetchall()
     if not table_has_rows(con, "turnstile_events"):
         return OvertimeYear(pl.DataFrame(schema=overtime.FCT_OVERTIME_SCHEMA), [], [], "no turnstile events landed")
     agencies = con.execute("SELECT * FROM core.agencies").pl()
@@ -166,4 +167,6 @@ def compute_overtime_year(con: duckdb.DuckDBPyConnection, year: int, months: lis
     headcount = read_raw(con, "headcount_monthly") if table_has_rows(con, "headcount_monthly") else None
     fct = overtime.compute_overtime_by_body(con, DAILY_TABLE, agencies, headcount, calendar, year)
     replace_year_slice(con, "core", "overtime", fct.drop("year"), year)
+    quality = overtime.unclosed_days_by_unit(con, DAILY_TABLE, year)
+    replace_year_slice(con, "core", "overtime_unit_quality", quality, year)
     return OvertimeYear(fct, recomputed, unchanged)

@@ -17,7 +17,7 @@ import polars as pl
 
 from kzeval.agencies import assessed_bodies, attach_assessed, resolve_hierarchy
 from kzeval.contracts import CONTRACTS
-from kzeval.landing.loader import FileOutcome, ensure_tables, load_table
+from kzeval.landing.loader import FileOutcome, attribution_agency_column, ensure_tables, load_table, year_sql
 from kzeval.methodology.base import ActiveReadings
 from kzeval.warehouse import fetch_one
 
@@ -118,12 +118,22 @@ def replace_year_slice(
 def landing_frames(
     con: duckdb.DuckDBPyConnection, tables: Iterable[str], resolved: pl.DataFrame
 ) -> dict[str, pl.DataFrame]:
-    """Landed tables with ``assessed_agency_id`` and ``body_type``; empty tables are left out."""
+    """Landed tables with ``assessed_agency_id`` and ``body_type``; empty tables are left out.
+
+    The special commission's corrections for the run's year are applied on top of the landed
+    rows (``kzeval.corrections``; ``raw`` is never edited), and the files each frame comes
+    from are recorded for lineage (``core.source_contributions``).
+    """
+    from kzeval.corrections import apply_corrections
+
+    year, run_id = current_run()
+    prepare_dispute_tables(con)
     frames: dict[str, pl.DataFrame] = {}
     for table in tables:
         if table in ("agencies", "calendar") or not table_has_rows(con, table):
             continue
-        frame = read_raw(con, table)
+        frame = apply_corrections(con, table, read_raw(con, table), year, run_id)
+        record_source_contributions(con, table)
         if CONTRACTS[table].agency_column:
             frame = attach_assessed(frame, resolved, CONTRACTS[table].agency_column or "agency_id")
         frames[table] = frame
@@ -162,6 +172,9 @@ CORE_TABLES: dict[str, str] = {
         "efficiency_tier VARCHAR, tier_label_ru VARCHAR, rank_in_body_type BIGINT, is_provisional BOOLEAN"
     ),
     "run_readings": "year BIGINT, block VARCHAR, readings VARCHAR",
+    "overtime_unit_quality": (
+        "year BIGINT, agency_id VARCHAR, unclosed_turnstile_days BIGINT, orphan_out_events BIGINT"
+    ),
     "overtime": (
         "year BIGINT, agency_id VARCHAR, workday_overtime_hours DOUBLE, weekend_overtime_hours DOUBLE, "
         "avg_headcount DOUBLE, workdays BIGINT, normal_hours DOUBLE, avg_workday_hours DOUBLE, "
@@ -243,13 +256,16 @@ def quarantine_rule_violations(
     ).fetchall()
     if bad.height == 0:
         return frame
+    contract = CONTRACTS[table]
+    agency_col = attribution_agency_column(contract)
+    agency = f'r."{agency_col}"' if agency_col else "CAST(NULL AS VARCHAR)"
     con.register("_bad_rows", bad.select(*key, column, "reason"))
     try:
         located = con.execute(
             f"""
             SELECT ? AS table_name, r._file_path AS file_path, r._file_sha256 AS file_sha256,
                    r._row_number AS row_number, ? AS column_name, CAST(b."{column}" AS VARCHAR) AS value,
-                   ? || b.reason AS reason
+                   ? || b.reason AS reason, {agency} AS agency_id, {year_sql(contract, "r")} AS "year"
             FROM _bad_rows b JOIN raw.{table} r ON {" AND ".join(f'b."{k}" = r."{k}"' for k in key)}
             ORDER BY file_path, row_number
             """,
@@ -263,3 +279,35 @@ def quarantine_rule_violations(
     finally:
         con.unregister("_located")
     return frame.join(bad.select(key), on=key, how="anti")
+
+
+def current_run() -> tuple[int | None, str]:
+    """(assessment year, run id) of the Dagster run executing this step; (None, "direct") outside one."""
+    import sys
+
+    if "dagster" not in sys.modules:  # no Dagster run in this process: a test or a direct call
+        return None, "direct"
+    import dagster as dg
+
+    try:
+        context = dg.AssetExecutionContext.get()
+    except Exception:  # dagster loaded, but this call is outside an asset's execution
+        return None, "direct"
+    year = int(context.partition_key) if context.has_partition_key else None
+    return year, context.run.run_id
+
+
+def prepare_dispute_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables of the disputes and lineage marts (dbt sources), present even when nothing was disputed."""
+    from kzeval.corrections import ensure_dispute_tables
+    from kzeval.explain import write_indicator_sources
+
+    ensure_dispute_tables(con)
+    write_indicator_sources(con)
+
+
+def record_source_contributions(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Rows of each landed file of ``table`` per assessed body and year (``core.source_contributions``)."""
+    from kzeval.explain import write_source_contributions
+
+    write_source_contributions(con, table)

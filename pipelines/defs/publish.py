@@ -18,8 +18,7 @@ PUBLISHED_KEY = dg.AssetKey(["published_warehouse"])
     kinds={"duckdb"},
 )
 def published_warehouse(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
-    kzeval.build_for(context.run.run_id)
-    warehouse.publish(kzeval.published)
+    warehouse.publish(kzeval.published, run_id=context.run.run_id)
     return dg.MaterializeResult(metadata={"path": str(kzeval.published)})
 
 
