@@ -14,7 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kzeval.landing.loader import ensure_tables, load_table
+from kzeval.landing.loader import load_table
+from kzeval.pipeline import ensure_core_tables
 from kzeval.warehouse import ensure_schemas
 
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -57,7 +58,7 @@ def test_data_quality_counts(landing, tmp_path):
     published.parent.mkdir()
     with duckdb.connect(str(published)) as con:
         ensure_schemas(con)
-        ensure_tables(con)
+        ensure_core_tables(con)  # the mart joins core.overtime_unit_quality
         load_table(con, root, "agencies", None)
         load_table(con, root, "services_rendered", None)
         version.write_text(HEADER + "CGO-A,S50,2024-06-01,electronic,5,1,0\n")

@@ -1,0 +1,1172 @@
+"""National-scale benchmark (`kzeval bench`): a whole assessment year from landing to marts on one machine.
+
+Per run: generate (or reuse) the national drop (:mod:`kzeval.generate.national`) for the seed,
+year and fraction; run the year with :func:`kzeval.runner.run_assessment` into a fresh
+warehouse; report per stage (landing per table, indicators, scores, dbt, publish) and in
+total the wall time, the peak memory of the process tree and rows per second; compare the
+two heaviest stages with a single hand-written DuckDB query over the same Parquet files
+(turnstile overtime m and p per body; appeals counts for R1–R4); time a monthly turnstile
+reload (one month re-delivered); profile the turnstile landing. Goals (2 cores / 24 GB):
+full year ≤ 5 min, peak ≤ 8 GB, heavy stage ≤ 1.5 × its DuckDB lower bound, monthly reload
+≤ 15 % of the full year. Results go to ``bench/results.md`` (regenerated from the history
+kept inside it).
+
+Every measured phase runs in its own child process (``python -m kzeval.bench --phase …``)
+so peak memory is per phase; the parent samples the RSS of the child's whole process tree
+(dbt runs as a grandchild) from ``/proc`` and falls back to ``getrusage`` elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+GOAL_FULL_YEAR_SECONDS = 300.0
+GOAL_PEAK_BYTES = 8 * 1024**3
+GOAL_LOWER_BOUND_RATIO = 1.5
+GOAL_RELOAD_SHARE = 0.15
+RELOAD_MONTH = 6  # the re-delivered month of the reload test
+PROFILE_ALL_MONTHS_UP_TO = 0.2  # profile all 12 turnstile files up to this fraction, else the first 3
+RESULTS_FILE = Path(__file__).resolve().parents[1] / "bench" / "results.md"
+_HISTORY_MARK = "<!-- bench-history"
+
+SCALABLE_GROUPS = ("landing", "indicators", "overtime", "corps_b")  # step groups whose time grows with rows
+# Tables whose landing is part of the turnstile-overtime stage.
+TURNSTILE_TABLES = ("turnstile_events", "overtime_orders", "headcount_monthly")
+
+
+# ---------------------------------------------------------------------------------------
+# Memory of a process tree
+# ---------------------------------------------------------------------------------------
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rfind(b")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants (Linux ``/proc``)."""
+    children = _children_map()
+    page = os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/statm") as fh:
+                total += int(fh.read().split()[1]) * page
+        except OSError:
+            continue
+    return total
+
+
+class PeakSampler:
+    """Samples the RSS of a process tree in a thread; ``peak`` is the largest sum seen."""
+
+    def __init__(self, pid: int, interval: float = 0.25) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peak = 0
+        self.available = Path("/proc/self/statm").exists()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(Exception):
+                self.peak = max(self.peak, tree_rss_bytes(self.pid))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakSampler:
+        if self.available:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self.available:
+            self._thread.join()
+
+
+def _rusage_peak_bytes() -> int:
+    """Fallback: peak RSS of this process and of its largest waited-for child (kilobytes on Linux)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024
+    return (own + kids) * scale
+
+
+# ---------------------------------------------------------------------------------------
+# Child phases (each returns a JSON-serialisable dict)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class PhaseArgs:
+    drop: str
+    warehouse: str
+    year: int
+    seed: int
+    fraction: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _capture_materialize() -> dict[str, Any]:
+    """Keep the Dagster result of ``run_assessment`` (which returns only a summary) for its step events.
+
+    Wraps ``dagster.materialize`` in this child process only; a timing hook in
+    ``kzeval.runner`` would make this unnecessary (requested from the lead).
+    """
+    import dagster
+
+    captured: dict[str, Any] = {}
+    original = dagster.materialize
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        captured["result"] = result
+        return result
+
+    dagster.materialize = wrapper  # type: ignore[assignment]
+    return captured
+
+
+class StepMemory:
+    """Peak RSS of this process tree per pipeline step (the step is set by the patched resources)."""
+
+    def __init__(self) -> None:
+        self.current = "(start-up)"
+        self.peaks: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        pid = os.getpid()
+        while not self._stop.is_set():
+            with contextlib.suppress(Exception):
+                rss = tree_rss_bytes(pid)
+                self.peaks[self.current] = max(self.peaks.get(self.current, 0), rss)
+            self._stop.wait(0.2)
+
+    def start(self) -> None:
+        if Path("/proc/self/statm").exists():
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def _track_steps(memory: StepMemory) -> None:
+    """Name the running step for :class:`StepMemory` by wrapping the resources every asset uses.
+
+    ``KzevalResource.connect`` (landing, indicators, scores, corps «Б»), ``DbtCliResource.cli``
+    (dbt) and ``warehouse.publish``; only in the bench's child process.
+    """
+    from dagster_dbt import DbtCliResource
+
+    from kzeval import warehouse
+    from pipelines.resources import KzevalResource
+
+    connect = KzevalResource.connect
+    cli = DbtCliResource.cli
+    publish = warehouse.publish
+
+    def tracked_connect(self: Any, context: Any) -> Any:
+        memory.current = str(context.op_def.name)
+        return connect(self, context)
+
+    def tracked_cli(self: Any, *args: Any, **kwargs: Any) -> Any:
+        memory.current = "kzeval_dbt_models"
+        return cli(self, *args, **kwargs)
+
+    def tracked_publish(*args: Any, **kwargs: Any) -> Any:
+        memory.current = "published_warehouse"
+        return publish(*args, **kwargs)
+
+    KzevalResource.connect = tracked_connect  # type: ignore[method-assign]
+    DbtCliResource.cli = tracked_cli  # type: ignore[method-assign]
+    warehouse.publish = tracked_publish  # type: ignore[assignment]
+
+
+def _dbt_nodes(run_id: str) -> dict[str, Any]:
+    """Execution time of the dbt nodes of this run (``run_results.json`` of its target folder)."""
+    from pipelines.defs.dbt import DBT_PROJECT_DIR
+
+    found = sorted((DBT_PROJECT_DIR / "target").glob(f"*-{run_id[:7]}-*/run_results.json"))
+    if not found:
+        return {}
+    data = json.loads(found[-1].read_text())
+    nodes = [(str(r["unique_id"]), float(r.get("execution_time") or 0.0)) for r in data.get("results", [])]
+    nodes.sort(key=lambda n: -n[1])
+    return {
+        "nodes": len(nodes),
+        "node_seconds": sum(t for _, t in nodes),
+        "elapsed": float(data.get("elapsed_time") or 0.0),
+        "slowest": nodes[:5],
+    }
+
+
+def _step_seconds(result: Any) -> tuple[dict[str, float], list[str]]:
+    steps: dict[str, float] = {}
+    failed: list[str] = []
+    if result is None:
+        return steps, failed
+    for event in result.all_events:
+        if event.event_type_value == "STEP_SUCCESS":
+            steps[str(event.step_key)] = float(event.event_specific_data.duration_ms) / 1000.0
+        elif event.event_type_value == "STEP_FAILURE":
+            failed.append(str(event.step_key))
+    return steps, failed
+
+
+def phase_generate(p: PhaseArgs) -> dict[str, Any]:
+    from kzeval.generate.national import generate_national
+
+    started = time.perf_counter()
+    counts = generate_national(p.drop, seed=p.seed, year=p.year, fraction=p.fraction)
+    return {"seconds": time.perf_counter() - started, "counts": counts}
+
+
+def phase_run(p: PhaseArgs) -> dict[str, Any]:
+    """The whole year into the warehouse ``p.warehouse`` (fresh unless ``extra.keep``)."""
+    from kzeval.runner import run_assessment
+
+    warehouse = Path(p.warehouse)
+    if not p.extra.get("keep"):
+        shutil.rmtree(warehouse.parent, ignore_errors=True)
+    captured = _capture_materialize()
+    import pipelines.definitions  # noqa: F401  (imported by run_assessment anyway: part of the baseline)
+
+    baseline = tree_rss_bytes(os.getpid()) if Path("/proc/self/statm").exists() else 0
+    memory = StepMemory()
+    _track_steps(memory)
+    memory.start()
+    started = time.perf_counter()
+    result = run_assessment(p.year, Path(p.drop), warehouse)
+    wall = time.perf_counter() - started
+    memory.stop()
+    dagster_result = captured.get("result")
+    steps, failed = _step_seconds(dagster_result)
+    dbt = _dbt_nodes(str(dagster_result.run_id)) if dagster_result is not None else {}
+    rows: dict[str, int] = {}
+    statuses: dict[str, int] = {}
+    for f in result.files:
+        rows[str(f["table"])] = rows.get(str(f["table"]), 0) + int(str(f["rows_loaded"] or 0))
+        statuses[str(f["status"])] = statuses.get(str(f["status"]), 0) + 1
+    return {
+        "wall": wall,
+        "steps": steps,
+        "failed_steps": failed,
+        "success": result.success,
+        "failures": result.failures[:20],
+        "rows_loaded": rows,
+        "file_statuses": statuses,
+        "rusage_peak": _rusage_peak_bytes(),
+        "baseline_rss": baseline,
+        "step_peaks": memory.peaks,
+        "dbt": dbt,
+    }
+
+
+def make_reload_drop(drop: Path, target: Path, year: int, month: int) -> Path:
+    """A copy of ``drop`` (hard links) whose turnstile file of ``month`` is re-delivered with corrections.
+
+    The corrected file has the same name and different content (every 200th event removed),
+    so the loader supersedes the earlier version instead of adding to it.
+    """
+    import polars as pl
+
+    shutil.rmtree(target, ignore_errors=True)
+    for path in sorted(drop.rglob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        dest = target / path.relative_to(drop)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, dest)
+        except OSError:
+            shutil.copyfile(path, dest)
+    name = target / "turnstile_events" / f"{year:04d}-{month:02d}.parquet"
+    frame = pl.read_parquet(name)
+    name.unlink()  # break the hard link before writing
+    corrected = frame.with_row_index("_i").filter(pl.col("_i") % 200 != 0).drop("_i")
+    corrected.write_parquet(name, compression="zstd")
+    return target
+
+
+def phase_reload(p: PhaseArgs) -> dict[str, Any]:
+    """Rerun the year after one month of turnstile data is re-delivered (warehouse of phase ``run`` kept)."""
+    result = phase_run(PhaseArgs(p.extra["reload_drop"], p.warehouse, p.year, p.seed, p.fraction, {"keep": True}))
+    return result
+
+
+def _small_inputs(con: Any, drop: Path, year: int) -> None:
+    """Unit → body map, thresholds, scope and calendar as temp tables (~7k rows; not timed)."""
+    import polars as pl
+
+    from kzeval.agencies import resolve_hierarchy
+    from kzeval.calendars import load_calendar
+    from kzeval.overtime import _unit_thresholds, overtime_scope_units
+
+    agencies = pl.read_parquet(drop / "agencies" / "*.parquet")
+    resolved = resolve_hierarchy(agencies.with_columns(pl.col("workday_end").fill_null("18:30")))
+    calendar = load_calendar(year)
+    tables = {
+        "lb_units": resolved.select("agency_id", "assessed_agency_id"),
+        "lb_thresholds": _unit_thresholds(resolved),
+        "lb_scope": overtime_scope_units(resolved),
+        "lb_calendar": calendar,
+    }
+    for name, frame in tables.items():
+        con.register(f"{name}_v", frame)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_v").fetchall()
+        con.unregister(f"{name}_v")
+
+
+def _duckdb(work: Path) -> Any:
+    import duckdb
+
+    from kzeval import warehouse
+
+    con = duckdb.connect()
+    warehouse.configure(con, temp_dir=work / "duckdb_tmp")
+    con.execute("SET preserve_insertion_order = false").fetchall()
+    con.execute("SET enable_progress_bar = false").fetchall()
+    return con
+
+
+# Turnstile overtime, independently written from data-contracts.md / methodology §5.2:
+# collapse same-direction taps ≤ 2 min apart, pair each `in` with the next event if it is an
+# `out` ≤ 24 h later, the interval belongs to the day of its `in`; a day whose last `in` is
+# unpaired is unclosed (no overtime); workday overtime = time after workday_end + 30 min,
+# weekend/holiday overtime = all presence minus ordered hours (floor 0); m, p summed over the
+# para. 28 scope units of each body.
+TURNSTILE_LOWER_BOUND_SQL = """
+WITH e AS (
+    SELECT employee_id, agency_id, epoch_ms(event_ts) AS t, direction = 'in' AS i
+    FROM read_parquet('{events}')
+    WHERE event_ts >= TIMESTAMP '{lo}' AND event_ts < TIMESTAMP '{hi}'
+),
+d1 AS (
+    SELECT *, lag(i) OVER w AS pi, lag(t) OVER w AS pt FROM e
+    WINDOW w AS (PARTITION BY employee_id ORDER BY t, i DESC)
+),
+d2 AS (SELECT employee_id, agency_id, t, i FROM d1 WHERE pi IS NULL OR pi <> i OR t - pt > 120000),
+d3 AS (
+    SELECT *, lead(i) OVER w AS ni, lead(t) OVER w AS nt FROM d2
+    WINDOW w AS (PARTITION BY employee_id ORDER BY t, i DESC)
+),
+ins AS (
+    SELECT employee_id, agency_id, t, t // 86400000 AS dn, coalesce(NOT ni AND nt - t <= 86400000, false) AS ok, nt
+    FROM d3 WHERE i AND t >= epoch_ms(TIMESTAMP '{start}') AND t < epoch_ms(TIMESTAMP '{end}')
+),
+per_day AS (
+    SELECT ins.employee_id, ins.dn, arg_min(ins.agency_id, ins.t) AS agency_id, arg_max(ins.ok, ins.t) AS closed,
+        sum(CASE WHEN ins.ok THEN ins.nt - ins.t ELSE 0 END) AS pres,
+        sum(CASE WHEN ins.ok THEN greatest(0, ins.nt - greatest(ins.t, ins.dn * 86400000 + u.threshold_ms)) ELSE 0 END)
+            AS aft
+    FROM ins JOIN lb_thresholds u ON u.agency_id = ins.agency_id
+    GROUP BY 1, 2
+),
+o AS (
+    SELECT employee_id, date, sum(hours) AS h FROM read_parquet('{orders}')
+    WHERE date >= DATE '{start}' AND date < DATE '{end}' GROUP BY 1, 2
+)
+SELECT s.assessed_agency_id AS agency_id,
+    sum(CASE WHEN c.day_type = 'workday' AND p.closed THEN p.aft / 3600000.0 ELSE 0 END) AS m,
+    sum(CASE WHEN c.day_type <> 'workday' AND p.closed THEN greatest(0, p.pres / 3600000.0 - coalesce(o.h, 0)) ELSE 0 END)
+        AS p
+FROM per_day p
+JOIN lb_calendar c ON c.date = DATE '1970-01-01' + CAST(p.dn AS INTEGER)
+JOIN lb_scope s ON s.agency_id = p.agency_id
+LEFT JOIN o ON o.employee_id = p.employee_id AND o.date = c.date
+GROUP BY 1 ORDER BY 1
+"""
+
+# Appeals counts of R1–R4 per assessed body (seed 004 paras. 97–105, as kzeval.indicators.appeals
+# places them in the year): p reviewed, f reviewed late, a court decisions, m received,
+# n redirected late, and the late cases with their disciplinary flag.
+APPEALS_LOWER_BOUND_SQL = """
+WITH a AS (
+    SELECT u.assessed_agency_id AS body,
+        coalesce(year(reviewed_on) = {year}, false) AS rv,
+        coalesce(year(reviewed_on) = {year} AND reviewed_on > due_on, false) AS rl,
+        coalesce(year(court_satisfied_on) = {year}, false) AS ct,
+        coalesce(year(received_on) = {year}, false) AS rc,
+        coalesce(year(redirected_on) = {year} AND redirected_on > redirect_due_on, false) AS dl,
+        disciplinary
+    FROM read_parquet('{appeals}') x JOIN lb_units u ON u.agency_id = x.agency_id
+    WHERE kind IN ('complaint', 'application')
+)
+SELECT body AS agency_id,
+    count(*) FILTER (WHERE rv) AS reviewed,
+    count(*) FILTER (WHERE rl) AS reviewed_late,
+    count(*) FILTER (WHERE ct) AS court_overturned,
+    count(*) FILTER (WHERE rc) AS received,
+    count(*) FILTER (WHERE dl) AS redirected_late,
+    count(*) FILTER (WHERE rl OR dl) AS late_cases,
+    count(*) FILTER (WHERE (rl OR dl) AND disciplinary = 'yes') AS disciplined,
+    count(*) FILTER (WHERE (rl OR dl) AND disciplinary = 'impossible') AS impossible
+FROM a GROUP BY 1 ORDER BY 1
+"""
+
+
+def _window(year: int) -> dict[str, str]:
+    return {
+        "lo": f"{year - 1}-12-30 23:00:00",
+        "hi": f"{year + 1}-01-02 01:00:00",
+        "start": date(year, 1, 1).isoformat(),
+        "end": date(year + 1, 1, 1).isoformat(),
+    }
+
+
+def _plain_load_seconds(work: Path, sources: dict[str, Path]) -> float:
+    """For information: copying the stage's Parquet files into tables of a fresh DuckDB file (no checks)."""
+    import duckdb
+
+    path = work / "plain_load.duckdb"
+    path.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("SET enable_progress_bar = false").fetchall()
+        started = time.perf_counter()
+        for table, folder in sources.items():
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{folder / '*.parquet'}')").fetchall()
+        con.execute("CHECKPOINT").fetchall()
+        return time.perf_counter() - started
+    finally:
+        con.close()
+        path.unlink(missing_ok=True)
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+
+
+def phase_lower_turnstile(p: PhaseArgs) -> dict[str, Any]:
+    drop = Path(p.drop)
+    con = _duckdb(Path(p.warehouse).parent)
+    _small_inputs(con, drop, p.year)
+    sql = TURNSTILE_LOWER_BOUND_SQL.format(
+        events=drop / "turnstile_events" / "*.parquet", orders=drop / "overtime_orders" / "*.parquet", **_window(p.year)
+    )
+    started = time.perf_counter()
+    rows = con.execute(sql).fetchall()
+    seconds = time.perf_counter() - started
+    con.close()
+    load = _plain_load_seconds(
+        Path(p.warehouse).parent, {t: drop / t for t in ("turnstile_events", "overtime_orders", "headcount_monthly")}
+    )
+    return {"seconds": seconds, "plain_load_seconds": load, "result": [[r[0], float(r[1]), float(r[2])] for r in rows]}
+
+
+def phase_lower_appeals(p: PhaseArgs) -> dict[str, Any]:
+    drop = Path(p.drop)
+    con = _duckdb(Path(p.warehouse).parent)
+    _small_inputs(con, drop, p.year)
+    sql = APPEALS_LOWER_BOUND_SQL.format(appeals=drop / "appeals" / "*.parquet", year=p.year)
+    started = time.perf_counter()
+    rows = con.execute(sql).fetchall()
+    seconds = time.perf_counter() - started
+    con.close()
+    load = _plain_load_seconds(Path(p.warehouse).parent, {"appeals": drop / "appeals"})
+    return {"seconds": seconds, "plain_load_seconds": load, "result": [list(r) for r in rows]}
+
+
+@contextlib.contextmanager
+def _scratch_copy(published: Path) -> Iterator[Any]:
+    """A writable scratch copy of the published warehouse (never written to itself)."""
+    import duckdb
+
+    scratch = published.with_name("bench_scratch.duckdb")
+    shutil.copyfile(published, scratch)
+    con = duckdb.connect(str(scratch))
+    try:
+        con.execute("SET enable_progress_bar = false").fetchall()
+        yield con
+    finally:
+        con.close()
+        scratch.unlink(missing_ok=True)
+        scratch.with_name(scratch.name + ".wal").unlink(missing_ok=True)
+
+
+def phase_pipeline_pieces(p: PhaseArgs) -> dict[str, Any]:
+    """Parts of the heavy stages that are not separate Dagster steps, timed with the pipeline's own functions.
+
+    * appeals share of ``indicators/interaction``: reading the landed appeals as the asset does
+      (``landing_frames``) and :func:`kzeval.indicators.appeals.compute_appeals`;
+    * the overtime engine (:func:`kzeval.overtime.compute_fct_overtime` over ``raw.turnstile_events``),
+      when the run has no overtime step yet.
+    """
+    import polars as pl
+
+    from kzeval import warehouse
+    from kzeval.calendars import load_calendar
+    from kzeval.indicators.appeals import aggregate_appeals, compute_appeals
+    from kzeval.methodology import active_readings
+    from kzeval.pipeline import bodies_of, landing_frames
+
+    out: dict[str, Any] = {}
+    with _scratch_copy(Path(p.warehouse)) as con:
+        warehouse.configure(con, temp_dir=Path(p.warehouse).parent / "duckdb_tmp")
+        resolved = con.execute("SELECT * FROM core.agencies").pl()
+        started = time.perf_counter()
+        frames = landing_frames(con, ["appeals"], resolved)
+        read_s = time.perf_counter() - started
+        started = time.perf_counter()
+        compute_appeals(frames, bodies_of(resolved), p.year, active_readings())
+        compute_s = time.perf_counter() - started
+        agg = aggregate_appeals(frames["appeals"], p.year)
+        out["appeals"] = {
+            "read_seconds": read_s,
+            "compute_seconds": compute_s,
+            "rows": frames["appeals"].height,
+            "result": [list(r) for r in agg.rows()],
+        }
+        if warehouse.table_exists(con, "core", "overtime"):
+            rows = con.execute(
+                "SELECT agency_id, workday_overtime_hours, weekend_overtime_hours FROM core.overtime WHERE year = ? "
+                "ORDER BY agency_id",
+                [p.year],
+            ).fetchall()
+            out["run_overtime"] = [[r[0], float(r[1] or 0.0), float(r[2] or 0.0)] for r in rows]
+        if p.extra.get("engine"):
+            from kzeval.overtime import compute_fct_overtime, configure_duckdb
+
+            configure_duckdb(con, memory_limit=os.environ.get("KZEVAL_DUCKDB_MEMORY_LIMIT", "6GB"))
+            started = time.perf_counter()
+            orders = con.execute("SELECT * FROM raw.overtime_orders").pl()
+            headcount = con.execute("SELECT * FROM raw.headcount_monthly").pl()
+            fct = compute_fct_overtime(
+                con, "raw.turnstile_events", resolved, load_calendar(p.year), orders, headcount, p.year
+            )
+            out["engine"] = {
+                "seconds": time.perf_counter() - started,
+                "result": [
+                    [r["agency_id"], r["workday_overtime_hours"], r["weekend_overtime_hours"]]
+                    for r in fct.iter_rows(named=True)
+                ],
+            }
+        _ = pl  # polars is the frame type of the functions above
+    return out
+
+
+def phase_profile(p: PhaseArgs) -> dict[str, Any]:
+    """Land the turnstile files (``extra.months`` of them) into a scratch warehouse under cProfile,
+    then the post-load work of the landing asset (re-read the whole table, pandera on it) and,
+    for comparison, the same read without ``ORDER BY ALL`` and as Arrow."""
+    import duckdb
+
+    from kzeval import warehouse
+    from kzeval.contracts import CONTRACTS
+    from kzeval.landing.loader import load_table
+    from kzeval.landing.schemas import failure_cases
+    from kzeval.pipeline import ensure_core_tables, read_raw
+
+    drop = Path(p.drop)
+    work = Path(p.warehouse).parent / "profile"
+    shutil.rmtree(work, ignore_errors=True)
+    sub = work / "drop"
+    months = int(p.extra.get("months", 12))
+    for table in ("agencies", "turnstile_events"):
+        files = sorted((drop / table).glob("*.parquet"))
+        if table == "turnstile_events":
+            files = files[:months]
+        for path in files:
+            (sub / table).mkdir(parents=True, exist_ok=True)
+            os.link(path, sub / table / path.name)
+    con = duckdb.connect(str(work / "w.duckdb"))
+    warehouse.configure(con, temp_dir=work / "tmp")
+    warehouse.ensure_schemas(con)
+    ensure_core_tables(con)
+    load_table(con, sub, "agencies", work / "raw_files")
+    profiler = cProfile.Profile()
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    profiler.enable()
+    outcomes = load_table(con, sub, "turnstile_events", work / "raw_files")
+    profiler.disable()
+    timings["load_table (all files)"] = time.perf_counter() - started
+    started = time.perf_counter()
+    landed = read_raw(con, "turnstile_events")
+    timings["read_raw: whole table to polars, ORDER BY ALL"] = time.perf_counter() - started
+    started = time.perf_counter()
+    failure_cases("turnstile_events", landed)
+    timings["failure_cases: pandera on the whole table"] = time.perf_counter() - started
+    rows = landed.height
+    frame_bytes = landed.estimated_size()
+    del landed
+    columns = ", ".join(f'"{c}"' for c in CONTRACTS["turnstile_events"].column_names)
+    started = time.perf_counter()
+    con.execute(f"SELECT {columns} FROM raw.turnstile_events").pl()
+    timings["(for comparison) same read without ORDER BY ALL"] = time.perf_counter() - started
+    started = time.perf_counter()
+    con.execute(f"SELECT {columns} FROM raw.turnstile_events").fetch_arrow_table()
+    timings["(for comparison) same read as Arrow, no ORDER BY"] = time.perf_counter() - started
+    con.close()
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    functions: list[dict[str, Any]] = []
+    for (filename, line, name), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        if "kzeval" in filename:
+            functions.append({"function": f"{Path(filename).name}:{line}:{name}", "seconds": cumulative})
+        elif "_duckdb" in name or "to_arrow" in name or "PyLazyFrame" in name:
+            functions.append({"function": name.strip("{}<>"), "seconds": cumulative})
+    functions.sort(key=lambda f: -f["seconds"])
+    shutil.rmtree(work, ignore_errors=True)
+    return {
+        "files": len(outcomes),
+        "rows": rows,
+        "frame_bytes": frame_bytes,
+        "timings": timings,
+        "functions": functions[:25],
+    }
+
+
+PHASES = {
+    "generate": phase_generate,
+    "run": phase_run,
+    "reload": phase_reload,
+    "lower_turnstile": phase_lower_turnstile,
+    "lower_appeals": phase_lower_appeals,
+    "pieces": phase_pipeline_pieces,
+    "profile": phase_profile,
+}
+
+
+def _child_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--phase", choices=sorted(PHASES), required=True)
+    parser.add_argument("--args", required=True, help="JSON of PhaseArgs")
+    parser.add_argument("--out", required=True, help="where to write the phase result (JSON)")
+    ns = parser.parse_args(argv)
+    phase_args = PhaseArgs(**json.loads(ns.args))
+    result = PHASES[ns.phase](phase_args)
+    Path(ns.out).write_text(json.dumps(result, default=str))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------
+# Parent: orchestration, report, results file
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class PhaseOutcome:
+    name: str
+    ok: bool
+    seconds: float
+    peak_bytes: int
+    data: dict[str, Any]
+    log: Path
+
+
+def run_phase(name: str, args: PhaseArgs, logs: Path) -> PhaseOutcome:
+    """Run one phase in a child process; its output goes to ``logs/<name>.log``."""
+    logs.mkdir(parents=True, exist_ok=True)
+    out = logs / f"{name}.json"
+    log = logs / f"{name}.log"
+    out.unlink(missing_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "kzeval.bench",
+        "--phase",
+        name,
+        "--args",
+        json.dumps(args.__dict__),
+        "--out",
+        str(out),
+    ]
+    started = time.perf_counter()
+    with log.open("w") as fh:
+        child = subprocess.Popen(
+            command, stdout=fh, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+        )
+        with PeakSampler(child.pid) as sampler:
+            code = child.wait()
+    seconds = time.perf_counter() - started
+    data = json.loads(out.read_text()) if out.exists() else {}
+    peak = sampler.peak if sampler.available else int(data.get("rusage_peak", 0))
+    return PhaseOutcome(name, code == 0 and out.exists(), seconds, peak, data, log)
+
+
+def drop_dir(workdir: Path, seed: int, fraction: float, year: int) -> Path:
+    from kzeval.generate.national import GENERATOR_VERSION
+
+    return workdir / f"national_y{year}_s{seed}_f{fraction:g}_v{GENERATOR_VERSION}"
+
+
+def ensure_drop(workdir: Path, seed: int, fraction: float, year: int, logs: Path) -> tuple[Path, dict[str, Any]]:
+    """Reuse the drop for (seed, fraction, year, generator version) when complete; else generate it."""
+    drop = drop_dir(workdir, seed, fraction, year)
+    marker = drop / ".complete.json"
+    if marker.exists():
+        return drop, {"reused": True, **json.loads(marker.read_text())}
+    shutil.rmtree(drop, ignore_errors=True)
+    outcome = run_phase("generate", PhaseArgs(str(drop), "", year, seed, fraction), logs)
+    if not outcome.ok:
+        raise RuntimeError(f"generating the national drop failed; see {outcome.log}")
+    info = {"seconds": outcome.data["seconds"], "counts": outcome.data["counts"], "peak_bytes": outcome.peak_bytes}
+    marker.write_text(json.dumps(info))
+    return drop, {"reused": False, **info}
+
+
+def _stage_of(step: str) -> tuple[str, str]:
+    """(group, label) of a Dagster step key."""
+    if step.startswith("landing__"):
+        return "landing", step.removeprefix("landing__")
+    if "overtime" in step:
+        return "overtime", step
+    if step.startswith("indicators__"):
+        return "indicators", step.removeprefix("indicators__")
+    if "dbt" in step:
+        return "dbt", step
+    if step.startswith("published"):
+        return "publish", step
+    if step == "scores":
+        return "scores", step
+    if "corps_b" in step:
+        return "corps_b", step
+    return "other", step
+
+
+def _fmt_bytes(n: float) -> str:
+    return f"{n / 1024**3:.2f} GB" if n >= 1024**3 else f"{n / 1024**2:.0f} MB"
+
+
+def _goal(label: str, value: float, goal: float, unit: str, estimated: bool = False) -> dict[str, Any]:
+    met = value <= goal
+    if unit == "s":
+        shown, target = f"{value:.1f} s", f"≤ {goal:.0f} s"
+        miss = f"missed by {value - goal:.1f} s ({value / goal:.2f}× the goal)"
+    elif unit == "bytes":
+        shown, target = _fmt_bytes(value), f"≤ {_fmt_bytes(goal)}"
+        miss = f"missed by {_fmt_bytes(value - goal)} ({value / goal:.2f}× the goal)"
+    elif unit == "share":
+        shown, target = f"{value:.0%}", f"≤ {goal:.0%}"
+        miss = f"missed by {(value - goal) * 100:.0f} percentage points ({value / goal:.2f}× the goal)"
+    else:
+        shown, target = f"{value:.2f}×", f"≤ {goal:.1f}×"
+        miss = f"missed by {value - goal:.2f} ({value / goal:.2f}× the goal)"
+    return {
+        "goal": label,
+        "value": shown + (" (estimated for fraction 1.0)" if estimated else ""),
+        "target": target,
+        "met": met,
+        "verdict": "met" if met else miss,
+    }
+
+
+def _agree(a: list[list[Any]], b: list[list[Any]], columns: int) -> bool:
+    left = {r[0]: r[1 : columns + 1] for r in a}
+    right = {r[0]: r[1 : columns + 1] for r in b}
+    if set(left) != set(right):
+        return False
+    for key, values in left.items():
+        for x, y in zip(values, right[key], strict=True):
+            if abs(float(x) - float(y)) > 1e-6 * max(1.0, abs(float(y))):
+                return False
+    return True
+
+
+def machine_info() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = 0
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = int(line.split()[1]) * 1024
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory": memory, "load_at_start": load}
+
+
+def summarise(
+    fraction: float,
+    run: PhaseOutcome,
+    reload: PhaseOutcome | None,
+    lower_t: PhaseOutcome | None,
+    lower_a: PhaseOutcome | None,
+    pieces: PhaseOutcome | None,
+) -> dict[str, Any]:
+    """Stage table, heavy-stage ratios, goals (figures at fraction 1.0 estimated when fraction < 1)."""
+    steps: dict[str, float] = run.data.get("steps", {})
+    rows: dict[str, int] = run.data.get("rows_loaded", {})
+    wall = float(run.data.get("wall", run.seconds))
+    stages: list[dict[str, Any]] = []
+    groups: dict[str, float] = {}
+    for step, seconds in sorted(steps.items(), key=lambda kv: (_stage_of(kv[0]), kv[0])):
+        group, label = _stage_of(step)
+        groups[group] = groups.get(group, 0.0) + seconds
+        n = rows.get(label, 0) if group == "landing" else 0
+        peak_rss = int(run.data.get("step_peaks", {}).get(step, 0))
+        stages.append({"group": group, "stage": label, "seconds": seconds, "rows": n, "peak": peak_rss})
+    overhead = max(0.0, wall - sum(steps.values()))
+    total_rows = sum(rows.values())
+    # Estimate for fraction 1.0: a step of landing, indicators, overtime or corps «Б» costs a fixed
+    # part (the cheapest landing step of the run, e.g. a table without files) plus a part linear
+    # in rows; scores, dbt (marts are per body), publish and the Dagster overhead are fixed.
+    landing_times = [v for k, v in steps.items() if _stage_of(k)[0] == "landing"]
+    fixed_step = min(landing_times) if landing_times else 0.0
+    full_estimate = wall
+    for step, seconds in steps.items():
+        if _stage_of(step)[0] in SCALABLE_GROUPS:
+            full_estimate += max(0.0, seconds - fixed_step) * (1 / fraction - 1)
+    peak = float(run.peak_bytes)
+    base_rss = float(run.data.get("baseline_rss", 0))  # the run's process after imports, before any data
+    peak_estimate = base_rss + (peak - base_rss) / fraction if fraction < 1 else peak
+
+    heavy: list[dict[str, Any]] = []
+    has_overtime_step = "overtime" in groups
+    pieces_data = pieces.data if pieces and pieces.ok else {}
+    if lower_t and lower_t.ok:
+        landing_t = sum(steps.get(f"landing__{t}", 0.0) for t in TURNSTILE_TABLES)
+        engine = pieces_data.get("engine", {})
+        compute = groups.get("overtime", 0.0) if has_overtime_step else float(engine.get("seconds", 0.0))
+        pipeline_t = landing_t + compute
+        note = (
+            "landing of turnstile_events, overtime_orders, headcount_monthly + the run's overtime step"
+            if has_overtime_step
+            else "landing of turnstile_events, overtime_orders, headcount_monthly + kzeval.overtime."
+            "compute_fct_overtime over raw.turnstile_events (not yet a step of the run: timed separately)"
+        )
+        computed = engine.get("result") or pieces_data.get("run_overtime")
+        agree = _agree(computed, lower_t.data["result"], 2) if computed else None
+        heavy.append(
+            {
+                "stage": "turnstile overtime (m, p per body)",
+                "pipeline_seconds": pipeline_t,
+                "landing_seconds": landing_t,
+                "compute_seconds": compute,
+                "lower_bound_seconds": lower_t.data["seconds"],
+                "plain_load_seconds": lower_t.data.get("plain_load_seconds"),
+                "ratio": pipeline_t / max(lower_t.data["seconds"], 1e-9),
+                "note": note,
+                "results_agree": agree,
+            }
+        )
+    if lower_a and lower_a.ok and "appeals" in pieces_data:
+        appeals = pieces_data["appeals"]
+        landing_a = steps.get("landing__appeals", 0.0)
+        compute = appeals["read_seconds"] + appeals["compute_seconds"]
+        pipeline_a = landing_a + compute
+        heavy.append(
+            {
+                "stage": "appeals (R1–R4 counts per body)",
+                "pipeline_seconds": pipeline_a,
+                "landing_seconds": landing_a,
+                "compute_seconds": compute,
+                "lower_bound_seconds": lower_a.data["seconds"],
+                "plain_load_seconds": lower_a.data.get("plain_load_seconds"),
+                "ratio": pipeline_a / max(lower_a.data["seconds"], 1e-9),
+                "note": "landing of appeals + reading raw.appeals (landing_frames) + compute_appeals",
+                "results_agree": _agree(appeals["result"], lower_a.data["result"], 8),
+            }
+        )
+    goals = [
+        _goal("full national year", full_estimate, GOAL_FULL_YEAR_SECONDS, "s", estimated=fraction < 1),
+        _goal("peak memory", peak_estimate, GOAL_PEAK_BYTES, "bytes", estimated=fraction < 1),
+    ]
+    for h in heavy:
+        goals.append(_goal(f"{h['stage'].split(' (')[0]} vs plain DuckDB", h["ratio"], GOAL_LOWER_BOUND_RATIO, "x"))
+    reload_share = reload_share_estimate = None
+    if reload and reload.ok:
+        reload_wall = float(reload.data["wall"])
+        reload_share = reload_wall / wall
+        reload_estimate = reload_wall
+        for step, seconds in reload.data.get("steps", {}).items():
+            if _stage_of(step)[0] in SCALABLE_GROUPS:
+                reload_estimate += max(0.0, seconds - fixed_step) * (1 / fraction - 1)
+        reload_share_estimate = reload_estimate / full_estimate
+        goals.append(
+            _goal(
+                "monthly turnstile reload / full year",
+                reload_share_estimate,
+                GOAL_RELOAD_SHARE,
+                "share",
+                estimated=fraction < 1,
+            )
+        )
+    return {
+        "fraction": fraction,
+        "wall": wall,
+        "success": bool(run.data.get("success")),
+        "failures": run.data.get("failures", []),
+        "peak_bytes": peak,
+        "rows": total_rows,
+        "rows_per_second": total_rows / wall if wall else 0.0,
+        "stages": stages,
+        "groups": groups,
+        "dagster_overhead": overhead,
+        "full_year_estimate": full_estimate,
+        "peak_estimate": peak_estimate,
+        "heavy": heavy,
+        "reload": None
+        if not reload or not reload.ok
+        else {
+            "wall": reload.data["wall"],
+            "share": reload_share,
+            "share_estimate": reload_share_estimate,
+            "peak_bytes": reload.peak_bytes,
+            "steps": dict(sorted(reload.data.get("steps", {}).items(), key=lambda kv: -kv[1])[:6]),
+        },
+        "goals": goals,
+        "dbt": run.data.get("dbt", {}),
+    }
+
+
+def render_report(summary: dict[str, Any], generation: dict[str, Any], profile: dict[str, Any] | None) -> str:
+    lines: list[str] = []
+    f = summary["fraction"]
+    lines.append(f"National benchmark, fraction {f:g} — run {'succeeded' if summary['success'] else 'FAILED'}")
+    if generation.get("reused"):
+        lines.append("Drop: reused (same seed, fraction, year and generator version)")
+    else:
+        lines.append(f"Drop: generated in {generation['seconds']:.1f} s, peak {_fmt_bytes(generation['peak_bytes'])}")
+    for failure in summary["failures"]:
+        lines.append(f"  FAILED: {failure}")
+    lines.append("")
+    lines.append(f"{'stage':<44} {'seconds':>9} {'rows':>13} {'rows/s':>11} {'peak RSS':>10}")
+    for s in summary["stages"]:
+        label = f"{s['group']} · {s['stage']}" if s["group"] != s["stage"] else s["stage"]
+        rate = f"{s['rows'] / s['seconds']:,.0f}" if s["rows"] and s["seconds"] else ""
+        rows = f"{s['rows']:,}" if s["rows"] else ""
+        peak = _fmt_bytes(s["peak"]) if s.get("peak") else ""
+        lines.append(f"{label[:44]:<44} {s['seconds']:>9.1f} {rows:>13} {rate:>11} {peak:>10}")
+    lines.append(f"{'Dagster overhead (wall − Σ steps)':<44} {summary['dagster_overhead']:>9.1f}")
+    lines.append(
+        f"{'TOTAL (wall)':<44} {summary['wall']:>9.1f} {summary['rows']:>13,} {summary['rows_per_second']:>11,.0f}"
+    )
+    lines.append(f"peak memory (process tree): {_fmt_bytes(summary['peak_bytes'])}")
+    dbt = summary.get("dbt") or {}
+    if dbt:
+        slowest = ", ".join(f"{name.split('.')[-1]} {t:.1f} s" for name, t in dbt["slowest"][:3])
+        lines.append(
+            f"dbt: {dbt['nodes']} nodes, Σ node time {dbt['node_seconds']:.1f} s, dbt elapsed {dbt['elapsed']:.1f} s "
+            f"(the rest of the step is dbt start-up and parsing); slowest: {slowest}"
+        )
+    if f < 1:
+        lines.append(
+            f"estimate for fraction 1.0: {summary['full_year_estimate']:.0f} s, peak {_fmt_bytes(summary['peak_estimate'])}"
+            " (landing, indicators, corps «Б»: fixed part + linear in rows; scores, dbt, publish, Dagster"
+            " overhead fixed; peak: baseline + linear)"
+        )
+    lines.append("")
+    for h in summary["heavy"]:
+        agree = {True: "results agree", False: "RESULTS DIFFER", None: "not compared"}[h["results_agree"]]
+        lines.append(
+            f"{h['stage']}: pipeline {h['pipeline_seconds']:.1f} s (landing {h['landing_seconds']:.1f} + compute "
+            f"{h['compute_seconds']:.1f}) vs plain DuckDB {h['lower_bound_seconds']:.1f} s → {h['ratio']:.2f}× ({agree})"
+        )
+        lines.append(f"    pipeline part: {h['note']}")
+        if h.get("plain_load_seconds") is not None:
+            floor = h["plain_load_seconds"] + h["lower_bound_seconds"]
+            lines.append(
+                f"    for information: copying the same Parquet files into a DuckDB file takes {h['plain_load_seconds']:.1f} s;"
+                f" load + query = {floor:.1f} s → pipeline is {h['pipeline_seconds'] / max(floor, 1e-9):.2f}× that"
+            )
+    if summary["reload"]:
+        r = summary["reload"]
+        lines.append(
+            f"monthly turnstile reload (month {RELOAD_MONTH} re-delivered): {r['wall']:.1f} s = {r['share']:.0%} "
+            f"of the full year (estimate at fraction 1.0: {r['share_estimate']:.0%}); peak {_fmt_bytes(r['peak_bytes'])}"
+        )
+        lines.append("    slowest steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in r["steps"].items()))
+    lines.append("")
+    lines.append("Goals (2 cores / 24 GB):")
+    for g in summary["goals"]:
+        lines.append(
+            f"  {'OK  ' if g['met'] else 'MISS'} {g['goal']:<40} {g['value']:<42} {g['target']:<10} {g['verdict']}"
+        )
+    if profile:
+        lines.append("")
+        lines.append(
+            f"Turnstile landing profile ({profile['files']} monthly files, {profile['rows']:,} rows, cProfile; "
+            f"the landed table is {_fmt_bytes(profile.get('frame_bytes', 0))} as a polars frame):"
+        )
+        for name, seconds in profile["timings"].items():
+            lines.append(f"  {name:<52} {seconds:>8.1f} s")
+        lines.append("  cumulative time per function inside load_table (DuckDB calls included):")
+        for fn in profile["functions"][:14]:
+            lines.append(f"    {fn['function'][:70]:<70} {fn['seconds']:>8.1f} s")
+    return "\n".join(lines)
+
+
+# --- results.md -------------------------------------------------------------------------
+
+
+def _load_history(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    text = path.read_text()
+    match = re.search(re.escape(_HISTORY_MARK) + r"\n(.*?)\n-->", text, re.S)
+    if not match:
+        return []
+    try:
+        data = json.loads(match.group(1))
+    except json.JSONDecodeError:
+        return []
+    return list(data) if isinstance(data, list) else []
+
+
+def write_results(path: Path, entry: dict[str, Any]) -> None:
+    """Add ``entry`` to the history kept in ``path`` and regenerate the whole markdown file."""
+    history = [h for h in _load_history(path) if h.get("id") != entry["id"]]
+    history.append(entry)
+    history.sort(key=lambda h: (h["date"], h["fraction"]))
+    lines = [
+        "# National-scale benchmark results",
+        "",
+        "Generated by `kzeval bench` / `python bench/bench_national.py` — do not edit by hand (the history",
+        "is kept in the comment at the end). A full assessment year from landing to marts",
+        "(`kzeval.runner.run_assessment`) on a synthetic national drop (`kzeval generate --scale national`)",
+        "at the given fraction of scale.md's sizes. Figures for fraction 1.0 are linear estimates when",
+        "the run used a smaller fraction.",
+        "",
+        "Goals (2 cores / 24 GB): full year ≤ 5 min; peak memory ≤ 8 GB; each heavy stage ≤ 1.5× its",
+        "plain-DuckDB lower bound; a monthly turnstile reload ≤ 15 % of the full-year time.",
+        "",
+        "The machine column gives the load average when the run started: on a machine shared with other",
+        "jobs every time is inflated (the plain-DuckDB lower bounds are measured in the same conditions).",
+        "",
+        "| date | machine | fraction | rows landed | wall | rows/s | peak RSS | est. wall @1.0 | est. peak @1.0 "
+        "| turnstile ÷ DuckDB | appeals ÷ DuckDB | reload ÷ year (est. @1.0) | goals met |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for h in history:
+        ratios = {x["stage"].split(" ")[0]: x["ratio"] for x in h.get("heavy", [])}
+        reload = h.get("reload_share")
+        met = sum(1 for g in h["goals"] if g["met"])
+        lines.append(
+            f"| {h['date']} | {h['machine']} | {h['fraction']:g} | {h['rows']:,} | {h['wall']:.0f} s "
+            f"| {h['rows_per_second']:,.0f} | {_fmt_bytes(h['peak_bytes'])} | {h['full_year_estimate']:.0f} s "
+            f"| {_fmt_bytes(h['peak_estimate'])} | {_ratio(ratios.get('turnstile'))} | {_ratio(ratios.get('appeals'))} "
+            f"| {'' if reload is None else f'{reload:.0%}'} | {met}/{len(h['goals'])} |"
+        )
+    latest: dict[float, dict[str, Any]] = {}
+    for h in history:
+        latest[h["fraction"]] = h
+    for fraction, h in sorted(latest.items()):
+        lines += ["", f"## Latest run at fraction {fraction:g} ({h['date']})", "", "```", h["report"], "```"]
+    lines += ["", _HISTORY_MARK, json.dumps(history, ensure_ascii=False), "-->", ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines))
+
+
+def _ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}×"
+
+
+# --- entry point ------------------------------------------------------------------------
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """`kzeval bench`: see the module docstring. Returns 0 when the run succeeded (goals are reported, not enforced)."""
+    fraction = float(args.fraction)
+    if not 0 < fraction <= 1:
+        print(f"--fraction must be in (0, 1], got {fraction}", file=sys.stderr)
+        return 2
+    workdir = Path(args.workdir).resolve()
+    year, seed = int(args.year), int(args.seed)
+    profile = bool(getattr(args, "profile", True))
+    do_reload = bool(getattr(args, "reload", True))
+    results = Path(getattr(args, "results", None) or RESULTS_FILE)
+    tag = f"y{year}_s{seed}_f{fraction:g}"
+    logs = workdir / "logs" / tag
+    machine = machine_info()
+    print(
+        f"Machine: {machine['cpu']}, {machine['cores']} cores, {_fmt_bytes(machine['memory'])} RAM, "
+        f"load {machine['load_at_start']:.1f}"
+    )
+    drop, generation = ensure_drop(workdir, seed, fraction, year, logs)
+    print(f"Drop: {drop} ({sum(generation['counts'].values()):,} rows)")
+    wh = workdir / "warehouse" / tag / "kzeval.duckdb"
+    base = PhaseArgs(str(drop), str(wh), year, seed, fraction)
+
+    print("Running the year (landing → indicators → scores → dbt → publish) ...", flush=True)
+    run = run_phase("run", base, logs)
+    if not run.ok or not run.data.get("success"):
+        print(f"The run failed; see {run.log}", file=sys.stderr)
+        for failure in run.data.get("failures", []):
+            print(f"  {failure}", file=sys.stderr)
+        if not run.ok:
+            return 1
+    has_overtime_step = any(_stage_of(s)[0] == "overtime" for s in run.data.get("steps", {}))
+    print("Plain-DuckDB lower bounds and the pipeline pieces of the heavy stages ...", flush=True)
+    lower_t = run_phase("lower_turnstile", base, logs)
+    lower_a = run_phase("lower_appeals", base, logs)
+    pieces = run_phase("pieces", PhaseArgs(**{**base.__dict__, "extra": {"engine": not has_overtime_step}}), logs)
+    reload = None
+    if do_reload:
+        print(f"Monthly reload (turnstile month {RELOAD_MONTH} re-delivered) ...", flush=True)
+        reload_drop = make_reload_drop(drop, workdir / "reload_drop" / tag, year, RELOAD_MONTH)
+        reload = run_phase("reload", PhaseArgs(**{**base.__dict__, "extra": {"reload_drop": str(reload_drop)}}), logs)
+        shutil.rmtree(reload_drop, ignore_errors=True)
+    prof = None
+    if profile:
+        months = 12 if fraction <= PROFILE_ALL_MONTHS_UP_TO else 3
+        print(f"Profiling the turnstile landing ({months} monthly files) ...", flush=True)
+        profiled = run_phase("profile", PhaseArgs(**{**base.__dict__, "extra": {"months": months}}), logs)
+        prof = profiled.data if profiled.ok else None
+    for outcome in (lower_t, lower_a, pieces, reload):
+        if outcome is not None and not outcome.ok:
+            print(f"phase {outcome.name} failed; see {outcome.log}", file=sys.stderr)
+    summary = summarise(fraction, run, reload, lower_t, lower_a, pieces)
+    report = render_report(summary, generation, prof)
+    print()
+    print(report)
+    now = datetime.now(UTC)
+    entry = {
+        "id": f"{now:%Y%m%dT%H%M%S}_{tag}",
+        "date": f"{now:%Y-%m-%d %H:%M} UTC",
+        "machine": f"{machine['cpu']}, {machine['cores']} cores, {_fmt_bytes(machine['memory'])} "
+        f"(load {machine['load_at_start']:.1f} at start)",
+        "fraction": fraction,
+        "rows": summary["rows"],
+        "wall": summary["wall"],
+        "rows_per_second": summary["rows_per_second"],
+        "peak_bytes": summary["peak_bytes"],
+        "full_year_estimate": summary["full_year_estimate"],
+        "peak_estimate": summary["peak_estimate"],
+        "heavy": [{"stage": h["stage"], "ratio": h["ratio"]} for h in summary["heavy"]],
+        "reload_share": summary["reload"]["share_estimate"] if summary["reload"] else None,
+        "goals": summary["goals"],
+        "report": report,
+    }
+    write_results(results, entry)
+    print(f"\nResults written to {results}")
+    return 0 if summary["success"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main(sys.argv[1:]))
