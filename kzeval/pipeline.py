@@ -53,7 +53,18 @@ def read_raw(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     """The landed rows of one table (no file metadata), typed as in the contract."""
     ensure_tables(con, [table])
     columns = ", ".join(f'"{c}"' for c in CONTRACTS[table].column_names)
-    return con.execute(f"SELECT {columns} FROM raw.{table} ORDER BY ALL").pl()
+    # a stable order (by the table's key, then source row) keeps float sums, and so the marts, byte-identical
+    order = ", ".join([*(f'"{k}"' for k in CONTRACTS[table].key), "_file_path", "_row_number"])
+    return con.execute(f"SELECT {columns} FROM raw.{table} ORDER BY {order}").pl()
+
+
+def read_raw_from_files(con: duckdb.DuckDBPyConnection, table: str, shas: list[str]) -> pl.DataFrame:
+    """The landed rows of the given files only (what a landing check validates after a load)."""
+    ensure_tables(con, [table])
+    if not shas:
+        return con.execute(f"SELECT * EXCLUDE (_file_sha256, _file_path, _row_number) FROM raw.{table} LIMIT 0").pl()
+    columns = ", ".join(f'"{c}"' for c in CONTRACTS[table].column_names)
+    return con.execute(f"SELECT {columns} FROM raw.{table} WHERE _file_sha256 IN ?", [shas]).pl()
 
 
 def table_has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
