@@ -47,12 +47,12 @@ def run_assessment(
         hold_back_share=hold_back_share,
         readings=list(readings or []),
     )
-    from pipelines.defs.turnstile import OVERTIME_DAILY_KEY
+    from pipelines.defs.ops import YEARLY_SELECTION
 
     assets = list(defs.assets or [])
     result = dg.materialize(
         assets,  # type: ignore[arg-type]
-        selection=dg.AssetSelection.all() - dg.AssetSelection.assets(OVERTIME_DAILY_KEY),
+        selection=YEARLY_SELECTION,
         resources={
             "kzeval": resource,
             "dbt": DbtCliResource(project_dir=dbt_project(), profiles_dir=str(DBT_PROJECT_DIR)),

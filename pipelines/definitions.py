@@ -1,26 +1,48 @@
 """The one Dagster ``Definitions`` of kzeval: small per-area definitions merged here.
 
 ``dagster dev`` loads this module (pyproject ``[tool.dagster]``); ``kzeval run`` executes
-the same assessment job in process.
+the same assets in process. Groups follow the layers: ``landing_<source>`` (landed and
+validated: each landing asset carries its blocking pandera check) → ``indicators``,
+``turnstile``, ``corps_b`` → ``scores`` → ``dbt_staging`` → ``dbt_intermediate`` →
+``dbt_marts`` (rollups; dbt tests are blocking checks) → ``publish``; ``side_tables`` holds the
+side tables the steps write (ledger, quarantine, lineage), shown for lineage only.
+Jobs, schedules and the sensor: ``pipelines/defs/ops.py``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 
 import dagster as dg
 
-from pipelines.defs import assessment, corps_b, dbt, landing, publish, turnstile
+from pipelines.defs import assessment, corps_b, dbt, landing, ops, publish, turnstile
 from pipelines.resources import KzevalResource
 
-assessment_job = dg.define_asset_job(
-    "yearly_assessment",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(turnstile.OVERTIME_DAILY_KEY),
-    description="Load the drop, compute every indicator and score for the year, build the marts, publish.",
-)
+AREAS = (landing, assessment, corps_b, turnstile, dbt, publish)
+# Kept for callers that imported the job from here.
+assessment_job = ops.yearly_assessment
+
+
+def side_tables() -> list[dg.AssetSpec]:
+    """dbt sources no asset declares (ledger, quarantine, lineage tables the steps write on the side).
+
+    Listed in group ``side_tables`` with their dbt description, instead of the anonymous ``default`` group.
+    """
+    produced = {key for area in AREAS for asset in area.defs.assets or [] for key in getattr(asset, "keys", ())}
+    translator = dbt.KzevalDbtTranslator()
+    manifest = json.loads(dbt.dbt_project().manifest_path.read_text())
+    specs = {}
+    for source in manifest["sources"].values():
+        key = translator.get_asset_key(source)
+        if key not in produced:
+            description = source.get("description") or f"{source['schema']}.{source['name']}"
+            specs[key] = dg.AssetSpec(key, group_name="side_tables", description=description, kinds={"duckdb"})
+    return list(specs.values())
 
 
 def kzeval_resource_from_env() -> KzevalResource:
+    """Where `dagster dev` and the daemon find the drop and the warehouse (environment, else defaults)."""
     return KzevalResource(
         warehouse_path=os.environ.get("KZEVAL_WAREHOUSE", "data/warehouse/kzeval.duckdb"),
         landing_dir=os.environ.get("KZEVAL_LANDING", "data/landing"),
@@ -28,11 +50,13 @@ def kzeval_resource_from_env() -> KzevalResource:
 
 
 defs = dg.Definitions.merge(
-    landing.defs,
-    assessment.defs,
-    corps_b.defs,
-    turnstile.defs,
-    dbt.defs,
-    publish.defs,
-    dg.Definitions(jobs=[assessment_job], resources={"kzeval": kzeval_resource_from_env()}),
+    *(area.defs for area in AREAS),
+    ops.defs,
+    dg.Definitions(
+        assets=side_tables(),
+        resources={"kzeval": kzeval_resource_from_env()},
+        # Every step writes the same DuckDB build file: one step at a time, in one process, also for
+        # materialisations started by hand in the UI (DuckDB allows one writing process per file).
+        executor=dg.in_process_executor,
+    ),
 )

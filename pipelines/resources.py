@@ -1,16 +1,27 @@
 """Resources shared by every asset: where the drop is and where the warehouse build is."""
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 import dagster as dg
 import duckdb
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from kzeval import warehouse
 from kzeval.methodology import active_readings
 from kzeval.methodology.base import ActiveReadings, parse_reading_overrides
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: rely on the instance's run limit alone
+    fcntl = None  # type: ignore[assignment]
+
+
+def writer_lock_path(published: Path) -> Path:
+    return published.with_name(published.stem + ".writer.lock")
 
 
 class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
@@ -19,12 +30,19 @@ class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     Every run writes a private build copy (``<warehouse>.building.duckdb``) and the
     ``published_warehouse`` asset swaps it in atomically, so users' read-only SQL never
     waits on a lock and never sees a half-built state.
+
+    Only one run may write the build at a time. The Dagster instance limits runs tagged
+    ``kzeval/writer`` to one (dagster.yaml); in addition the first step of a run that touches
+    the build takes an exclusive lock on ``<warehouse>.writer.lock`` and holds it until the run
+    ends (the resource's teardown, or the process's exit when killed), so an overlapping run —
+    another instance, `kzeval run` beside `dagster dev` — waits instead of taking the build over.
     """
 
     warehouse_path: str = str(warehouse.DEFAULT_WAREHOUSE)
     landing_dir: str = "data/landing"
     hold_back_share: float = 0.05
     readings: list[str] = Field(default_factory=list)
+    _writer_lock: IO[str] | None = PrivateAttr(default=None)
 
     @property
     def published(self) -> Path:
@@ -41,11 +59,41 @@ class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     def active_readings(self) -> ActiveReadings:
         return active_readings(parse_reading_overrides(self.readings))
 
-    def build_for(self, run_id: str) -> Path:
+    def hold_writer_lock(self, log: Any = None) -> None:
+        """Take the warehouse's writer lock for the rest of the run (waits for another run to end)."""
+        if self._writer_lock is not None or fcntl is None:
+            return
+        path = writer_lock_path(self.published)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            owner = handle.read().strip() or "another run"
+            if log is not None:
+                log.info(f"waiting for {owner} to finish writing {self.published.name}")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}\n")
+        handle.flush()
+        self._writer_lock = handle
+
+    def release_writer_lock(self) -> None:
+        handle, self._writer_lock = self._writer_lock, None
+        if handle is not None:
+            handle.close()  # closing the descriptor releases the flock
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        self.release_writer_lock()
+
+    def build_for(self, run_id: str, log: Any = None) -> Path:
+        self.hold_writer_lock(log)
         return warehouse.begin_build(self.published, run_id)
 
     @contextlib.contextmanager
     def connect(self, context: dg.AssetExecutionContext | dg.OpExecutionContext) -> Iterator[duckdb.DuckDBPyConnection]:
-        self.build_for(context.run.run_id)
+        self.build_for(context.run.run_id, context.log)
         with warehouse.connect_build(self.published) as con:
             yield con

@@ -24,7 +24,7 @@ TURNSTILE_INPUTS = [landing_key(t) for t in ("agencies", "calendar", "turnstile_
     key=OVERTIME_DAILY_KEY,
     group_name="turnstile",
     partitions_def=monthly_partitions,
-    deps=TURNSTILE_INPUTS,
+    deps=[*TURNSTILE_INPUTS, landing_key("headcount_monthly")],
     description="Per employee and day of one month: presence, workday and weekend overtime, unclosed days.",
     kinds={"duckdb"},
 )
