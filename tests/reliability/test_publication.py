@@ -90,9 +90,15 @@ def test_readers_see_whole_states_while_a_writer_publishes(tmp_path):
     readers = [threading.Thread(target=read_loop) for _ in range(3)]
     for reader in readers:
         reader.start()
+    deadline = time.monotonic() + 60
+    while not seen and not errors and time.monotonic() < deadline:  # readers hold the old state first
+        time.sleep(0.01)
     writer = _writer(published, 2, 6)
     try:
         assert writer.wait(timeout=300) == 0
+        deadline = time.monotonic() + 60
+        while 6 not in seen and not errors and time.monotonic() < deadline:  # … and then see the last one
+            time.sleep(0.01)
     finally:
         done.set()
         for reader in readers:
