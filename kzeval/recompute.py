@@ -489,6 +489,7 @@ def _discard(path: Path) -> None:
         warehouse.build_path(path),
         warehouse.build_path(path).with_name(warehouse.build_path(path).name + ".wal"),
         warehouse.marker_path(path),
+        warehouse.writer_lock_path(path),
     ):
         stale.unlink(missing_ok=True)
 

@@ -28,6 +28,11 @@ def marker_path(published: Path) -> Path:
     return published.with_name(published.stem + ".building.run")
 
 
+def writer_lock_path(published: Path) -> Path:
+    """The lock file a run holds while it writes the build (one writer at a time)."""
+    return published.with_name(published.stem + ".writer.lock")
+
+
 def raw_store_dir(published: Path) -> Path:
     """Content-addressed copies of every landed file, kept beside the warehouse."""
     return published.parent / "raw_files"

@@ -20,8 +20,7 @@ except ImportError:  # pragma: no cover - not POSIX: rely on the instance's run 
     fcntl = None  # type: ignore[assignment]
 
 
-def writer_lock_path(published: Path) -> Path:
-    return published.with_name(published.stem + ".writer.lock")
+writer_lock_path = warehouse.writer_lock_path
 
 
 class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
