@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from kzeval.indicators.common import DirectionResult, IndicatorResult
+from kzeval.indicators.common import DirectionResult, IndicatorResult, result_from_definition
 from kzeval.indicators.scoring import rate_indicator
 from kzeval.methodology import interaction_2023 as ed
 from kzeval.methodology.base import ActiveReadings
@@ -196,20 +196,9 @@ def compute_appeals(
             },
         }
         for code in CODES:
-            definition = _DEFS[code]
-            keys = INDICATOR_READINGS.get(code, ())
             indicators.append(
-                IndicatorResult(
-                    agency_id=body,
-                    block=ed.BLOCK,
-                    direction=DIRECTION,
-                    indicator=code,
-                    value=values[code],
-                    max_points=definition.max_for(btype),
-                    inputs=inputs[code],
-                    reading=readings.label(keys),
-                    is_provisional=readings.is_provisional(keys),
-                    role=definition.role,
+                result_from_definition(
+                    _DEFS[code], body, btype, values[code], inputs[code], readings, INDICATOR_READINGS.get(code, ())
                 )
             )
         keys = INDICATOR_READINGS["appeal_internal_control"]

@@ -16,6 +16,8 @@ from typing import Any
 
 import polars as pl
 
+from kzeval.methodology.base import ActiveReadings, IndicatorDef
+
 INDICATOR_SCHEMA: dict[str, Any] = {
     "agency_id": pl.Utf8,
     "block": pl.Utf8,
@@ -61,6 +63,32 @@ class DirectionResult:
     raw_score: float
     reading: str = "default"
     is_provisional: bool = False
+
+
+def result_from_definition(
+    definition: IndicatorDef,
+    agency_id: str,
+    body_type: str,
+    value: float,
+    inputs: Mapping[str, Any],
+    readings: ActiveReadings,
+    reading_keys: Iterable[str] = (),
+    provisional: bool = False,
+) -> IndicatorResult:
+    """One indicator row: block, direction, maximum and role from its §10 definition, reading from the keys."""
+    keys = tuple(reading_keys)
+    return IndicatorResult(
+        agency_id=agency_id,
+        block=definition.block,
+        direction=definition.direction,
+        indicator=definition.code,
+        value=float(value),
+        max_points=definition.max_for(body_type),
+        inputs=dict(inputs),
+        reading=readings.label(keys),
+        is_provisional=provisional or readings.is_provisional(keys),
+        role=definition.role,
+    )
 
 
 def _json_default(value: Any) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from kzeval.indicators.common import DirectionResult, IndicatorResult, clamp
+from kzeval.indicators.common import DirectionResult, IndicatorResult, clamp, result_from_definition
 from kzeval.indicators.services import body_column
 from kzeval.methodology import interaction_2023 as ed
 from kzeval.methodology.base import ActiveReadings
@@ -295,20 +295,9 @@ def compute_openness(
         codes = codes_for(btype)
         computed = [code for code in codes if all(t in available for t in INDICATOR_TABLES[code])]
         for code in computed:
-            definition = _DEFS[code]
-            keys = INDICATOR_READINGS.get(code, ())
             indicators.append(
-                IndicatorResult(
-                    agency_id=body,
-                    block=ed.BLOCK,
-                    direction=DIRECTION,
-                    indicator=code,
-                    value=values[code],
-                    max_points=definition.max_for(btype),
-                    inputs=inputs[code],
-                    reading=readings.label(keys),
-                    is_provisional=readings.is_provisional(keys),
-                    role=definition.role,
+                result_from_definition(
+                    _DEFS[code], body, btype, values[code], inputs[code], readings, INDICATOR_READINGS.get(code, ())
                 )
             )
         if len(computed) == len(codes):

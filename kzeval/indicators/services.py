@@ -27,7 +27,7 @@ from typing import Any
 
 import polars as pl
 
-from kzeval.indicators.common import DirectionResult, IndicatorResult, clamp, safe_ratio
+from kzeval.indicators.common import DirectionResult, IndicatorResult, clamp, result_from_definition, safe_ratio
 from kzeval.indicators.scoring import rate_indicator, round_half_up
 from kzeval.methodology import interaction_2023 as ed
 from kzeval.methodology.base import ActiveReadings
@@ -656,17 +656,6 @@ def _direction_reading_keys(body_type: str) -> tuple[str, ...]:
 def _indicator(
     body: str, body_type: str, code: str, value: float, inputs: Mapping[str, Any], readings: ActiveReadings
 ) -> IndicatorResult:
-    definition = _DEFS[code]
-    keys = INDICATOR_READINGS.get(code, ())
-    return IndicatorResult(
-        agency_id=body,
-        block=ed.BLOCK,
-        direction=DIRECTION,
-        indicator=code,
-        value=value,
-        max_points=definition.max_for(body_type),
-        inputs=dict(inputs),
-        reading=readings.label(keys),
-        is_provisional=readings.is_provisional(keys),
-        role=definition.role,
+    return result_from_definition(
+        _DEFS[code], body, body_type, value, inputs, readings, INDICATOR_READINGS.get(code, ())
     )
