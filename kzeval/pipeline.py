@@ -67,6 +67,23 @@ def read_raw_from_files(con: duckdb.DuckDBPyConnection, table: str, shas: list[s
     return con.execute(f"SELECT {columns} FROM raw.{table} WHERE _file_sha256 IN ?", [shas]).pl()
 
 
+def landed_count_mismatches(con: duckdb.DuckDBPyConnection, table: str, loaded: list[FileOutcome]) -> list[str]:
+    """Files whose rows in ``raw.<table>`` differ in number from what the loader says it landed."""
+    if not loaded:
+        return []
+    counts = dict(
+        con.execute(
+            f"SELECT _file_sha256, count(*) FROM raw.{table} WHERE _file_sha256 IN ? GROUP BY 1",
+            [[o.sha256 for o in loaded]],
+        ).fetchall()
+    )
+    return [
+        f"{o.path}: {counts.get(o.sha256, 0)} row(s) in raw.{table}, {o.rows_loaded} landed"
+        for o in loaded
+        if counts.get(o.sha256, 0) != o.rows_loaded
+    ]
+
+
 def table_has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     ensure_tables(con, [table])
     row = fetch_one(con, f"SELECT count(*) FROM raw.{table}")

@@ -84,6 +84,7 @@ class FileOutcome:
     rows_quarantined: int = 0
     duplicates_dropped: int = 0
     message: str = ""
+    copied_from_parquet: bool = False  # validated as delivered (typed Parquet) and copied by DuckDB
     problems: list[str] = field(default_factory=list)
 
 
@@ -96,6 +97,8 @@ class CheckedFile:
     to attribute quarantined rows and held-back files in ``marts.fct_data_quality``.
     ``stored_frame``: what the raw store keeps instead of the delivered file when the file
     held personal data (an ``iin`` or a name column); None to keep the file as delivered.
+    ``direct_insert``: set by :func:`check_typed_parquet` when ``good`` is the whole file as
+    delivered, so DuckDB can copy the rows from the Parquet file itself.
     """
 
     outcome: FileOutcome
@@ -103,6 +106,7 @@ class CheckedFile:
     quarantine: pl.DataFrame
     context: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CONTEXT_SCHEMA))
     stored_frame: pl.DataFrame | None = None
+    direct_insert: Path | None = None  # a clean typed Parquet file: rows go to raw.<table> straight from it
 
 
 def discover(landing_dir: Path) -> dict[str, list[Path]]:
@@ -395,6 +399,61 @@ def check_file(
     return CheckedFile(outcome, good, quarantine, context, stored_frame)
 
 
+def _typed_parquet_frame(path: Path, contract: TableContract) -> pl.DataFrame | None:
+    """The file as typed rows when it is a Parquet file already in the contract's types, else None.
+
+    Such a file needs no parsing: every contract column present with exactly its type, and no
+    ``iin`` or name column (those files are pseudonymised and stored as rewritten Parquet).
+    """
+    from kzeval import pseudonym
+
+    if path.suffix.lower() != ".parquet":
+        return None
+    try:
+        schema = pl.read_parquet_schema(path)
+    except Exception:  # unreadable: the full check names the reason
+        return None
+    if pseudonym.IIN_COLUMN in schema or any(c.strip().lower() in pseudonym.NAME_COLUMNS for c in schema):
+        return None
+    if any(schema.get(c.name) != POLARS_TYPES[c.type] for c in contract.columns):
+        return None
+    frame = pl.read_parquet(path, columns=list(contract.column_names))
+    if frame.height == 0:
+        return None
+    return frame.with_row_index(ROW_COLUMN, offset=1).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
+
+
+def check_typed_parquet(
+    path: Path,
+    table: str,
+    known_agencies: set[str] | None,
+    display_path: str,
+    sha: str,
+) -> CheckedFile | None:
+    """The fast path for a clean, typed Parquet file (national drops); None sends it to :func:`check_file`.
+
+    The collected rows are validated with the same pandera schema (lazy, every failure case),
+    the agencies are checked against the agencies table and the key for repeats (distinct
+    key hashes prove distinct keys). Any finding at all sends the file through the full
+    check, which quarantines row by row — so both paths land exactly the same rows.
+    """
+    contract = CONTRACTS[table]
+    frame = _typed_parquet_frame(path, contract)
+    if frame is None:
+        return None
+    if failure_cases(table, frame.drop(ROW_COLUMN)).height:
+        return None
+    if contract.agency_column and known_agencies is not None:
+        known = pl.Series(sorted(known_agencies), dtype=pl.Utf8).implode()
+        if not frame.select(pl.col(contract.agency_column).is_in(known).all()).item():
+            return None
+    if frame.select(pl.struct(list(contract.key)).hash().n_unique()).item() != frame.height:
+        return None
+    outcome = FileOutcome(table, display_path, sha, "loaded", rows_total=frame.height, rows_loaded=frame.height)
+    context = _context(frame, contract)
+    return CheckedFile(outcome, frame, _empty_quarantine(), context, None, direct_insert=path)
+
+
 def _shown_value(column: str, value: str | None) -> str:
     if value is not None:
         return repr(value)
@@ -470,11 +529,20 @@ def _cross_file_duplicates(
     key = list(contract.key)
     on = " AND ".join(f'i."{k}" IS NOT DISTINCT FROM r."{k}"' for k in key)
     same = " AND ".join(f'i."{c}" IS NOT DISTINCT FROM r."{c}"' for c in contract.column_names)
-    con.register("incoming_rows", good)
+    # A key holding the date column cannot match rows outside the incoming date range: the range
+    # filter lets DuckDB skip the other months' row groups instead of joining the whole table.
+    where, params = "", []
+    if contract.date_column in key:
+        dates = pl.col(contract.date_column)
+        low, high = good.select(dates.min().alias("low"), dates.max().alias("high")).row(0)
+        if low is not None:
+            where, params = f' WHERE "{contract.date_column}" BETWEEN ? AND ?', [low, high]
+    con.register("incoming_rows", good.select(ROW_COLUMN, *contract.column_names))
     try:
         matches = con.execute(
             f"SELECT i.{ROW_COLUMN} AS row_number, bool_and({same}) AS identical "
-            f"FROM incoming_rows i JOIN raw.{contract.name} r ON {on} GROUP BY 1"
+            f"FROM incoming_rows i JOIN (SELECT * FROM raw.{contract.name}{where}) r ON {on} GROUP BY 1",
+            params,
         ).pl()
     finally:
         con.unregister("incoming_rows")
@@ -530,6 +598,25 @@ def _supersede(con: duckdb.DuckDBPyConnection, table: str, relative: str, sha: s
     return replaced
 
 
+def _insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, sha: str, relative: str) -> None:
+    """Copy a checked typed Parquet file into ``raw.<table>`` inside DuckDB (no round trip through Python).
+
+    Row numbers are the file's own (first data row = 1), as :func:`read_landing_file` numbers them.
+    Insertion order is not kept: readers order by key (``pipeline.read_raw``), and keeping it
+    would make DuckDB copy on one thread.
+    """
+    columns = ", ".join(f'"{c}"' for c in CONTRACTS[table].column_names)
+    con.execute("SET preserve_insertion_order = false").fetchall()
+    try:
+        con.execute(
+            f"INSERT INTO raw.{table} BY NAME SELECT {columns}, ? AS _file_sha256, ? AS _file_path, "
+            f"file_row_number + 1 AS {ROW_COLUMN} FROM read_parquet(?, file_row_number = true)",
+            [sha, relative, str(path)],
+        ).fetchall()
+    finally:
+        con.execute("RESET preserve_insertion_order").fetchall()
+
+
 def _insert(con: duckdb.DuckDBPyConnection, target: str, frame: pl.DataFrame) -> None:
     if frame.height == 0:
         return
@@ -555,7 +642,9 @@ def load_file(
     sha = sha256_of(path)
     if _ledger_status(con, table, sha) == "loaded":
         return FileOutcome(table, relative, sha, "already_loaded", message=f"{relative}: already loaded (same SHA-256)")
-    checked = check_file(path, table, known_agencies, hold_back_share, display_path=relative, sha=sha)
+    checked = check_typed_parquet(path, table, known_agencies, relative, sha) or check_file(
+        path, table, known_agencies, hold_back_share, display_path=relative, sha=sha
+    )
     outcome = checked.outcome
     raw_copy = None
     if raw_store is not None and outcome.status != "rejected":  # a rejected file could not be checked for IINs
@@ -581,18 +670,25 @@ def load_file(
                 outcome.rows_quarantined += cross_errors.height
             outcome.duplicates_dropped += cross_dupes
             outcome.rows_loaded = good.height
-            insert = good.select(
-                *[pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in contract.columns],
-                pl.lit(sha).alias("_file_sha256"),
-                pl.lit(relative).alias("_file_path"),
-                pl.col(ROW_COLUMN).alias("_row_number"),
-            )
-            _insert(con, f"raw.{table}", insert)
+            if checked.direct_insert is not None and good.height == checked.good.height:
+                # the kept copy is the file whose SHA-256 the ledger records
+                _insert_parquet(con, table, raw_copy or checked.direct_insert, sha, relative)
+                outcome.copied_from_parquet = True
+            else:
+                insert = good.select(
+                    *[pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in contract.columns],
+                    pl.lit(sha).alias("_file_sha256"),
+                    pl.lit(relative).alias("_file_path"),
+                    pl.col(ROW_COLUMN).alias("_row_number"),
+                )
+                _insert(con, f"raw.{table}", insert)
         if outcome.status in ("loaded", "held_back"):
             profile = (
-                checked.context.group_by("year", "agency_id")
+                checked.context.lazy()
+                .group_by("year", "agency_id")
                 .agg(pl.len().cast(pl.Int64).alias("rows_total"))
                 .select(pl.lit(table).alias("table_name"), pl.lit(sha).alias("file_sha256"), pl.all())
+                .collect()
             )
             _insert(con, "audit.file_profile", profile)
         _insert(con, "quarantine.rows", quarantine)

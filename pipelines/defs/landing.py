@@ -1,7 +1,8 @@
 """One asset per landing table: load new files, quarantine bad rows, block on the contract.
 
-The blocking check re-validates the *collected* landed rows of the table with the
-pandera schema (lazy, all failure cases): a failure stops everything downstream.
+The loader validates each file's *collected* rows with the pandera schema (lazy, all failure
+cases) before anything is inserted. The blocking check re-validates parsed rows as landed and
+reconciles landed row counts per file: a failure stops everything downstream.
 """
 
 import dagster as dg
@@ -9,7 +10,13 @@ from dagster import AssetExecutionContext
 
 from kzeval.contracts import CONTRACTS
 from kzeval.landing.schemas import failure_cases
-from kzeval.pipeline import build_agencies, ensure_core_tables, load_landing, read_raw_from_files
+from kzeval.pipeline import (
+    build_agencies,
+    ensure_core_tables,
+    landed_count_mismatches,
+    load_landing,
+    read_raw_from_files,
+)
 from kzeval.warehouse import fetch_one
 from pipelines.resources import KzevalResource
 
@@ -39,10 +46,13 @@ def _landing_asset(table: str) -> dg.AssetsDefinition:
         with kzeval.connect(context) as con:
             ensure_core_tables(con)
             outcomes = load_landing(con, kzeval.landing, kzeval.raw_store, [table], kzeval.hold_back_share)
-            # The blocking check validates the collected rows this run landed (each file was also checked
-            # row by row before insert); re-validating earlier files' rows every run would only cost time.
-            new_files = [o.sha256 for o in outcomes if o.status == "loaded"]
-            landed = read_raw_from_files(con, table, new_files)
+            # Every file's collected rows were validated with pandera before insert. The blocking check
+            # re-validates, as landed, the rows that went through parsing and casting; rows DuckDB copied
+            # from a typed Parquet file are the validated frame itself, so for those it reconciles counts.
+            # Earlier runs' files are not re-validated: that would only cost time.
+            loaded = [o for o in outcomes if o.status == "loaded"]
+            landed = read_raw_from_files(con, table, [o.sha256 for o in loaded if not o.copied_from_parquet])
+            mismatched = landed_count_mismatches(con, table, loaded)
             total_rows = fetch_one(con, f"SELECT count(*) FROM raw.{table}")
             problems = ""
             if table == "agencies":
@@ -56,12 +66,16 @@ def _landing_asset(table: str) -> dg.AssetsDefinition:
             elif outcome.rows_quarantined:
                 context.log.info(f"{outcome.path}: {outcome.rows_quarantined} row(s) quarantined")
         cases = failure_cases(table, landed)
+        if mismatched:
+            problems = "; ".join([problems, *mismatched]) if problems else "; ".join(mismatched)
         passed = cases.height == 0 and not problems
         held = [o.path for o in outcomes if o.status in ("held_back", "rejected")]
         yield dg.MaterializeResult(
             metadata={
                 "rows": int(str(total_rows[0])) if total_rows else 0,
-                "rows_validated_this_run": landed.height,
+                "rows_validated_this_run": sum(o.rows_total for o in loaded),
+                "rows_revalidated_as_landed": landed.height,
+                "files_copied_from_parquet": sum(o.copied_from_parquet for o in loaded),
                 "files_loaded": sum(o.status == "loaded" for o in outcomes),
                 "files_already_loaded": sum(o.status == "already_loaded" for o in outcomes),
                 "rows_quarantined": sum(o.rows_quarantined for o in outcomes),
