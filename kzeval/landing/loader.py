@@ -537,6 +537,9 @@ def _cross_file_duplicates(
         low, high = good.select(dates.min().alias("low"), dates.max().alias("high")).row(0)
         if low is not None:
             where, params = f' WHERE "{contract.date_column}" BETWEEN ? AND ?', [low, high]
+            # the usual case (the next month, or a month re-delivered after its old rows went): nothing to join
+            if not fetch_one(con, f"SELECT EXISTS (SELECT 1 FROM raw.{contract.name}{where})", params)[0]:  # type: ignore[index]
+                return good, _empty_errors(), 0
     con.register("incoming_rows", good.select(ROW_COLUMN, *contract.column_names))
     try:
         matches = con.execute(
