@@ -77,8 +77,13 @@ def refresh_month(
     agencies: pl.DataFrame,
     calendar: pl.DataFrame,
     orders: pl.DataFrame | None,
+    previous_month_fresh: bool = False,
 ) -> bool:
-    """Recompute one month's daily rows if its inputs changed; True when recomputed."""
+    """Recompute one month's daily rows if its inputs changed; True when recomputed.
+
+    ``previous_month_fresh``: the previous month was recomputed in this same pass, with this
+    month's events already landed, so its last day needs no second look.
+    """
     con.execute(
         "CREATE TABLE IF NOT EXISTS core.overtime_months (year BIGINT, month BIGINT, fingerprint VARCHAR)"
     ).fetchall()
@@ -120,7 +125,7 @@ def refresh_month(
             target=DAILY_TABLE,
         )
     previous_last_day = first - timedelta(days=1)
-    if fingerprint and exists and previous_last_day.year == year:
+    if fingerprint and exists and previous_last_day.year == year and not previous_month_fresh:
         # intervals that started on the previous month's last day may close in this month
         overtime.replace_overtime_days(
             con,
@@ -153,7 +158,7 @@ def compute_overtime_year(con: duckdb.DuckDBPyConnection, year: int, months: lis
     orders = read_raw(con, "overtime_orders") if table_has_rows(con, "overtime_orders") else None
     recomputed, unchanged = [], []
     for month in months or range(1, 13):
-        if refresh_month(con, year, month, agencies, calendar, orders):
+        if refresh_month(con, year, month, agencies, calendar, orders, previous_month_fresh=month - 1 in recomputed):
             recomputed.append(month)
         else:
             unchanged.append(month)

@@ -95,6 +95,18 @@ def test_interval_crossing_into_next_month_is_closed_when_that_month_arrives(con
     assert row == [(6.0, 2.0, 1824.0, 1827.0)]
 
 
+def test_months_computed_in_one_pass_close_the_midnight_interval_without_a_second_look(con):
+    # both months landed before the first computation: January's last day sees February's `out`
+    _events(con, "jan", [("E2", "2024-01-31T18:00:00", "in")])
+    _events(con, "feb", [("E2", "2024-02-01T01:00:00", "out")])
+    result = compute_overtime_year(con, 2024, months=[1, 2])
+    assert result.months_recomputed == [1, 2]
+    assert _daily_hours(con)["2024-01-31"] == 6.0
+    assert con.execute("SELECT count(*) FROM core.overtime_daily WHERE work_date = DATE '2024-01-31'").fetchall() == [
+        (1,)
+    ]
+
+
 def test_year_without_calendar_is_not_computed_with_a_message(con):
     _events(con, "x", [("E1", "2031-03-03T09:00:00", "in"), ("E1", "2031-03-03T20:00:00", "out")])
     result = compute_overtime_year(con, 2031)
