@@ -168,6 +168,27 @@ def landing_frames(
     return frames
 
 
+def interaction_frames(con: duckdb.DuckDBPyConnection, resolved: pl.DataFrame, year: int) -> dict[str, pl.DataFrame]:
+    """The interaction block's inputs: :func:`landing_frames`, with the appeals counted inside DuckDB.
+
+    3.5 million appeals only feed counts per body: they are aggregated where they are stored
+    instead of being copied into polars, unless the commission corrected landed rows — corrections
+    patch frames, so then the appeals are read and aggregated like every other table.
+    """
+    from kzeval.contracts import INTERACTION_TABLES
+    from kzeval.corrections import read_corrections
+    from kzeval.indicators.appeals import AGGREGATED_FRAME, aggregate_appeals_in_duckdb
+
+    prepare_dispute_tables(con)
+    in_duckdb = table_has_rows(con, "appeals") and not read_corrections(con)
+    tables = [t for t in INTERACTION_TABLES if not (in_duckdb and t == "appeals")]
+    frames = landing_frames(con, tables, resolved)
+    if in_duckdb:
+        record_source_contributions(con, "appeals")
+        frames[AGGREGATED_FRAME] = aggregate_appeals_in_duckdb(con, "raw.appeals", "core.agencies", year)
+    return frames
+
+
 def bodies_of(resolved: pl.DataFrame) -> pl.DataFrame:
     return assessed_bodies(resolved)
 

@@ -55,7 +55,7 @@ def missing_inputs(frames: Mapping[str, pl.DataFrame | None]) -> dict[str, dict[
     result: dict[str, dict[str, list[str]]] = {}
     for direction, (_, required) in DIRECTION_MODULES.items():
         for body_type in (ed.CGO, ed.MIO):
-            absent = [t for t in required(body_type) if frames.get(t) is None]
+            absent = [t for t in required(body_type) if frames.get(t) is None and frames.get(f"{t}:aggregated") is None]
             if absent:
                 result.setdefault(direction, {})[body_type] = absent
     return result

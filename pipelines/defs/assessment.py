@@ -15,6 +15,7 @@ from kzeval.indicators.org_development import ORG_DEVELOPMENT_TABLES as ORG_TABL
 from kzeval.pipeline import (
     bodies_of,
     build_agencies,
+    interaction_frames,
     landing_frames,
     overtime_points_for,
     quarantine_rule_violations,
@@ -50,7 +51,7 @@ def interaction_indicators(context: AssetExecutionContext, kzeval: KzevalResourc
     readings = kzeval.active_readings()
     with kzeval.connect(context) as con:
         resolved = build_agencies(con)
-        frames = landing_frames(con, INTERACTION_TABLES, resolved)
+        frames = interaction_frames(con, resolved, year)
         bodies = bodies_of(resolved)
         if "openness_points" in frames:
             bad = check_openness_points(frames["openness_points"], bodies)

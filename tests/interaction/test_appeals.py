@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -148,6 +149,44 @@ def test_aggregate_appeals_year_rules() -> None:
     # late cases = #2 #3 #5; disciplined #2; impossible #3
     assert (row["late_cases"], row["disciplined"], row["impossible"]) == (3, 1, 1)
     assert ap.aggregate_appeals(appeals_frame(RECORDS), YEAR).height == 1  # B has nothing in 2024
+
+
+def test_duckdb_aggregation_counts_exactly_what_the_polars_one_counts() -> None:
+    extra = [
+        # null dates and flags everywhere, a unit unknown to the hierarchy (not counted), a body C row
+        ("12", "A-1", "complaint", None, None, None, None, None, None, None),
+        ("13", "X-9", "complaint", D(2024, 2, 1), D(2024, 2, 5), D(2024, 2, 9), None, None, None, "yes"),
+        (
+            "14",
+            "C",
+            "application",
+            D(2024, 9, 1),
+            D(2024, 9, 5),
+            D(2024, 9, 9),
+            D(2024, 9, 3),
+            D(2024, 9, 2),
+            None,
+            None,
+        ),
+    ]
+    landed = pl.DataFrame([dict(zip(SCHEMA, r, strict=True)) for r in RECORDS + extra], schema=SCHEMA)
+    agencies = pl.DataFrame({"agency_id": list(ASSESSED), "assessed_agency_id": list(ASSESSED.values())})
+    con = duckdb.connect()
+    con.register("landed", landed)
+    con.register("agencies", agencies)
+    in_duckdb = ap.aggregate_appeals_in_duckdb(con, "landed", "agencies", YEAR)
+    with_bodies = landed.join(agencies, on="agency_id", how="left")
+    in_polars = ap.aggregate_appeals(with_bodies, YEAR)
+    assert in_duckdb.equals(in_polars)
+    # C: reviewed late (9 Sep > 5 Sep) and redirected late, one late case; X-9 belongs to no body
+    assert in_duckdb["_body"].to_list() == ["A", "C"]
+    assert in_duckdb.row(1) == ("C", 1, 1, 0, 1, 1, 1, 0, 0)
+    # the same direction scores whichever way the counts were made
+    readings = active_readings()
+    frames_duckdb = {ap.AGGREGATED_FRAME: in_duckdb}
+    assert ap.compute_appeals(frames_duckdb, BODIES, YEAR, readings) == ap.compute_appeals(
+        {"appeals": with_bodies}, BODIES, YEAR, readings
+    )
 
 
 def test_compute_appeals_small_body() -> None:
