@@ -21,12 +21,11 @@ from statistics import mean
 import dagster as dg
 import duckdb
 import pytest
-from dagster_dbt import DbtCliResource
 
 from kzeval.generate.sample import generate_sample
 from pipelines.definitions import defs
 from pipelines.defs import ops
-from pipelines.defs.dbt import DBT_PROJECT_DIR, dbt_project
+from pipelines.defs.dbt import dbt_resource
 from pipelines.defs.publish import PUBLISHED_KEY
 from pipelines.defs.turnstile import OVERTIME_DAILY_KEY
 from pipelines.resources import KzevalResource
@@ -42,7 +41,7 @@ def _job(name: str, landing: Path, published: Path) -> dg.JobDefinition:
         jobs=[ops.yearly_assessment, ops.monthly_turnstile_reload],
         resources={
             "kzeval": KzevalResource(warehouse_path=str(published), landing_dir=str(landing)),
-            "dbt": DbtCliResource(project_dir=dbt_project(), profiles_dir=str(DBT_PROJECT_DIR)),
+            "dbt": dbt_resource(),
         },
         executor=dg.in_process_executor,
     )
