@@ -32,13 +32,56 @@ def run_assessment(
     log_level: str = "WARNING",
 ) -> RunResult:
     """Materialise every asset for ``year`` with an ephemeral Dagster instance."""
+    from pipelines.defs.ops import YEARLY_SELECTION
+
+    run = _materialize(
+        YEARLY_SELECTION, str(year), year, landing_dir, warehouse_path, readings, hold_back_share, log_level
+    )
+    if run.success and warehouse_path.exists():
+        run.not_computed = _not_computed(warehouse_path, year)
+    return run
+
+
+def run_monthly_reload(
+    year: int,
+    month: int,
+    landing_dir: Path,
+    warehouse_path: Path,
+    hold_back_share: float = 0.05,
+    log_level: str = "WARNING",
+) -> RunResult:
+    """What the ``monthly_turnstile_reload`` job does for one month, with an ephemeral Dagster instance."""
+    from pipelines.defs.ops import MONTHLY_SELECTION
+    from pipelines.partitions import month_partition_key
+
+    return _materialize(
+        MONTHLY_SELECTION,
+        month_partition_key(year, month),
+        year,
+        landing_dir,
+        warehouse_path,
+        None,
+        hold_back_share,
+        log_level,
+    )
+
+
+def _materialize(
+    selection: object,
+    partition_key: str,
+    year: int,
+    landing_dir: Path,
+    warehouse_path: Path,
+    readings: list[str] | None,
+    hold_back_share: float,
+    log_level: str,
+) -> RunResult:
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     import dagster as dg
     from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluation
-    from dagster_dbt import DbtCliResource
 
     from pipelines.definitions import defs
-    from pipelines.defs.dbt import DBT_PROJECT_DIR, dbt_project
+    from pipelines.defs.dbt import dbt_resource
     from pipelines.resources import KzevalResource
 
     resource = KzevalResource(
@@ -47,17 +90,15 @@ def run_assessment(
         hold_back_share=hold_back_share,
         readings=list(readings or []),
     )
-    from pipelines.defs.ops import YEARLY_SELECTION
-
     assets = list(defs.assets or [])
     result = dg.materialize(
         assets,  # type: ignore[arg-type]
-        selection=YEARLY_SELECTION,
+        selection=selection,  # type: ignore[arg-type]
         resources={
             "kzeval": resource,
-            "dbt": DbtCliResource(project_dir=dbt_project(), profiles_dir=str(DBT_PROJECT_DIR)),
+            "dbt": dbt_resource(),
         },
-        partition_key=str(year),
+        partition_key=partition_key,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         raise_on_error=False,
     )
@@ -91,8 +132,6 @@ def run_assessment(
     present = {str(f["table"]) for f in run.files if f["status"] == "loaded"}
     optional = {"corrections", "calendar"}  # calendars ship with kzeval; corrections come only with disputes
     run.tables_missing = sorted(t for t in CONTRACTS if t not in present and t not in optional)
-    if run.success and warehouse_path.exists():
-        run.not_computed = _not_computed(warehouse_path, year)
     return run
 
 

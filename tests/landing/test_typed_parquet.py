@@ -121,7 +121,7 @@ def test_next_month_skips_the_earlier_months_and_a_repeated_row_is_counted_once(
     # one March row delivered again inside the April file: identical, so dropped as a duplicate
     april = pl.concat([april, EVENTS.slice(2, 1)])
     outcomes = _load_events(con, landing, april, name="2024-04.parquet")
-    april_outcome = [o for o in outcomes if o.path.endswith("2024-04.parquet")][0]
+    april_outcome = next(o for o in outcomes if o.path.endswith("2024-04.parquet"))
     assert (april_outcome.rows_loaded, april_outcome.duplicates_dropped) == (4, 1)
     assert con.execute("SELECT count(*) FROM raw.turnstile_events").fetchone() == (8,)
     # reloading the same files changes nothing
