@@ -1039,9 +1039,10 @@ def render_report(summary: dict[str, Any], generation: dict[str, Any], profile: 
         lines.append("    slowest steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in r["steps"].items()))
     lines.append("")
     lines.append("Goals (2 cores / 24 GB):")
+    width = max((len(g["goal"]) for g in summary["goals"]), default=40)
     for g in summary["goals"]:
         lines.append(
-            f"  {'OK  ' if g['met'] else 'MISS'} {g['goal']:<40} {g['value']:<42} {g['target']:<10} {g['verdict']}"
+            f"  {'OK  ' if g['met'] else 'MISS'} {g['goal']:<{width}} {g['value']:<38} {g['target']:<10} {g['verdict']}"
         )
     if profile:
         lines.append("")
