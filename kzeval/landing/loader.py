@@ -500,6 +500,12 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
             table_name VARCHAR, "year" BIGINT, agency_id VARCHAR, rows_loaded BIGINT
         )"""
     ).fetchall()
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit.file_landed_rows (
+            table_name VARCHAR, file_sha256 VARCHAR, "year" BIGINT, agency_id VARCHAR, rows_loaded BIGINT
+        )"""
+    ).fetchall()
     for table in tables or CONTRACTS:
         contract = CONTRACTS[table]
         cols = ", ".join(f'"{c.name}" {DUCKDB_TYPES[c.type]}' for c in contract.columns)
@@ -592,6 +598,9 @@ def _supersede(con: duckdb.DuckDBPyConnection, table: str, relative: str, sha: s
     for old_sha, old_status in previous:
         if old_status == "loaded":
             con.execute(f"DELETE FROM raw.{table} WHERE _file_sha256 = ?", [old_sha]).fetchall()
+            con.execute(
+                "DELETE FROM audit.file_landed_rows WHERE table_name = ? AND file_sha256 = ?", [table, old_sha]
+            ).fetchall()
             replaced.append(str(old_sha))
         con.execute(
             "UPDATE audit.load_ledger SET superseded_by = ? WHERE table_name = ? AND file_sha256 = ? "
@@ -599,6 +608,17 @@ def _supersede(con: duckdb.DuckDBPyConnection, table: str, relative: str, sha: s
             [sha, table, old_sha],
         ).fetchall()
     return replaced
+
+
+def _landed_profile(context: pl.DataFrame, table: str, sha: str) -> pl.DataFrame:
+    """Rows landed from one file per year and agency (``audit.file_landed_rows``)."""
+    return (
+        context.lazy()
+        .group_by("year", "agency_id")
+        .agg(pl.len().cast(pl.Int64).alias("rows_loaded"))
+        .select(pl.lit(table).alias("table_name"), pl.lit(sha).alias("file_sha256"), "year", "agency_id", "rows_loaded")
+        .collect()
+    )
 
 
 def _insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, sha: str, relative: str) -> None:
@@ -673,6 +693,11 @@ def load_file(
                 outcome.rows_quarantined += cross_errors.height
             outcome.duplicates_dropped += cross_dupes
             outcome.rows_loaded = good.height
+            landed_context = checked.context if good.height == checked.good.height else _context(good, contract)
+            con.execute(
+                "DELETE FROM audit.file_landed_rows WHERE table_name = ? AND file_sha256 = ?", [table, sha]
+            ).fetchall()
+            _insert(con, "audit.file_landed_rows", _landed_profile(landed_context, table, sha))
             if checked.direct_insert is not None and good.height == checked.good.height:
                 # the kept copy is the file whose SHA-256 the ledger records
                 _insert_parquet(con, table, raw_copy or checked.direct_insert, sha, relative)
@@ -720,18 +745,35 @@ def load_file(
 
 
 def refresh_landed_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Recount ``raw.<table>`` per year and agency into ``audit.landed_rows`` (replaces the table's slice)."""
+    """Landed rows of ``raw.<table>`` per year and agency into ``audit.landed_rows`` (replaces the table's slice).
+
+    The per-file counts the loader records are summed when they account for every row of the
+    table (a national year need not be rescanned); otherwise — rows landed before per-file
+    counts existed, or written by other means — the table is recounted.
+    """
     contract = CONTRACTS[table]
     agency = attribution_agency_column(contract)
     agency_sql = f'"{agency}"' if agency else "CAST(NULL AS VARCHAR)"
+    total = fetch_one(con, f"SELECT count(*) FROM raw.{table}")
+    recorded = fetch_one(
+        con, "SELECT coalesce(sum(rows_loaded), 0) FROM audit.file_landed_rows WHERE table_name = ?", [table]
+    )
+    from_files = total is not None and recorded is not None and int(str(total[0])) == int(str(recorded[0]))
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
         con.execute("DELETE FROM audit.landed_rows WHERE table_name = ?", [table]).fetchall()
-        con.execute(
-            f"INSERT INTO audit.landed_rows SELECT ?, {year_sql(contract)}, {agency_sql}, count(*) "
-            f"FROM raw.{table} GROUP BY ALL",
-            [table],
-        ).fetchall()
+        if from_files:
+            con.execute(
+                'INSERT INTO audit.landed_rows SELECT table_name, "year", agency_id, sum(rows_loaded) '
+                "FROM audit.file_landed_rows WHERE table_name = ? AND rows_loaded > 0 GROUP BY ALL",
+                [table],
+            ).fetchall()
+        else:
+            con.execute(
+                f"INSERT INTO audit.landed_rows SELECT ?, {year_sql(contract)}, {agency_sql}, count(*) "
+                f"FROM raw.{table} GROUP BY ALL",
+                [table],
+            ).fetchall()
         con.execute("COMMIT").fetchall()
     except Exception:
         con.execute("ROLLBACK").fetchall()

@@ -127,3 +127,25 @@ def test_next_month_skips_the_earlier_months_and_a_repeated_row_is_counted_once(
     # reloading the same files changes nothing
     _load_events(con, landing, april, name="2024-04.parquet")
     assert con.execute("SELECT count(*) FROM raw.turnstile_events").fetchone() == (8,)
+
+
+def test_landed_rows_summed_from_per_file_counts_equal_a_recount(con, landing):
+    from kzeval.landing.loader import refresh_landed_rows
+
+    _load_events(con, landing, EVENTS)
+    april = EVENTS.with_columns(pl.col("event_ts").dt.offset_by("1mo"))
+    _load_events(con, landing, april, name="2024-04.parquet")
+    # a corrected March file (one row fewer, one bad row) supersedes the first one
+    corrected = EVENTS.head(3).with_columns(pl.Series("direction", ["in", "out", "sideways"]))
+    path = landing("turnstile_events", "2024-03.parquet", _parquet(corrected))
+    load_table(con, path.parents[1], "turnstile_events", path.parents[2] / "raw", 0.99)
+    summed = con.execute(
+        "SELECT * FROM audit.landed_rows WHERE table_name = 'turnstile_events' ORDER BY ALL"
+    ).fetchall()
+    assert sum(r[3] for r in summed) == 2 + 4
+    con.execute("DELETE FROM audit.file_landed_rows")  # forces the recount over raw.turnstile_events
+    refresh_landed_rows(con, "turnstile_events")
+    recounted = con.execute(
+        "SELECT * FROM audit.landed_rows WHERE table_name = 'turnstile_events' ORDER BY ALL"
+    ).fetchall()
+    assert summed == recounted
