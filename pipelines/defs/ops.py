@@ -4,9 +4,10 @@ One run cannot hold partitions of two kinds, so there are two jobs:
 
 - ``yearly_assessment`` (partition = year): every asset except the monthly
   ``turnstile/overtime_daily`` (``core/overtime`` refreshes the year's stale months itself);
-- ``monthly_turnstile_reload`` (partition = month): the landing tables the month's overtime reads,
-  ``turnstile/overtime_daily`` for the month (which also re-totals the year in ``core.overtime``),
-  the dbt models those tables feed (``MONTHLY_DBT_SELECT``) and ``published_warehouse``.
+- ``monthly_turnstile_reload`` (partition = month): the turnstile landing tables the month's overtime
+  reads (not the reference tables agencies and calendar: a new file of those gets its own run from the
+  sensor), ``turnstile/overtime_daily`` for the month (which also re-totals the year in
+  ``core.overtime``), the dbt models those tables feed (``MONTHLY_DBT_SELECT``) and ``published_warehouse``.
 
 Both end with ``published_warehouse``, and so does every run the sensor asks for: a run writes
 a private build of the warehouse and swaps it in at the end, so a run either publishes or
@@ -81,19 +82,24 @@ PUBLISH = dg.AssetSelection.assets(PUBLISHED_KEY)
 MONTHLY_ASSET = dg.AssetSelection.assets(OVERTIME_DAILY_KEY)
 
 YEARLY_SELECTION = dg.AssetSelection.all() - MONTHLY_ASSET
-# The dbt models whose inputs a monthly reload can change: the month's landing tables, the agencies
-# and calendar it reloads, core.overtime (re-totalled by turnstile/overtime_daily, which dbt does not
-# see as a source) and the data-quality and lineage marts over the load ledger. The other marts read
-# tables the reload does not touch; their tables in the published warehouse stay valid.
+# A monthly reload loads the month's turnstile data only: the reference tables (agencies, calendar) it
+# reads as the last yearly run or the sensor's run for their own file left them.
+REFERENCE_TABLES = dg.AssetSelection.assets(*(landing_key(t) for t in FIRST_TABLES))
+# The dbt models whose inputs a monthly reload can change: the month's landing tables, core.overtime
+# (re-totalled by turnstile/overtime_daily, which dbt does not see as a source) and the data-quality and
+# lineage marts over the load ledger. The other marts read tables the reload does not touch; their
+# tables in the published warehouse stay valid.
 MONTHLY_DBT_SELECT = (
     "stg_turnstile__turnstile_events+ stg_turnstile__overtime_orders+ stg_ekyzmet__headcount_monthly+ "
-    "stg_reference__agencies+ stg_reference__calendar+ stg_kzeval__agencies+ stg_kzeval__overtime+ "
-    "fct_data_quality fct_indicator_lineage"
+    "stg_kzeval__overtime+ fct_data_quality fct_indicator_lineage"
 )
 MONTHLY_DBT_MODELS = build_dbt_asset_selection([kzeval_dbt_models], dbt_select=MONTHLY_DBT_SELECT)
 # What the month's overtime reads: its declared inputs, plus the monthly headcount the year's totals use.
 MONTHLY_SELECTION = (
-    MONTHLY_ASSET.upstream() | dg.AssetSelection.assets(landing_key("headcount_monthly")) | MONTHLY_DBT_MODELS | PUBLISH
+    (MONTHLY_ASSET.upstream() - REFERENCE_TABLES)
+    | dg.AssetSelection.assets(landing_key("headcount_monthly"))
+    | MONTHLY_DBT_MODELS
+    | PUBLISH
 )
 # Landing tables whose files arrive month by month and feed turnstile/overtime_daily.
 MONTHLY_TABLES = tuple(

@@ -63,11 +63,10 @@ def test_yearly_job_holds_everything_but_the_monthly_asset():
     assert job.tags["kzeval/writer"] == "warehouse"
 
 
-# Tables a monthly reload writes: its landing tables (and their audit and quarantine rows),
-# core.agencies (landing/agencies) and the overtime tables turnstile/overtime_daily re-totals.
+# Tables a monthly reload writes: its landing tables (and their audit and quarantine rows) and the
+# overtime tables turnstile/overtime_daily re-totals (agencies and calendar are not reloaded monthly).
 MONTHLY_WRITES = {
-    *(f"raw.{t}" for t in ("agencies", "calendar", "headcount_monthly", "overtime_orders", "turnstile_events")),
-    "core.agencies",
+    *(f"raw.{t}" for t in ("headcount_monthly", "overtime_orders", "turnstile_events")),
     "core.overtime",
     "core.overtime_unit_quality",
     "audit.load_ledger",
@@ -104,10 +103,11 @@ def test_monthly_job_is_monthly_and_ends_with_publication(asset_graph):
     # the marts whose inputs a monthly run writes are rebuilt and tested before publication
     assert _models_reading(MONTHLY_WRITES) <= {k.path[-1] for k in keys}
     assert dg.AssetKey(["marts", "fct_corps_b_annual"]) not in keys  # its inputs are untouched by the reload
+    assert dg.AssetKey(["marts", "dim_agencies"]) not in keys
     # no yearly-partitioned asset may share a run with the monthly one
     assert all(asset_graph.get(k).partitions_def in (None, monthly_partitions) for k in keys)
     landing_tables = sorted(k.path[1] for k in keys if k.path[0] == "landing")
-    assert landing_tables == ["agencies", "calendar", "headcount_monthly", "overtime_orders", "turnstile_events"]
+    assert landing_tables == ["headcount_monthly", "overtime_orders", "turnstile_events"]
     assert job.tags["kzeval/writer"] == "warehouse"
 
 
