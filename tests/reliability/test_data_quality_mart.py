@@ -63,6 +63,16 @@ def test_data_quality_counts(landing, tmp_path):
         load_table(con, root, "services_rendered", None)
         version.write_text(HEADER + "CGO-A,S50,2024-06-01,electronic,5,1,0\n")
         load_table(con, root, "services_rendered", None)
+        # turnstile: two events of CGO-A, one of MIO-35; the overtime engine found 3 unclosed days at CGO-A
+        landing(
+            "turnstile_events",
+            "2024-03.csv",
+            "employee_id,agency_id,event_ts,direction,gate_id\n"
+            "E1,CGO-A,2024-03-04T09:00:00,in,G1\nE1,CGO-A,2024-03-04T19:00:00,out,G1\n"
+            "E2,MIO-35,2024-03-04T09:00:00,in,G2\n",
+        )
+        load_table(con, root, "turnstile_events", None)
+        con.execute("INSERT INTO core.overtime_unit_quality VALUES (2024, 'CGO-A', 3, 0), (2023, 'MIO-35', 7, 0)")
 
     env = {**os.environ, "KZEVAL_DBT_DUCKDB_PATH": str(published), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     dbt = Path(sys.executable).with_name("dbt")
@@ -92,4 +102,6 @@ def test_data_quality_counts(landing, tmp_path):
         (2024, "services_rendered", "CGO-A", 41, 1, 0, 0, 0, None),
         (2024, "services_rendered", "CGO-X", 0, 1, 0, 0, 0, None),  # unknown agency, as delivered
         (2024, "services_rendered", "MIO-35", 5, 1, 1, 2, 0, None),  # 5 from a; b held back (2 rows, 1 bad)
+        (2024, "turnstile_events", "CGO-A", 2, 0, 0, 0, 0, 3),
+        (2024, "turnstile_events", "MIO-35", 1, 0, 0, 0, 0, 0),  # its unclosed days were in another year
     ]

@@ -102,6 +102,15 @@ counts as (
     select * from rejected
 ),
 
+unit_quality as (
+    select
+        'turnstile_events' as landing_table,
+        "year",
+        agency_id,
+        unclosed_turnstile_days
+    from {{ source('core', 'overtime_unit_quality') }}
+),
+
 aggregated as (
     select
         cast("year" as bigint) as "year",
@@ -129,8 +138,10 @@ select
     case when a.landing_table = 'turnstile_events' then coalesce(u.unclosed_turnstile_days, 0) end
         as unclosed_turnstile_days
 from aggregated as a
-left join {{ source('core', 'overtime_unit_quality') }} as u
+-- equality on all three keys (the table name as a column) keeps this a hash join: a constant in the
+-- join condition made DuckDB compare every row with every unit (≈ 0.7 s at national scale)
+left join unit_quality as u
     on
-        a.landing_table = 'turnstile_events'
+        a.landing_table = u.landing_table
         and a."year" = u."year"
         and a.agency_id = u.agency_id
