@@ -114,27 +114,18 @@ def refresh_month(
             target=DAILY_TABLE,
         )
     else:
+        # intervals that started on the previous month's last day may close in this month: that day is
+        # recomputed with the month (one pass), unless the previous month was computed in this pass
+        previous_last_day = first - timedelta(days=1)
+        boundary = previous_last_day.year == year and not previous_month_fresh
         overtime.replace_overtime_days(
             con,
             "raw.turnstile_events",
             agencies,
             calendar,
             orders,
-            date_from=first,
+            date_from=previous_last_day if boundary else first,
             date_to=following,
-            target=DAILY_TABLE,
-        )
-    previous_last_day = first - timedelta(days=1)
-    if fingerprint and exists and previous_last_day.year == year and not previous_month_fresh:
-        # intervals that started on the previous month's last day may close in this month
-        overtime.replace_overtime_days(
-            con,
-            "raw.turnstile_events",
-            agencies,
-            calendar,
-            orders,
-            date_from=previous_last_day,
-            date_to=first,
             target=DAILY_TABLE,
         )
     con.execute("DELETE FROM core.overtime_months WHERE year = ? AND month = ?", [year, month]).fetchall()
