@@ -621,13 +621,13 @@ def _supersede(con: duckdb.DuckDBPyConnection, table: str, relative: str, sha: s
     return replaced
 
 
-def _landed_profile(context: pl.DataFrame, table: str, sha: str) -> pl.DataFrame:
-    """Rows landed from one file per year and agency (``audit.file_landed_rows``)."""
+def _rows_per_year_and_agency(context: pl.DataFrame, table: str, sha: str, counted: str) -> pl.DataFrame:
+    """Rows of one file per year and agency, named ``counted`` (``audit.file_profile``, ``audit.file_landed_rows``)."""
     return (
         context.lazy()
         .group_by("year", "agency_id")
-        .agg(pl.len().cast(pl.Int64).alias("rows_loaded"))
-        .select(pl.lit(table).alias("table_name"), pl.lit(sha).alias("file_sha256"), "year", "agency_id", "rows_loaded")
+        .agg(pl.len().cast(pl.Int64).alias(counted))
+        .select(pl.lit(table).alias("table_name"), pl.lit(sha).alias("file_sha256"), "year", "agency_id", counted)
         .collect()
     )
 
@@ -692,6 +692,8 @@ def load_file(
             [table, sha],
         ).fetchall()
         quarantine = checked.quarantine
+        profiled = outcome.status in ("loaded", "held_back")
+        file_counts = _rows_per_year_and_agency(checked.context, table, sha, "rows_total") if profiled else None
         replaced = _supersede(con, table, relative, sha, outcome.status)
         if replaced:
             outcome.message = f"{relative}: supersedes the earlier version {', '.join(s[:12] for s in replaced)}"
@@ -704,12 +706,18 @@ def load_file(
                 outcome.rows_quarantined += cross_errors.height
             outcome.duplicates_dropped += cross_dupes
             outcome.rows_loaded = good.height
-            landed_context = checked.context if good.height == checked.good.height else _context(good, contract)
+            # a typed Parquet file copied whole lands every row it has: its profile is its landed count
+            copied_whole = checked.direct_insert is not None and good.height == checked.good.height
+            landed_counts = (
+                file_counts.rename({"rows_total": "rows_loaded"})
+                if copied_whole and file_counts is not None
+                else _rows_per_year_and_agency(_context(good, contract), table, sha, "rows_loaded")
+            )
             con.execute(
                 "DELETE FROM audit.file_landed_rows WHERE table_name = ? AND file_sha256 = ?", [table, sha]
             ).fetchall()
-            _insert(con, "audit.file_landed_rows", _landed_profile(landed_context, table, sha))
-            if checked.direct_insert is not None and good.height == checked.good.height:
+            _insert(con, "audit.file_landed_rows", landed_counts)
+            if copied_whole and checked.direct_insert is not None:
                 # the kept copy is the file whose SHA-256 the ledger records
                 _insert_parquet(con, table, raw_copy or checked.direct_insert, sha, relative)
                 outcome.copied_from_parquet = True
@@ -721,15 +729,8 @@ def load_file(
                     pl.col(ROW_COLUMN).alias("_row_number"),
                 )
                 _insert(con, f"raw.{table}", insert)
-        if outcome.status in ("loaded", "held_back"):
-            profile = (
-                checked.context.lazy()
-                .group_by("year", "agency_id")
-                .agg(pl.len().cast(pl.Int64).alias("rows_total"))
-                .select(pl.lit(table).alias("table_name"), pl.lit(sha).alias("file_sha256"), pl.all())
-                .collect()
-            )
-            _insert(con, "audit.file_profile", profile)
+        if file_counts is not None:
+            _insert(con, "audit.file_profile", file_counts)
         _insert(con, "quarantine.rows", quarantine)
         con.execute(
             "INSERT INTO audit.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",

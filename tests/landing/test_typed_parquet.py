@@ -143,6 +143,10 @@ def test_landed_rows_summed_from_per_file_counts_equal_a_recount(con, landing):
         "SELECT * FROM audit.landed_rows WHERE table_name = 'turnstile_events' ORDER BY ALL"
     ).fetchall()
     assert sum(r[3] for r in summed) == 2 + 4
+    # the per-file counts account for every landed row (so no recount was needed), the bad row not among them
+    assert con.execute(
+        "SELECT sum(rows_loaded) FROM audit.file_landed_rows WHERE table_name = 'turnstile_events'"
+    ).fetchone() == (6,)
     con.execute("DELETE FROM audit.file_landed_rows")  # forces the recount over raw.turnstile_events
     refresh_landed_rows(con, "turnstile_events")
     recounted = con.execute(
