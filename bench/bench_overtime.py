@@ -19,7 +19,6 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -74,54 +73,6 @@ def national_agencies() -> pl.DataFrame:
             "workday_end": [r[6] for r in rows],
         }
     )
-
-
-# A single hand-written query for m and p per body from the same files (same rules, written
-# independently of kzeval.overtime). {events}, {orders}, {units}, {calendar}, {scope} are filled in.
-HAND_QUERY = """
-WITH e AS (
-    SELECT employee_id, agency_id, epoch_ms(event_ts) AS t, direction = 'in' AS i
-    FROM read_parquet('{events}')
-    WHERE event_ts >= TIMESTAMP '{lo}' AND event_ts < TIMESTAMP '{hi}'
-),
-d1 AS (
-    SELECT *, lag(i) OVER w AS pi, lag(t) OVER w AS pt FROM e
-    WINDOW w AS (PARTITION BY employee_id ORDER BY t, i DESC)
-),
-d2 AS (SELECT employee_id, agency_id, t, i FROM d1 WHERE NOT (pi = i AND t - pt <= 120000) OR pi IS NULL),
-d3 AS (
-    SELECT *, lead(i) OVER w AS ni, lead(t) OVER w AS nt FROM d2
-    WINDOW w AS (PARTITION BY employee_id ORDER BY t, i DESC)
-),
-ins AS (
-    SELECT employee_id, agency_id, t, t // 86400000 AS dn,
-        (ni = false AND nt - t <= 86400000) AS ok, nt
-    FROM d3 WHERE i AND t >= epoch_ms(TIMESTAMP '{start}') AND t < epoch_ms(TIMESTAMP '{end}')
-),
-per_day AS (
-    SELECT ins.employee_id, ins.dn,
-        arg_min(ins.agency_id, ins.t) AS agency_id,
-        arg_max(coalesce(ins.ok, false), ins.t) AS last_ok,
-        sum(CASE WHEN ins.ok THEN ins.nt - ins.t ELSE 0 END) AS pres,
-        sum(CASE WHEN ins.ok THEN greatest(0, ins.nt - greatest(ins.t, ins.dn * 86400000 + u.threshold_ms)) ELSE 0 END)
-            AS aft
-    FROM ins JOIN read_parquet('{units}') u ON u.agency_id = ins.agency_id
-    GROUP BY 1, 2
-),
-o AS (
-    SELECT employee_id, date, sum(hours) AS h FROM read_parquet('{orders}')
-    WHERE date >= DATE '{start}' AND date < DATE '{end}' GROUP BY 1, 2
-)
-SELECT s.assessed_agency_id AS agency_id,
-    sum(CASE WHEN c.day_type = 'workday' AND p.last_ok THEN p.aft / 3600000.0 ELSE 0 END) AS m,
-    sum(CASE WHEN c.day_type <> 'workday' AND p.last_ok THEN greatest(0, p.pres / 3600000.0 - coalesce(o.h, 0)) ELSE 0 END)
-        AS p
-FROM per_day p
-JOIN read_parquet('{calendar}') c ON c.date = DATE '1970-01-01' + CAST(p.dn AS INTEGER)
-JOIN read_parquet('{scope}') s ON s.agency_id = p.agency_id
-LEFT JOIN o ON o.employee_id = p.employee_id AND o.date = c.date
-GROUP BY 1 ORDER BY 1
-"""
 
 
 def _peak_rss_mb() -> float:
@@ -187,28 +138,27 @@ def phase_monthly(args: argparse.Namespace) -> dict[str, object]:
 
 
 def phase_hand(args: argparse.Namespace) -> dict[str, object]:
+    """The hand-written query of `kzeval bench` (kzeval.bench.TURNSTILE_LOWER_BOUND_SQL) on this drop."""
+    from kzeval.bench import TURNSTILE_LOWER_BOUND_SQL, _window
     from kzeval.overtime import _unit_thresholds  # the threshold table is input data, not logic
 
     agencies, calendar, orders, _ = _inputs(args)
     data = Path(args.data)
     side = data / "bench_inputs"
     side.mkdir(exist_ok=True)
-    _unit_thresholds(agencies).write_parquet(side / "units.parquet")
-    calendar.write_parquet(side / "calendar.parquet")
-    overtime_scope_units(agencies).write_parquet(side / "scope.parquet")
     orders.write_parquet(side / "orders.parquet")
     con = _con(data, args.memory_limit)
-    y = args.year
-    sql = HAND_QUERY.format(
-        events=data / "turnstile_events" / "*.parquet",
-        orders=side / "orders.parquet",
-        units=side / "units.parquet",
-        calendar=side / "calendar.parquet",
-        scope=side / "scope.parquet",
-        lo=f"{y - 1}-12-30 23:00:00",
-        hi=f"{y + 1}-01-02 01:00:00",
-        start=date(y, 1, 1).isoformat(),
-        end=date(y + 1, 1, 1).isoformat(),
+    small = {
+        "lb_thresholds": _unit_thresholds(agencies),
+        "lb_calendar": calendar,
+        "lb_scope": overtime_scope_units(agencies),
+    }
+    for name, frame in small.items():
+        con.register(f"{name}_v", frame)
+        con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_v").fetchall()
+        con.unregister(f"{name}_v")
+    sql = TURNSTILE_LOWER_BOUND_SQL.format(
+        events=data / "turnstile_events" / "*.parquet", orders=side / "orders.parquet", **_window(args.year)
     )
     cpu = _cpu_seconds()
     started = time.perf_counter()
