@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from kzeval.indicators.scoring import BLOCK_SCORES_SCHEMA, DIRECTION_SCORES_SCHEMA
 from kzeval.warehouse import connect_readonly, table_exists
 
 AGENCIES_SCHEMA: dict[str, Any] = {
@@ -39,29 +40,9 @@ INDICATORS_SCHEMA: dict[str, Any] = {
     "is_provisional": pl.Boolean,
     "inputs": pl.Utf8,
 }
-DIRECTIONS_SCHEMA: dict[str, Any] = {
-    "year": pl.Int64,
-    "agency_id": pl.Utf8,
-    "block": pl.Utf8,
-    "direction": pl.Utf8,
-    "raw_score": pl.Float64,
-    "reporting_penalty": pl.Float64,
-    "score": pl.Float64,
-    "score_rounded": pl.Float64,
-    "is_provisional": pl.Boolean,
-}
-BLOCKS_SCHEMA: dict[str, Any] = {
-    "year": pl.Int64,
-    "agency_id": pl.Utf8,
-    "block": pl.Utf8,
-    "body_type": pl.Utf8,
-    "score": pl.Float64,
-    "score_rounded": pl.Float64,
-    "efficiency_tier": pl.Utf8,
-    "tier_label_ru": pl.Utf8,
-    "rank_in_body_type": pl.Int64,
-    "is_provisional": pl.Boolean,
-}
+# the marts carry core's score tables column for column
+DIRECTIONS_SCHEMA = DIRECTION_SCORES_SCHEMA
+BLOCKS_SCHEMA = BLOCK_SCORES_SCHEMA
 ROLLUP_SCHEMA: dict[str, Any] = {
     "year": pl.Int64,
     "block": pl.Utf8,
