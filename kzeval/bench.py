@@ -188,16 +188,15 @@ class StepMemory:
 def _track_steps(memory: StepMemory) -> None:
     """Name the running step for :class:`StepMemory` by wrapping the resources every asset uses.
 
-    ``KzevalResource.connect`` (landing, indicators, scores, corps «Б»), ``DbtCliResource.cli``
+    ``KzevalResource.connect`` (landing, indicators, scores, corps «Б»), ``KzevalDbtCliResource.cli``
     (dbt) and ``warehouse.publish``; only in the bench's child process.
     """
-    from dagster_dbt import DbtCliResource
-
     from kzeval import warehouse
+    from pipelines.defs.dbt import KzevalDbtCliResource
     from pipelines.resources import KzevalResource
 
     connect = KzevalResource.connect
-    cli = DbtCliResource.cli
+    cli = KzevalDbtCliResource.cli
     publish = warehouse.publish
 
     def tracked_connect(self: Any, context: Any) -> Any:
@@ -213,7 +212,7 @@ def _track_steps(memory: StepMemory) -> None:
         return publish(*args, **kwargs)
 
     KzevalResource.connect = tracked_connect  # type: ignore[method-assign]
-    DbtCliResource.cli = tracked_cli  # type: ignore[method-assign]
+    KzevalDbtCliResource.cli = tracked_cli  # type: ignore[method-assign]
     warehouse.publish = tracked_publish  # type: ignore[assignment]
 
 

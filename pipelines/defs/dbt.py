@@ -11,10 +11,14 @@ from typing import Any
 
 import dagster as dg
 from dagster import AssetExecutionContext
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import extract_runtime_selection_from_args, get_updated_cli_invocation_params_for_context
+from dagster_dbt.dagster_dbt_translator import validate_opt_translator
+from dagster_dbt.dbt_manifest import validate_manifest
 from packaging import version
 
 from kzeval import warehouse
+from pipelines.dbt_in_process import InProcessDbt
 from pipelines.resources import KzevalResource
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -55,12 +59,16 @@ DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")  # the dbt of kzeval's ow
 
 
 class KzevalDbtCliResource(DbtCliResource):
-    """dagster-dbt's resource without two fixed costs of every run (≈ 9 s of a monthly reload).
+    """dagster-dbt's resource without the fixed costs of every run (≈ 14 s of a monthly reload).
 
     dagster-dbt asks ``dbt --version`` in a subprocess, and builds an in-process dbt adapter
     that only serves metadata kzeval does not fetch (row counts, column schemas). The
     executable is the dbt of this environment, so the installed dbt-core gives the version.
+    With ``in_process`` (the default) dbt itself runs in the step's process
+    (:mod:`pipelines.dbt_in_process`) instead of a ``dbt`` subprocess that starts from scratch.
     """
+
+    in_process: bool = True
 
     @cached_property
     def _cli_version(self) -> version.Version:
@@ -70,6 +78,82 @@ class KzevalDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
         return None
+
+    def cli(
+        self,
+        args: Sequence[str],
+        *,
+        raise_on_error: bool = True,
+        manifest: Any = None,
+        dagster_dbt_translator: DagsterDbtTranslator | None = None,
+        context: dg.OpExecutionContext | AssetExecutionContext | None = None,
+        target_path: Path | None = None,
+    ) -> DbtCliInvocation:
+        """As ``DbtCliResource.cli``; in process, the same selection, target folder and parse state."""
+        if not self.in_process:
+            return super().cli(
+                args,
+                raise_on_error=raise_on_error,
+                manifest=manifest,
+                dagster_dbt_translator=dagster_dbt_translator,
+                context=context,
+                target_path=target_path,
+            )
+        translator = validate_opt_translator(dagster_dbt_translator) or DagsterDbtTranslator()
+        cleaned_args, selects, excludes = extract_runtime_selection_from_args(args)
+        params = get_updated_cli_invocation_params_for_context(
+            context=context,
+            manifest=validate_manifest(manifest) if manifest else {},
+            dagster_dbt_translator=translator,
+            runtime_selects=selects,
+            runtime_excludes=excludes,
+        )
+        project_dir = Path(params.dbt_project.project_dir if params.dbt_project else self.project_dir).resolve()
+        target = target_path or self._get_unique_target_path(context=context)
+        if not target.is_absolute():
+            target = project_dir / target
+        seed_partial_parse(project_dir, target)
+        dbt_args = [
+            *cleaned_args,
+            *self.global_config_flags,
+            *(["--profile", self.profile] if self.profile else []),
+            *(["--target", self.target] if self.target else []),
+            *params.selection_args,
+            *(["--indirect-selection", params.indirect_selection] if params.indirect_selection else []),
+            "--project-dir",
+            str(project_dir),
+            "--profiles-dir",
+            str(Path(self.profiles_dir or project_dir).resolve()),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(target),
+            "--log-level",
+            "none",  # dagster-dbt prints the events; dbt.log keeps the debug log as a subprocess does
+            "--log-level-file",
+            "debug",
+        ]
+        return DbtCliInvocation(
+            process=InProcessDbt(dbt_args, project_dir),  # type: ignore[arg-type]
+            manifest=params.manifest,
+            dagster_dbt_translator=params.dagster_dbt_translator,
+            project_dir=project_dir,
+            target_path=target,
+            raise_on_error=raise_on_error,
+            cli_version=self._cli_version,
+            project=params.dbt_project,
+            context=context,
+            adapter=None,
+        )
+
+
+def seed_partial_parse(project_dir: Path, invocation_target: Path) -> None:
+    """Start the invocation from the project's parse state, as dagster-dbt does for a subprocess."""
+    produced = project_dir / "target" / PARTIAL_PARSE
+    seeded = invocation_target / PARTIAL_PARSE
+    if produced.exists() and not seeded.exists():
+        invocation_target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(produced, seeded)
 
 
 def dbt_resource() -> KzevalDbtCliResource:

@@ -25,7 +25,7 @@ import pytest
 from kzeval.generate.sample import generate_sample
 from pipelines.definitions import defs
 from pipelines.defs import ops
-from pipelines.defs.dbt import dbt_resource
+from pipelines.defs.dbt import dbt_resource, kzeval_dbt_models
 from pipelines.defs.publish import PUBLISHED_KEY
 from pipelines.defs.turnstile import OVERTIME_DAILY_KEY
 from pipelines.resources import KzevalResource
@@ -105,6 +105,19 @@ def test_the_whole_graph_materialises_and_publishes(two_years):
     assert OVERTIME_DAILY_KEY not in materialised  # monthly: its own job
     executable = defs.resolve_job_def("yearly_assessment").asset_layer.executable_asset_keys
     assert executable <= materialised  # every asset of the yearly job ran
+
+
+def test_every_dbt_test_reports_a_passed_check(two_years):
+    """dbt's test results reach Dagster as check evaluations (a lost one would not block publication)."""
+    result: dg.ExecuteInProcessResult = two_years["first"]  # type: ignore[assignment]
+    evaluations = {
+        (e.asset_check_evaluation_data.asset_check_key, e.asset_check_evaluation_data.passed)
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    }
+    dbt_checks = set(kzeval_dbt_models.check_keys)
+    assert len(dbt_checks) > 40
+    assert {(key, True) for key in dbt_checks} <= evaluations
 
 
 def test_both_years_stay_and_2023_is_untouched(two_years):

@@ -31,6 +31,7 @@ import pytest
 from kzeval import warehouse
 
 YEAR = 2024
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 pytestmark = pytest.mark.slow
 
 
@@ -72,19 +73,17 @@ def _run(drop: Path, published: Path) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def _group_runs_dbt(pgid: int) -> bool:
-    """True when a process of the group is `dbt build` (the marts are being written)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+def _dbt_replaced_a_mart(started: float) -> bool:
+    """True once the run's dbt invocation (in the run's process) has rebuilt a marts table in the build.
+
+    dbt writes its log to the invocation's own target folder (``dbt_project/target/kzeval_dbt_models-*``).
+    """
+    for log in (DBT_PROJECT_DIR / "target").glob("kzeval_dbt_models-*/dbt.log"):
         try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            if log.stat().st_mtime >= started and b"created sql table model marts." in log.read_bytes():
+                return not (log.parent / "run_results.json").exists()
         except OSError:
             continue
-        group = int(stat.rsplit(")", 1)[1].split()[2])
-        if group == pgid and any(part.endswith(b"dbt") for part in cmdline) and b"build" in cmdline:
-            return True
     return False
 
 
@@ -173,14 +172,14 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
             env=_env(),
             start_new_session=True,
         )
+        started = time.time() - 1.0  # file times may be coarser than the clock
         killed_during_dbt = False
         while process.poll() is None:
-            if _group_runs_dbt(process.pid):
-                time.sleep(2.0)  # let dbt replace some marts tables in the build
+            if _dbt_replaced_a_mart(started):
                 killed_during_dbt = process.poll() is None
                 os.killpg(process.pid, signal.SIGKILL)
                 break
-            time.sleep(0.1)
+            time.sleep(0.05)
         process.wait()
     sha_after = _file_sha(published)
     build_left = warehouse.build_path(published).exists()
