@@ -632,6 +632,12 @@ def _rows_per_year_and_agency(context: pl.DataFrame, table: str, sha: str, count
     )
 
 
+# Tables whose columns DuckDB never stores with FSST: trying it was ≈ 20 % of inserting a turnstile file for the
+# same size (ids and codes repeat within a row group, so dictionary compression wins). Not for tables with unique
+# strings (appeal numbers): there FSST halves the size (docs/decisions.md, 2026-11-23).
+NO_FSST_TABLES = frozenset({"turnstile_events"})
+
+
 def _insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, sha: str, relative: str) -> None:
     """Copy a checked typed Parquet file into ``raw.<table>`` inside DuckDB (no round trip through Python).
 
@@ -641,6 +647,8 @@ def _insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, sha:
     """
     columns = ", ".join(f'"{c}"' for c in CONTRACTS[table].column_names)
     con.execute("SET preserve_insertion_order = false").fetchall()
+    if table in NO_FSST_TABLES:
+        con.execute("SET disabled_compression_methods = 'fsst'").fetchall()
     try:
         con.execute(
             f"INSERT INTO raw.{table} BY NAME SELECT {columns}, ? AS _file_sha256, ? AS _file_path, "
@@ -649,6 +657,7 @@ def _insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, sha:
         ).fetchall()
     finally:
         con.execute("RESET preserve_insertion_order").fetchall()
+        con.execute("RESET disabled_compression_methods").fetchall()
 
 
 def _insert(con: duckdb.DuckDBPyConnection, target: str, frame: pl.DataFrame) -> None:
