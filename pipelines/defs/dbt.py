@@ -2,6 +2,7 @@
 
 import importlib.metadata
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -192,6 +193,25 @@ def kzeval_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, kzeva
     invocation = dbt.cli(["build"], context=context)
     yield from invocation.stream()
     keep_partial_parse(invocation.target_path)
+    prune_invocation_targets(DBT_PROJECT_DIR / "target")
+
+
+INVOCATION_TARGET = re.compile(r"(kzeval_dbt_models-[0-9a-f]{7}-)?[0-9a-f]{7}")
+KEPT_INVOCATION_TARGETS = 20
+
+
+def prune_invocation_targets(target: Path, keep: int = KEPT_INVOCATION_TARGETS) -> list[Path]:
+    """Delete all but the newest ``keep`` invocation folders dagster-dbt left in the project target.
+
+    Every invocation gets its own folder (≈ 5 MB: manifest, run results, compiled SQL, dbt.log);
+    a warehouse reloaded monthly and on every new file would otherwise fill the disk over the years.
+    """
+    folders = [p for p in target.iterdir() if p.is_dir() and INVOCATION_TARGET.fullmatch(p.name)]
+    folders.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    removed = folders[keep:]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
 
 
 def keep_partial_parse(invocation_target: Path) -> None:

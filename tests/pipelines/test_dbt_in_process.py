@@ -79,3 +79,22 @@ def test_a_failing_in_process_invocation_raises_with_dbts_error_and_releases_the
 
     with pytest.raises(DagsterDbtCliRuntimeError):
         dbt_resource().cli(SELECTION).wait()
+
+
+def test_only_the_newest_invocation_folders_are_kept(tmp_path: Path) -> None:
+    import os
+
+    from pipelines.defs.dbt import prune_invocation_targets
+
+    target = tmp_path / "target"
+    names = [f"kzeval_dbt_models-{i:07x}-abcdef0" for i in range(4)] + ["0123456", "89abcde"]
+    for age, name in enumerate(names):  # the first name is the newest
+        (target / name).mkdir(parents=True)
+        os.utime(target / name, (1_000_000 - age, 1_000_000 - age))
+    (target / "compiled").mkdir()
+    (target / "partial_parse.msgpack").write_bytes(b"state")
+
+    removed = prune_invocation_targets(target, keep=3)
+
+    assert sorted(p.name for p in removed) == sorted(names[3:])
+    assert sorted(p.name for p in target.iterdir()) == sorted([*names[:3], "compiled", "partial_parse.msgpack"])
