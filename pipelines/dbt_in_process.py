@@ -68,6 +68,9 @@ class InProcessDbt:
         finally:
             os.chdir(previous)
             release_duckdb()
+        if result.exception is not None and not isinstance(result.exception, Exception):
+            # dbtRunner returns even an interrupt (Ctrl-C, Dagster terminating the run) as a result
+            raise result.exception
         errors = 0
         for event in events:
             line = msg_to_dict(event)

@@ -98,3 +98,29 @@ def test_only_the_newest_invocation_folders_are_kept(tmp_path: Path) -> None:
 
     assert sorted(p.name for p in removed) == sorted(names[3:])
     assert sorted(p.name for p in target.iterdir()) == sorted([*names[:3], "compiled", "partial_parse.msgpack"])
+
+
+def test_an_interrupt_during_dbt_stops_the_step_instead_of_becoming_a_dbt_error(
+    build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dbtRunner catches every BaseException and returns it; Dagster's termination must still propagate."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.cli.main import dbtRunner, dbtRunnerResult
+
+    class OpenDatabase:  # what dbt-duckdb holds when the interrupt arrives
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    held = OpenDatabase()
+
+    def interrupted(self: object, args: list[str], **kwargs: object) -> dbtRunnerResult:
+        DuckDBConnectionManager._ENV = held
+        return dbtRunnerResult(success=False, exception=KeyboardInterrupt())
+
+    monkeypatch.setattr(dbtRunner, "invoke", interrupted)
+    invocation = dbt_resource().cli(SELECTION, raise_on_error=False)
+    with pytest.raises(KeyboardInterrupt):
+        invocation.is_successful()
+    assert held.closed and DuckDBConnectionManager._ENV is None
