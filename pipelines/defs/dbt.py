@@ -19,6 +19,7 @@ from dagster_dbt.dbt_manifest import validate_manifest
 from packaging import version
 
 from kzeval import warehouse
+from kzeval.landing.reader import copy_atomically
 from pipelines.dbt_in_process import InProcessDbt
 from pipelines.resources import KzevalResource
 
@@ -153,8 +154,7 @@ def seed_partial_parse(project_dir: Path, invocation_target: Path) -> None:
     produced = project_dir / "target" / PARTIAL_PARSE
     seeded = invocation_target / PARTIAL_PARSE
     if produced.exists() and not seeded.exists():
-        invocation_target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(produced, seeded)
+        copy_atomically(produced, seeded)
 
 
 def dbt_resource() -> KzevalDbtCliResource:
@@ -224,11 +224,7 @@ def keep_partial_parse(invocation_target: Path) -> None:
     """
     produced = invocation_target / PARTIAL_PARSE
     if produced.exists():
-        target = DBT_PROJECT_DIR / "target"
-        target.mkdir(exist_ok=True)
-        temporary = target / f".{PARTIAL_PARSE}.{os.getpid()}"
-        shutil.copyfile(produced, temporary)
-        os.replace(temporary, target / PARTIAL_PARSE)
+        copy_atomically(produced, DBT_PROJECT_DIR / "target" / PARTIAL_PARSE)
 
 
 defs = dg.Definitions(
