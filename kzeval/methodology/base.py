@@ -50,6 +50,8 @@ class ReadingDef:
     confidence: Confidence
     paragraph: str
     question: str = ""
+    # The seed's own deciding words (Russian, quoted verbatim), shown by `kzeval readings`.
+    legal_text: str = ""
 
     def __post_init__(self) -> None:
         if self.default not in self.options:
