@@ -5,9 +5,11 @@
 that defines it in the seed — «в отчетном периоде» attaches to the event counted:
 
 * ``p`` (R1, R2) — reviewed in the year (``reviewed_on``); ``f`` — those of them reviewed
-  after ``due_on`` (para. 97);
-* ``a`` (R2) — court decisions recognising the appeal as justified dated in the year
-  (``court_satisfied_on``, para. 99);
+  after ``due_on`` (para. 97). Reading ``appeals.period=received_and_reviewed`` counts only
+  those also received in the year (para. 92); both variants are counted in one pass;
+* ``a`` (R2) — court decisions recognising the appeal as justified that entered into force
+  in the year (``court_satisfied_on`` is the date of entry into force: «вступившие в
+  законную силу решения суда», para. 9; para. 99);
 * ``m`` (R3) — received in the year (``received_on``); ``n`` — redirected in the year after
   ``redirect_due_on`` (para. 102);
 * R4 — the appeals of ``f`` and ``n`` (counted once), with their ``disciplinary`` flag (para. 104).
@@ -35,7 +37,20 @@ DIRECTION = ed.DIRECTION_APPEALS
 _DEFS = {d.code: d for d in ed.INDICATORS}
 CODES = ("appeal_review_timeliness", "appeal_court_overturned", "appeal_redirect_timeliness", "appeal_internal_control")
 INDICATOR_TABLES: Mapping[str, tuple[str, ...]] = {code: ("appeals",) for code in CODES}
-INDICATOR_READINGS: Mapping[str, tuple[str, ...]] = {"appeal_internal_control": ("appeals.r4_impossible",)}
+INDICATOR_READINGS: Mapping[str, tuple[str, ...]] = {
+    "appeal_review_timeliness": ("appeals.period",),
+    "appeal_court_overturned": ("appeals.period", "appeals.r2_nothing_reviewed"),
+    "appeal_internal_control": ("appeals.period", "appeals.r4_impossible", "appeals.r4_all_impossible"),
+}
+DIRECTION_READINGS = tuple(sorted({k for keys in INDICATOR_READINGS.values() for k in keys}))
+# Counts that depend on appeals.period: the default column and its received-in-the-year variant.
+PERIOD_COLUMNS: Mapping[str, str] = {
+    "reviewed": "reviewed_same_year",
+    "reviewed_late": "reviewed_late_same_year",
+    "late_cases": "late_cases_same_year",
+    "disciplined": "disciplined_same_year",
+    "impossible": "impossible_same_year",
+}
 
 
 def required_tables(body_type: str) -> tuple[str, ...]:
@@ -52,10 +67,22 @@ def review_timeliness(reviewed_late: float, reviewed: float) -> float:
     return rate_indicator(ed.APPEAL_REVIEW_K, reviewed_late, reviewed, ed.APPEAL_REVIEW_SCALE)
 
 
-def court_overturned(overturned: float, reviewed: float) -> float:
-    """R2 (paras. 99–100, RECONSTRUCTED-HIGH): ``max(0, k − a / p × 10 000)``, k = 30; a = 0 → 30 (para. 100)."""
+def court_overturned(overturned: float, reviewed: float, nothing_reviewed: str = "zero") -> float:
+    """R2 (paras. 99–100, RECONSTRUCTED-HIGH): ``max(0, k − a / p × 10 000)``, k = 30; a = 0 → 30 (para. 100).
+
+    A court decision in the year with nothing reviewed (a > 0, p = 0), reading
+    ``appeals.r2_nothing_reviewed``: zero (default) — para. 100's 30 points are only for a
+    body without such appeals, and the unbounded rate is a result «со знаком минус» → 0;
+    max — 30, no share of reviewed appeals can be formed.
+    """
     if overturned <= 0:
         return ed.APPEAL_COURT_NONE_POINTS
+    if reviewed <= 0:
+        if nothing_reviewed == "zero":
+            return 0.0
+        if nothing_reviewed == "max":
+            return ed.APPEAL_COURT_NONE_POINTS
+        raise ValueError(f"appeals.r2_nothing_reviewed: unknown reading {nothing_reviewed!r}")
     return rate_indicator(ed.APPEAL_COURT_K, overturned, reviewed, ed.APPEAL_COURT_SCALE)
 
 
@@ -82,14 +109,21 @@ def disciplinary_share_pct(late_cases: int, disciplined: int, impossible: int, r
     return disciplined / denominator * ed.APPEAL_PCT_SCALE
 
 
-def internal_control(share_pct: float | None) -> float:
+def internal_control(share_pct: float | None, late_cases: int = 0, all_impossible: str = "max") -> float:
     """R4 (para. 105, Appendix 13, IN SEED): band of the disciplinary share.
 
     90–100 % → 10, 80–89,9 → 8, 70–79,9 → 6, 60–69,9 → 4, 50–59,9 → 1, below 50 → 0
-    (lower bounds inclusive, so 89.95 → 8); no late case (share None) → 10.
+    (lower bounds inclusive, so 89.95 → 8); no late case → 10. Late cases of which none is
+    left to judge (every one «impossible», share None), reading ``appeals.r4_all_impossible``:
+    max (default) — 10, as with no late case; zero — 0, Appendix 13 gives its 10 only
+    «в случае отсутствия» late cases.
     """
     if share_pct is None:
-        return ed.APPEAL_INTERNAL_CONTROL_NO_LATE_POINTS
+        if late_cases <= 0 or all_impossible == "max":
+            return ed.APPEAL_INTERNAL_CONTROL_NO_LATE_POINTS
+        if all_impossible == "zero":
+            return ed.APPEAL_INTERNAL_CONTROL_BELOW_BANDS
+        raise ValueError(f"appeals.r4_all_impossible: unknown reading {all_impossible!r}")
     for lower, points in ed.APPEAL_INTERNAL_CONTROL_BANDS:
         if share_pct >= lower:
             return points
@@ -110,11 +144,16 @@ AGGREGATE_SCHEMA: dict[str, Any] = {
     "late_cases": pl.Int64,
     "disciplined": pl.Int64,
     "impossible": pl.Int64,
+    **{column: pl.Int64 for column in PERIOD_COLUMNS.values()},
 }
 
 
 def aggregate_appeals(appeals: pl.DataFrame | pl.LazyFrame, year: int) -> pl.DataFrame:
-    """Per assessed body: p, f, a, m, n and the R4 late-case counts of the year (one pass)."""
+    """Per assessed body: p, f, a, m, n and the R4 late-case counts of the year (one pass).
+
+    The ``*_same_year`` columns count the same for appeals also received in the year
+    (reading ``appeals.period=received_and_reviewed``).
+    """
     lazy = appeals.lazy()
     body = "assessed_agency_id" if "assessed_agency_id" in lazy.collect_schema().names() else "agency_id"
 
@@ -125,7 +164,9 @@ def aggregate_appeals(appeals: pl.DataFrame | pl.LazyFrame, year: int) -> pl.Dat
     reviewed_late = reviewed & (pl.col("reviewed_on") > pl.col("due_on")).fill_null(False)
     redirected_late = in_year("redirected_on") & (pl.col("redirected_on") > pl.col("redirect_due_on")).fill_null(False)
     late = pl.col("_reviewed_late") | pl.col("_redirected_late")
+    late_same = (pl.col("_reviewed_late") & pl.col("_received")) | pl.col("_redirected_late")
     flag = pl.col("disciplinary")
+    disciplined, impossible = (flag == "yes").fill_null(False), (flag == "impossible").fill_null(False)
     return (
         lazy.filter(pl.col("kind").is_in(list(ed.APPEAL_KINDS)) & pl.col(body).is_not_null())
         .select(
@@ -146,8 +187,13 @@ def aggregate_appeals(appeals: pl.DataFrame | pl.LazyFrame, year: int) -> pl.Dat
             pl.col("_received").sum().alias("received"),
             pl.col("_redirected_late").sum().alias("redirected_late"),
             late.sum().alias("late_cases"),
-            (late & (flag == "yes").fill_null(False)).sum().alias("disciplined"),
-            (late & (flag == "impossible").fill_null(False)).sum().alias("impossible"),
+            (late & disciplined).sum().alias("disciplined"),
+            (late & impossible).sum().alias("impossible"),
+            (pl.col("_reviewed") & pl.col("_received")).sum().alias("reviewed_same_year"),
+            (pl.col("_reviewed_late") & pl.col("_received")).sum().alias("reviewed_late_same_year"),
+            late_same.sum().alias("late_cases_same_year"),
+            (late_same & disciplined).sum().alias("disciplined_same_year"),
+            (late_same & impossible).sum().alias("impossible_same_year"),
         )
         .with_columns(pl.exclude("_body").cast(pl.Int64))
         .sort("_body")
@@ -165,6 +211,7 @@ AGGREGATE_COLUMNS = (
     "late_cases",
     "disciplined",
     "impossible",
+    *PERIOD_COLUMNS.values(),
 )
 
 
@@ -198,7 +245,12 @@ def aggregate_appeals_in_duckdb(con: duckdb.DuckDBPyConnection, appeals: str, ag
             count(*) FILTER (WHERE dl) AS redirected_late,
             count(*) FILTER (WHERE rl OR dl) AS late_cases,
             count(*) FILTER (WHERE (rl OR dl) AND disciplinary = 'yes') AS disciplined,
-            count(*) FILTER (WHERE (rl OR dl) AND disciplinary = 'impossible') AS impossible
+            count(*) FILTER (WHERE (rl OR dl) AND disciplinary = 'impossible') AS impossible,
+            count(*) FILTER (WHERE rv AND rc) AS reviewed_same_year,
+            count(*) FILTER (WHERE rl AND rc) AS reviewed_late_same_year,
+            count(*) FILTER (WHERE (rl AND rc) OR dl) AS late_cases_same_year,
+            count(*) FILTER (WHERE ((rl AND rc) OR dl) AND disciplinary = 'yes') AS disciplined_same_year,
+            count(*) FILTER (WHERE ((rl AND rc) OR dl) AND disciplinary = 'impossible') AS impossible_same_year
         FROM flagged
         WHERE rv OR ct OR rc OR dl
         GROUP BY _body ORDER BY _body
@@ -231,19 +283,27 @@ def compute_appeals(
         aggregated = aggregate_appeals(appeals, year)
     body_types = dict(zip(bodies["agency_id"].to_list(), bodies["body_type"].to_list(), strict=True))
     reading = readings.value("appeals.r4_impossible")
+    period = readings.value("appeals.period")
+    if period not in ("reviewed", "received_and_reviewed"):
+        raise ValueError(f"appeals.period: unknown reading {period!r}")
+    nothing_reviewed = readings.value("appeals.r2_nothing_reviewed")
+    all_impossible = readings.value("appeals.r4_all_impossible")
     indicators: list[IndicatorResult] = []
     directions: list[DirectionResult] = []
-    for row in aggregated.iter_rows(named=True):
-        body = row["_body"]
+    for found in aggregated.iter_rows(named=True):
+        body = found["_body"]
         btype = body_types.get(body)
         if btype is None:
             continue
+        row = dict(found)
+        if period == "received_and_reviewed":
+            row.update({column: found[variant] for column, variant in PERIOD_COLUMNS.items()})
         share = disciplinary_share_pct(row["late_cases"], row["disciplined"], row["impossible"], reading)
         values = {
             "appeal_review_timeliness": review_timeliness(row["reviewed_late"], row["reviewed"]),
-            "appeal_court_overturned": court_overturned(row["court_overturned"], row["reviewed"]),
+            "appeal_court_overturned": court_overturned(row["court_overturned"], row["reviewed"], nothing_reviewed),
             "appeal_redirect_timeliness": redirect_timeliness(row["redirected_late"], row["received"]),
-            "appeal_internal_control": internal_control(share),
+            "appeal_internal_control": internal_control(share, row["late_cases"], all_impossible),
         }
         inputs: dict[str, dict[str, Any]] = {
             "appeal_review_timeliness": {"k": ed.APPEAL_REVIEW_K, "f": row["reviewed_late"], "p": row["reviewed"]},
@@ -266,7 +326,7 @@ def compute_appeals(
                     _DEFS[code], body, btype, values[code], inputs[code], readings, INDICATOR_READINGS.get(code, ())
                 )
             )
-        keys = INDICATOR_READINGS["appeal_internal_control"]
+        keys = DIRECTION_READINGS
         directions.append(
             DirectionResult(
                 agency_id=body,

@@ -7,16 +7,24 @@ CGO ``U = K1 + K2 + K3``, MIO ``T = M1 + M2`` (para. 56).
 Inputs are aggregated per assessed body with polars; the scalar formulas below are applied
 per body. Volumes:
 
-* ``b`` (T1, para. 41) and ``b1`` (P2, T2–T4, paras. 33, 42–44) are both the number of
-  services the body rendered in the year, all channels (electronic, paper, State
-  Corporation) of ``services_rendered`` summed over the year's months. Both are defined as
-  «общее количество государственных услуг, оказанных государственным органом»; ``b`` only
-  adds «с учетом … в электронном формате», and P2 counts complaints filed via eGov, so its
-  denominator must include electronic services too.
-* T1's late count ``a`` follows the precedence of para. 40 per assessed body and service:
-  inspection results, else IS «Мониторинг» (``overdue − overdue_excluded_outage`` of
-  ``services_rendered``: late services during a confirmed IS failure are not counted),
-  else the body's self-report. T2–T4 use inspection over self-report (para. 37).
+* ``b`` (T1, para. 41) is the number of services the body rendered in the year, all
+  channels (electronic, paper, State Corporation) of ``services_rendered`` summed over the
+  year's months, less the late services excused by a confirmed IS failure (para. 40,
+  reading ``svc.outage_excluded``). ``b1`` (P2, T2–T4, paras. 33, 42–44) is by default the
+  same total of every channel: both are «общее количество государственных услуг, оказанных
+  государственным органом»; ``b`` only adds «с учетом … в электронном формате», and P2
+  counts complaints filed via eGov. Reading ``svc.b1_scope=non_electronic`` counts paper
+  and State Corporation services only.
+* T1's late count ``a`` follows the precedence of para. 40 per assessed body and service
+  (reading ``svc.inspection_scope``; ``body``: per body): inspection results, else IS
+  «Мониторинг» (``overdue − overdue_excluded_outage`` of ``services_rendered``: late
+  services during a confirmed IS failure are not counted), else the body's self-report.
+  T2–T4 use inspection over self-report (para. 37).
+* The service register is the one «действовавший в оцениваемом периоде» (para. 48): rows
+  of ``service_register.year``; rows without a year apply to every year and mark the K3
+  figures built on them provisional.
+* V's volumes include the CGO's services rendered by local executive bodies (para. 50);
+  the optional ``volume_*_by_mio`` columns show that part.
 """
 
 from __future__ import annotations
@@ -60,10 +68,30 @@ K3_CODES = (
     "svc_proactive",
     "svc_digital_documents",
 )
+_VIOLATION_READINGS = ("svc.inspection_scope",)
 INDICATOR_READINGS: Mapping[str, tuple[str, ...]] = {
+    "svc_satisfaction": ("svc.satisfaction_band", "svc.p1_no_services"),
+    "svc_complaints": ("svc.b1_scope",),
+    "svc_timeliness": ("svc.inspection_scope", "svc.outage_excluded"),
+    "svc_unjustified_refusals": ("svc.b1_scope", *_VIOLATION_READINGS),
+    "svc_incomplete_package": ("svc.b1_scope", *_VIOLATION_READINGS),
+    "svc_extra_documents": ("svc.b1_scope", *_VIOLATION_READINGS),
     "svc_automation_degree": ("svc.automation_degree",),
     "svc_automation_effectiveness": ("svc.automation_effectiveness",),
-    "svc_k3": ("svc.automation_degree", "svc.automation_effectiveness", "svc.k3_cap"),
+    "svc_k3": ("svc.automation_degree", "svc.automation_effectiveness", "svc.k3_cap", "svc.k3_test_base"),
+}
+INDICATOR_READINGS = {
+    **INDICATOR_READINGS,
+    "svc_k1": tuple(sorted({k for c in ("svc_satisfaction", "svc_complaints") for k in INDICATOR_READINGS[c]})),
+    "svc_k2": tuple(
+        sorted(
+            {
+                k
+                for c in ("svc_timeliness", "svc_unjustified_refusals", "svc_incomplete_package", "svc_extra_documents")
+                for k in INDICATOR_READINGS[c]
+            }
+        )
+    ),
 }
 
 
@@ -82,28 +110,40 @@ def required_tables(body_type: str) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------------------
 
 
-def satisfaction_band_points(mean_level: float, body_type: str) -> float:
+def satisfaction_band_points(mean_level: float, body_type: str, reading: str = "literal") -> float:
     """U_n of para. 31: Appendix 6 points of one service's mean satisfaction level (1–5).
 
-    The level is rounded half up to 2 decimals first: the bands are two-decimal and
-    inclusive («от 4,6 … до 4,79 включительно»), so 4.795 → 4.80 → top band.
+    Reading ``svc.satisfaction_band``: literal (default) — the exact mean against the written
+    lower bounds («от 4 баллов включительно», «ниже 4 баллов»): 3.995 → 0 and a mean in a gap
+    between bands (4.795) takes the lower band (12 / 16); round2 — the mean rounded half up to
+    2 decimals first (3.995 → 4.00 → 3 / 4; 4.795 → 4.80 → 15 / 20).
     """
-    level = round_half_up(mean_level, ed.SVC_SATISFACTION_DECIMALS)
+    if reading == "round2":
+        level = round_half_up(mean_level, ed.SVC_SATISFACTION_DECIMALS)
+    elif reading == "literal":
+        level = mean_level
+    else:
+        raise ValueError(f"svc.satisfaction_band: unknown reading {reading!r}")
     for lower, points_cgo, points_mio in ed.SVC_SATISFACTION_BANDS:
         if level >= lower:
             return points_cgo if body_type == ed.CGO else points_mio
     return ed.SVC_SATISFACTION_BELOW_BANDS
 
 
-def satisfaction_level(service_points: Sequence[float], body_type: str) -> float:
+def satisfaction_level(service_points: Sequence[float], body_type: str, no_services: str = "max") -> float:
     """P1 (para. 31, RECONSTRUCTED-HIGH): ``(U_1 + … + U_n) / n``.
 
-    With no assessed service (n = 0) the body gets the maximum: nothing was found wanting,
-    the pattern the methodology uses wherever there is nothing to assess (paras. 62, 67,
-    100, Appendix 13). The inputs record n = 0 so the case stays visible.
+    With no assessed service (n = 0), reading ``svc.p1_no_services``: max (default) — the
+    body gets the maximum, nothing was found wanting, the pattern the methodology uses
+    wherever there is nothing to assess (paras. 62, 67, 100, Appendix 13); zero — 0. The
+    inputs record n = 0 so the case stays visible.
     """
     if not service_points:
-        return ed.SVC_SATISFACTION_MAX[body_type]
+        if no_services == "max":
+            return ed.SVC_SATISFACTION_MAX[body_type]
+        if no_services == "zero":
+            return 0.0
+        raise ValueError(f"svc.p1_no_services: unknown reading {no_services!r}")
     return sum(service_points) / len(service_points)
 
 
@@ -200,23 +240,32 @@ def automation_criterion(
     proactive: float,
     digital_documents: float,
     reading: str,
+    test_base: str = "net",
 ) -> float:
     """K3 (para. 47): ``T + V + C − P + D* + S*``, *not applied once the maximum 25 is reached.
 
-    Reading ``svc.k3_cap`` (MEDIUM, Q19): min25 (default) — 25 when T + V + C − P ≥ 25,
-    else min(25, T + V + C − P + D + S); literal — D and S added while T + V + C − P < 25,
-    the sum uncapped. Either way the criterion is floored at 0 (decision: the downtime
-    penalty cannot eat into K1/K2).
+    Reading ``svc.k3_test_base``: net (default) — the stimuli are left out when the
+    criterion's own value T + V + C − P reaches 25; gross — when T + V + C reaches 25, so a
+    body at 25 with downtime keeps 25 − P and gets no stimulus. Reading ``svc.k3_cap``
+    (MEDIUM, Q19): min25 (default) — the sum with the stimuli is capped at 25; literal — it
+    is not. Either way the criterion is floored at 0 (decision: the downtime penalty cannot
+    eat into K1/K2).
     """
-    base = degree + effectiveness + mobile - downtime
-    if base >= ed.SVC_K3_MAX:
-        total = base if reading == "literal" else ed.SVC_K3_MAX
+    if reading not in ("min25", "literal"):
+        raise ValueError(f"svc.k3_cap: unknown reading {reading!r}")
+    net = degree + effectiveness + mobile - downtime
+    if test_base == "net":
+        tested = net
+    elif test_base == "gross":
+        tested = degree + effectiveness + mobile
     else:
-        total = base + proactive + digital_documents
+        raise ValueError(f"svc.k3_test_base: unknown reading {test_base!r}")
+    if tested >= ed.SVC_K3_MAX:
+        total = net if reading == "literal" else min(ed.SVC_K3_MAX, net)
+    else:
+        total = net + proactive + digital_documents
         if reading == "min25":
             total = min(ed.SVC_K3_MAX, total)
-        elif reading != "literal":
-            raise ValueError(f"svc.k3_cap: unknown reading {reading!r}")
     return max(ed.SVC_K3_FLOOR, total)
 
 
@@ -257,7 +306,10 @@ def aggregate_satisfaction(satisfaction: pl.DataFrame, year: int) -> pl.DataFram
 
 
 def resolve_service_violations(
-    services_rendered: pl.DataFrame | None, service_violations: pl.DataFrame | None, year: int
+    services_rendered: pl.DataFrame | None,
+    service_violations: pl.DataFrame | None,
+    year: int,
+    inspection_scope: str = "service",
 ) -> pl.DataFrame:
     """Per (body, service): rendered volume and the violation counts after source precedence.
 
@@ -265,7 +317,14 @@ def resolve_service_violations(
     outages) → self-report. Refusals, incomplete packages, extra documents (T2–T4,
     para. 37): inspection → self-report. A service appears in IS «Мониторинг» when it has
     rows in ``services_rendered`` for the year.
+
+    Reading ``svc.inspection_scope``: service (default) — the inspection wins for the
+    services it reports on; body — once the body has any inspection row of the year, its
+    inspection rows are the only source for every service of the body (a service the
+    inspection does not name counts 0).
     """
+    if inspection_scope not in ("service", "body"):
+        raise ValueError(f"svc.inspection_scope: unknown reading {inspection_scope!r}")
     keys = ["_body", "service_code"]
     if services_rendered is not None:
         rendered = (
@@ -274,6 +333,11 @@ def resolve_service_violations(
             .group_by(keys)
             .agg(
                 pl.col("rendered").fill_null(0).sum().alias("rendered"),
+                pl.col("rendered")
+                .filter(pl.col("channel") == "electronic")
+                .fill_null(0)
+                .sum()
+                .alias("rendered_electronic"),
                 pl.col("overdue").fill_null(0).sum().alias("monitoring_overdue_raw"),
                 pl.col("overdue_excluded_outage").fill_null(0).sum().alias("overdue_excluded_outage"),
             )
@@ -288,6 +352,7 @@ def resolve_service_violations(
                 "_body": pl.Utf8,
                 "service_code": pl.Utf8,
                 "rendered": pl.Int64,
+                "rendered_electronic": pl.Int64,
                 "monitoring_overdue_raw": pl.Int64,
                 "overdue_excluded_outage": pl.Int64,
                 "monitoring_overdue": pl.Int64,
@@ -320,8 +385,10 @@ def resolve_service_violations(
         merged = merged.join(part, on=keys, how="full", coalesce=True)
     merged = merged.with_columns(
         pl.col("in_monitoring", "has_inspection", "has_self_report").fill_null(False),
-        pl.col("rendered").fill_null(0),
+        pl.col("rendered", "rendered_electronic").fill_null(0),
     )
+    if inspection_scope == "body":
+        merged = merged.with_columns(pl.col("has_inspection").any().over("_body").alias("has_inspection"))
     inspected = pl.col("has_inspection")
     overdue_source = (
         pl.when(inspected)
@@ -347,6 +414,7 @@ def resolve_service_violations(
     return merged.select(
         *keys,
         "rendered",
+        "rendered_electronic",
         late.alias("late"),
         overdue_source.alias("late_source"),
         pl.col("overdue_excluded_outage").fill_null(0),
@@ -355,20 +423,41 @@ def resolve_service_violations(
     ).sort(keys)
 
 
+def register_of_year(register: pl.DataFrame, year: int) -> pl.DataFrame:
+    """The register rows «действовавший в оцениваемом периоде» (para. 48), per assessed body.
+
+    A body's rows with ``year`` = the assessed year; a body without such rows falls back to
+    its rows without a year (a register delivered undated applies to every year), flagged
+    ``undated`` so the figures built on them are marked provisional. Rows of other years
+    are never used.
+    """
+    frame = _by_body(register)
+    if "year" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("year"))
+    dated = pl.col("year") == year
+    frame = frame.filter(dated | pl.col("year").is_null())
+    has_dated = dated.fill_null(False).any().over("_body")
+    return frame.filter(
+        pl.when(has_dated).then(dated).otherwise(pl.col("year").is_null()).fill_null(False)
+    ).with_columns(pl.col("year").is_null().alias("undated"))
+
+
 def aggregate_register(register: pl.DataFrame, year: int) -> pl.DataFrame:
     """Per body: service types n, partially c / fully d automated, in mobile app w (paras. 48–52).
 
-    A service type counts once per body (its best automation level over the body's units).
-    Services the Interagency Commission excluded from eGov leave n, c, d and w when the
-    decision falls within two years before the end of the assessed year (para. 48); later
-    decisions are not yet in force, older ones are ignored.
+    The register of the assessed year (:func:`register_of_year`). A service type counts once
+    per body (its best automation level over the body's units). Services the Interagency
+    Commission excluded from eGov leave n, c, d and w when the decision falls within two
+    years before the end of the assessed year (para. 48); later decisions are not yet in
+    force, older ones are ignored. ``undated`` says the body's register had no year.
     """
     year_end = dt.date(year, 12, 31)
     window_start = dt.date(year - ed.SVC_COMMISSION_DECISION_MAX_AGE_YEARS, 12, 31)
     excluded = pl.col("excluded_by_commission_on")
+    of_year = register_of_year(register, year)
+    undated = of_year.group_by("_body").agg(pl.col("undated").any())
     per_service = (
-        _by_body(register)
-        .with_columns(
+        of_year.with_columns(
             pl.col("automation")
             .replace_strict(ed.SVC_AUTOMATION_LEVEL_RANK, default=0, return_dtype=pl.Int64)
             .alias("level"),
@@ -384,16 +473,35 @@ def aggregate_register(register: pl.DataFrame, year: int) -> pl.DataFrame:
     )
     partial = ed.SVC_AUTOMATION_LEVEL_RANK["partial"]
     full = ed.SVC_AUTOMATION_LEVEL_RANK["full"]
-    return per_service.group_by("_body").agg(
+    counts = per_service.group_by("_body").agg(
         pl.len().cast(pl.Int64).alias("service_types"),
         (pl.col("level") == partial).sum().cast(pl.Int64).alias("partially_automated"),
         (pl.col("level") == full).sum().cast(pl.Int64).alias("fully_automated"),
         (pl.col("mobile") & (pl.col("level") >= partial)).sum().cast(pl.Int64).alias("in_mobile_app"),
     )
+    return undated.join(counts, on="_body", how="left").with_columns(
+        pl.col("service_types", "partially_automated", "fully_automated", "in_mobile_app").fill_null(0)
+    )
+
+
+MIO_VOLUME_COLUMNS = ("volume_electronic_mio", "volume_total_mio")  # optional: the part rendered by MIOs
 
 
 def aggregate_automation(automation: pl.DataFrame, year: int) -> pl.DataFrame:
-    """Per body: the Ministry's automation figures for the year, summed over the body's units."""
+    """Per body: the Ministry's automation figures for the year, summed over the body's units.
+
+    The volumes include the CGO's services rendered by local executive bodies (para. 50:
+    «также учитывается объем услуг, оказанных местными исполнительными органами»). Where
+    the drop gives that part (``volume_electronic_mio``, ``volume_total_mio``) it is summed
+    too, for explain; a body whose rows never give it gets null.
+    """
+    frame = _by_body(automation).filter(pl.col("year") == year)
+    split = [
+        (pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).fill_null(0).sum()).otherwise(None)).alias(c)
+        if c in frame.columns
+        else pl.lit(None, dtype=pl.Int64).alias(c)
+        for c in MIO_VOLUME_COLUMNS
+    ]
     numeric = (
         "volume_electronic",
         "volume_total",
@@ -403,12 +511,7 @@ def aggregate_automation(automation: pl.DataFrame, year: int) -> pl.DataFrame:
         "proactive_converted",
         "digital_documents",
     )
-    return (
-        _by_body(automation)
-        .filter(pl.col("year") == year)
-        .group_by("_body")
-        .agg(*[pl.col(c).fill_null(0).sum() for c in numeric])
-    )
+    return frame.group_by("_body").agg(*[pl.col(c).fill_null(0).sum() for c in numeric], *split)
 
 
 # ---------------------------------------------------------------------------------------
@@ -419,7 +522,7 @@ def aggregate_automation(automation: pl.DataFrame, year: int) -> pl.DataFrame:
 def _bodies_with_rows(frames: Mapping[str, pl.DataFrame | None], year: int) -> set[str]:
     """Assessed bodies with at least one row of the year in a services table.
 
-    The service register has no year (a standing reference), so it does not make a body scored.
+    The service register (a reference of services) does not make a body scored.
     """
     found: set[str] = set()
     year_filters: dict[str, pl.Expr] = {
@@ -458,10 +561,14 @@ def compute_services(
     if satisfaction_frame is not None:
         for row in aggregate_satisfaction(satisfaction_frame, year).iter_rows(named=True):
             satisfaction.setdefault(row["_body"], []).append((row["service_code"], float(row["level"])))
-    violations = resolve_service_violations(frames.get("services_rendered"), frames.get("service_violations"), year)
+    inspection_scope = readings.value("svc.inspection_scope")
+    violations = resolve_service_violations(
+        frames.get("services_rendered"), frames.get("service_violations"), year, inspection_scope
+    )
     totals = _rows(
         violations.group_by("_body").agg(
             pl.col("rendered").sum(),
+            pl.col("rendered_electronic").sum(),
             pl.col("late").sum(),
             pl.col("overdue_excluded_outage").sum(),
             pl.col("unjustified_refusals").sum(),
@@ -484,37 +591,56 @@ def compute_services(
     register = _rows(aggregate_register(register_frame, year)) if register_frame is not None else {}
     automation = _rows(aggregate_automation(automation_frame, year)) if automation_frame is not None else {}
 
+    band_reading = readings.value("svc.satisfaction_band")
+    no_services_reading = readings.value("svc.p1_no_services")
+    b1_scope = readings.value("svc.b1_scope")
+    outage_reading = readings.value("svc.outage_excluded")
+    if b1_scope not in ("all", "non_electronic"):
+        raise ValueError(f"svc.b1_scope: unknown reading {b1_scope!r}")
+    if outage_reading not in ("a_and_b", "a_only"):
+        raise ValueError(f"svc.outage_excluded: unknown reading {outage_reading!r}")
+
     indicators: list[IndicatorResult] = []
     directions: list[DirectionResult] = []
     for body in scored:
         btype = body_types[body]
         total = totals.get(body, {})
         rendered = float(total.get("rendered") or 0)
+        rendered_electronic = float(total.get("rendered_electronic") or 0)
+        outage_excused = int(total.get("overdue_excluded_outage") or 0)
+        # b (T1): every channel, less the outage-excused late services (para. 40) under a_and_b
+        b = rendered - outage_excused if outage_reading == "a_and_b" else rendered
+        # b1 (P2, T2–T4): every channel by default, other than electronic under non_electronic
+        b1 = rendered - rendered_electronic if b1_scope == "non_electronic" else rendered
         values: dict[str, float] = {}
         inputs: dict[str, dict[str, Any]] = {}
+        provisional: set[str] = set()
 
         services_points = [
-            (code, satisfaction_band_points(level, btype), level) for code, level in satisfaction.get(body, [])
+            (code, satisfaction_band_points(level, btype, band_reading), level)
+            for code, level in satisfaction.get(body, [])
         ]
-        values["svc_satisfaction"] = satisfaction_level([p for _, p, _ in services_points], btype)
+        values["svc_satisfaction"] = satisfaction_level([p for _, p, _ in services_points], btype, no_services_reading)
         inputs["svc_satisfaction"] = {
             "n": len(services_points),
             "points_by_service": {code: p for code, p, _ in services_points},
             "level_by_service": {
-                code: round_half_up(level, ed.SVC_SATISFACTION_DECIMALS) for code, _, level in services_points
+                code: round_half_up(level, ed.SVC_SATISFACTION_DECIMALS) if band_reading == "round2" else level
+                for code, _, level in services_points
             },
             "no_assessed_services": not services_points,
         }
         i = complaints.get(body, 0.0)
-        values["svc_complaints"] = complaints_indicator(i, rendered, btype)
-        inputs["svc_complaints"] = {"k": ed.SVC_COMPLAINTS_K[btype], "i": i, "b1": rendered}
+        values["svc_complaints"] = complaints_indicator(i, b1, btype)
+        inputs["svc_complaints"] = {"k": ed.SVC_COMPLAINTS_K[btype], "i": i, "b1": b1}
         late = float(total.get("late") or 0)
-        values["svc_timeliness"] = timeliness_indicator(late, rendered, btype)
+        values["svc_timeliness"] = timeliness_indicator(late, b, btype)
         inputs["svc_timeliness"] = {
             "k": ed.SVC_TIMELINESS_K[btype],
             "a": late,
-            "b": rendered,
-            "overdue_excluded_outage": int(total.get("overdue_excluded_outage") or 0),
+            "b": b,
+            "rendered_all_channels": rendered,
+            "overdue_excluded_outage": outage_excused,
             "services_by_late_source": {
                 s: int(total.get(f"late_source_{s}") or 0) for s in ("inspection", "monitoring", "self_report")
             },
@@ -538,8 +664,8 @@ def compute_services(
             ("svc_extra_documents", "extra_documents", "e", extra_documents_indicator, ed.SVC_EXTRA_DOCUMENTS_K),
         ):
             count = float(total.get(column) or 0)
-            values[code] = formula(count, rendered, btype)
-            inputs[code] = {"k": k_by_type[btype], symbol: count, "b1": rendered, "services_inspected": inspected}
+            values[code] = formula(count, b1, btype)
+            inputs[code] = {"k": k_by_type[btype], symbol: count, "b1": b1, "services_inspected": inspected}
 
         if btype == ed.CGO:
             reg = register.get(body, {})
@@ -547,6 +673,9 @@ def compute_services(
             d = int(reg.get("fully_automated") or 0)
             n = int(reg.get("service_types") or 0)
             w = int(reg.get("in_mobile_app") or 0)
+            undated_register = bool(reg.get("undated"))
+            if undated_register:
+                provisional.update(("svc_automation_degree", "svc_mobile", "svc_k3"))
             degree_reading = readings.value("svc.automation_degree")
             values["svc_automation_degree"] = automation_degree(c, d, n, degree_reading)
             inputs["svc_automation_degree"] = {
@@ -555,9 +684,10 @@ def compute_services(
                 "n": n,
                 "k": ed.SVC_AUTOMATION_DEGREE_K,
                 "partial_weight": ed.SVC_AUTOMATION_PARTIAL_WEIGHT[degree_reading],
+                "register_undated": undated_register,
             }
             values["svc_mobile"] = mobile_availability(w, c + d)
-            inputs["svc_mobile"] = {"w": w, "a": c + d, "k": ed.SVC_MOBILE_K}
+            inputs["svc_mobile"] = {"w": w, "a": c + d, "k": ed.SVC_MOBILE_K, "register_undated": undated_register}
             aut = automation.get(body, {})
             e, z = float(aut.get("volume_electronic") or 0), float(aut.get("volume_total") or 0)
             pb, pc = float(aut.get("volume_paper_automated") or 0), float(aut.get("volume_total_automated") or 0)
@@ -571,6 +701,10 @@ def compute_services(
                 "c": pc,
                 "k": ed.SVC_AUTOMATION_EFFECTIVENESS_K,
             }
+            if aut.get("volume_total_mio") is not None or aut.get("volume_electronic_mio") is not None:
+                # para. 50: the part of e and z the MIOs rendered (shown by explain; already inside e and z)
+                inputs["svc_automation_effectiveness"]["e_mio"] = float(aut.get("volume_electronic_mio") or 0)
+                inputs["svc_automation_effectiveness"]["z_mio"] = float(aut.get("volume_total_mio") or 0)
             hours = float(aut.get("unavailability_hours") or 0)
             values["svc_downtime_penalty"] = -downtime_penalty(hours)
             inputs["svc_downtime_penalty"] = {
@@ -591,7 +725,7 @@ def compute_services(
 
         computed = [code for code in codes_for(btype) if all(t in available for t in INDICATOR_TABLES[code])]
         for code in computed:
-            indicators.append(_indicator(body, btype, code, values[code], inputs[code], readings))
+            indicators.append(_indicator(body, btype, code, values[code], inputs[code], readings, code in provisional))
 
         criteria: dict[str, float] = {}
         if all(c in computed for c in K1_CODES):
@@ -629,9 +763,18 @@ def compute_services(
             }
             cap_reading = readings.value("svc.k3_cap")
             criteria["svc_k3"] = automation_criterion(
-                parts["T"], parts["V"], parts["C"], parts["P"], parts["D"], parts["S"], cap_reading
+                parts["T"],
+                parts["V"],
+                parts["C"],
+                parts["P"],
+                parts["D"],
+                parts["S"],
+                cap_reading,
+                readings.value("svc.k3_test_base"),
             )
-            indicators.append(_indicator(body, btype, "svc_k3", criteria["svc_k3"], parts, readings))
+            indicators.append(
+                _indicator(body, btype, "svc_k3", criteria["svc_k3"], parts, readings, "svc_k3" in provisional)
+            )
 
         needed = ("svc_k1", "svc_k2", "svc_k3") if btype == ed.CGO else ("svc_k1", "svc_k2")
         if all(c in criteria for c in needed):
@@ -643,19 +786,26 @@ def compute_services(
                     direction=DIRECTION,
                     raw_score=sum(criteria[c] for c in needed),
                     reading=readings.label(keys),
-                    is_provisional=readings.is_provisional(keys),
+                    is_provisional=readings.is_provisional(keys) or bool(provisional),
                 )
             )
     return indicators, directions
 
 
 def _direction_reading_keys(body_type: str) -> tuple[str, ...]:
-    return INDICATOR_READINGS["svc_k3"] if body_type == ed.CGO else ()
+    criteria = ("svc_k1", "svc_k2", "svc_k3") if body_type == ed.CGO else ("svc_k1", "svc_k2")
+    return tuple(sorted({k for c in criteria for k in INDICATOR_READINGS[c]}))
 
 
 def _indicator(
-    body: str, body_type: str, code: str, value: float, inputs: Mapping[str, Any], readings: ActiveReadings
+    body: str,
+    body_type: str,
+    code: str,
+    value: float,
+    inputs: Mapping[str, Any],
+    readings: ActiveReadings,
+    provisional: bool = False,
 ) -> IndicatorResult:
     return result_from_definition(
-        _DEFS[code], body, body_type, value, inputs, readings, INDICATOR_READINGS.get(code, ())
+        _DEFS[code], body, body_type, value, inputs, readings, INDICATOR_READINGS.get(code, ()), provisional
     )

@@ -38,7 +38,9 @@ SVC_RATE_SCALE = 10_000.0  # «на 10 000 оказанных услуг», para
 
 SVC_SATISFACTION_MAX: Mapping[str, float] = {CGO: 15.0, MIO: 20.0}  # P1, Appendix 2 item 1.1
 # Appendix 6: (lower bound of the mean satisfaction level, inclusive; CGO points; MIO points).
-# Bands are two-decimal («от 4,6 … до 4,79 включительно»), so the mean is rounded first.
+# Literal edges (reading svc.satisfaction_band=literal): «от 4 баллов включительно» … «ниже 4
+# баллов», so 3.995 scores 0; a mean in a gap between written bands (4.19 < x < 4.2) takes the
+# lower band. The alternative reading rounds the mean to 2 decimals first.
 SVC_SATISFACTION_BANDS: tuple[tuple[float, float, float], ...] = (
     (4.80, 15.0, 20.0),
     (4.60, 12.0, 16.0),
@@ -47,7 +49,7 @@ SVC_SATISFACTION_BANDS: tuple[tuple[float, float, float], ...] = (
     (4.00, 3.0, 4.0),
 )
 SVC_SATISFACTION_BELOW_BANDS = 0.0  # «ниже 4 баллов» → 0
-SVC_SATISFACTION_DECIMALS = 2  # methodology §1.3: round the survey mean before banding
+SVC_SATISFACTION_DECIMALS = 2  # reading svc.satisfaction_band=round2: round the mean before banding
 
 # Criterion maxima (Appendix 2); None = criterion not assessed for that body type.
 SVC_K1_MAX: Mapping[str, float] = {CGO: 25.0, MIO: 40.0}
@@ -242,7 +244,8 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Уровень удовлетворенности качеством оказания государственных услуг",
         15.0,
         20.0,
-        "(U_1 + … + U_n) / n, U = Appendix 6 points of round(mean satisfaction, 2)",
+        "(U_1 + … + U_n) / n; U = Appendix 6 band of the exact mean satisfaction (reading round2: of the mean "
+        "rounded to 2 decimals); n = 0 → the maximum (reading zero: 0)",
         "HIGH",
     ),
     _svc(
@@ -252,7 +255,8 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Обжалование качества оказания государственных услуг",
         10.0,
         20.0,
-        "max(0, k − (i / b1 × 10000))",
+        "max(0, k − (i / b1 × 10000)); b1 = services of every channel (reading non_electronic: paper and "
+        "State Corporation only)",
         "HIGH",
     ),
     _svc(
@@ -440,7 +444,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "99–100",
         "Доля жалоб и заявлений, признанных обоснованными по решению суда",
         30.0,
-        "30 if a = 0 else max(0, k − (a / p × 10000))",
+        "30 if a = 0 else max(0, k − (a / p × 10000)); p = 0 with a > 0 → 0 (reading max: 30)",
         "HIGH",
     ),
     _appeal(
@@ -458,7 +462,8 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "104–105",
         "Внутренний контроль за качеством рассмотрения жалоб и заявлений",
         10.0,
-        "Appendix 13 band of disciplinary / late × 100; no late cases → 10",
+        "Appendix 13 band of disciplinary / late × 100; no late cases → 10; every late case impossible → 10 "
+        "(reading zero: 0)",
         "IN_SEED",
     ),
 )
@@ -469,6 +474,77 @@ INDICATORS: tuple[IndicatorDef, ...] = (
 
 READINGS: tuple[ReadingDef, ...] = (
     ReadingDef(
+        key="svc.satisfaction_band",
+        options={
+            "literal": "band the exact mean on the written edges: 3.995 is «ниже 4 баллов» → 0; a mean in a gap "
+            "between bands (4.19 < x < 4.2) takes the lower band",
+            "round2": "round the mean half up to 2 decimals, then band: 3.995 → 4.00 → 3 (CGO) / 4 (MIO)",
+        },
+        default="literal",
+        confidence="HIGH",
+        paragraph="31, Appendix 6",
+        question="Issue 21: are the Appendix 6 edges applied to the exact mean?",
+        legal_text="«Уровень удовлетворенности качеством от 4 баллов включительно до 4,19 балла включительно» … "
+        "«Уровень удовлетворенности качеством ниже 4 баллов» — 0",
+    ),
+    ReadingDef(
+        key="svc.p1_no_services",
+        options={
+            "max": "P1 = 15 (CGO) / 20 (MIO) when no service of the body was assessed by public monitoring (n = 0)",
+            "zero": "P1 = 0 when n = 0",
+        },
+        default="max",
+        confidence="MEDIUM",
+        paragraph="30–31",
+        question="P1 of a body with no monitored service: (U_1 + … + U_n) / n with n = 0",
+        legal_text="«n – количество видов государственных услуг, подлежащих оценке по данному показателю»",
+    ),
+    ReadingDef(
+        key="svc.b1_scope",
+        options={
+            "all": "b1 = b: every service rendered, electronic ones included",
+            "non_electronic": "b1 = services rendered other than electronically (paper and State Corporation)",
+        },
+        default="all",
+        confidence="MEDIUM",
+        paragraph="33, 41–44",
+        question="Issue 22: T1's b names electronic services, b1 of P2 and T2–T4 does not",
+        legal_text="«b – общее количество государственных услуг, оказанных государственным органом "
+        "(подведомственной организацией) (с учетом государственных услуг, оказываемых в электронном формате)»; "
+        "«b1 – общее количество государственных услуг, оказанных государственным органом "
+        "(подведомственной организацией)»",
+    ),
+    ReadingDef(
+        key="svc.inspection_scope",
+        options={
+            "service": "inspection results replace IS «Мониторинг» and the self-report per body and service "
+            "(for the services the inspection reports on)",
+            "body": "once a body was inspected, its inspection results are the only source of T1–T4 counts for "
+            "every service of the body",
+        },
+        default="service",
+        confidence="MEDIUM",
+        paragraph="37, 40",
+        question="Does an inspection of the body override the other sources for services it did not report on?",
+        legal_text="«При выявленных расхождениях о допущенных нарушениях сроков оказания государственных услуг … "
+        "в случае проведения в оцениваемом государственном органе контрольных мероприятий … – результаты "
+        "проверок; в случае отсутствия проведенных контрольных мероприятий в оцениваемом государственном органе – "
+        'сведения из ИС "Мониторинг"»',
+    ),
+    ReadingDef(
+        key="svc.outage_excluded",
+        options={
+            "a_and_b": "services rendered late during a confirmed IS failure leave T1's a and b",
+            "a_only": "they leave a only and stay in b as rendered services",
+        },
+        default="a_and_b",
+        confidence="MEDIUM",
+        paragraph="40",
+        question="Are outage-excused late services taken out of the volume b too?",
+        legal_text="«государственные услуги, оказанные в этот период с нарушением установленных сроков, не "
+        "учитываются при расчете по данному критерию»",
+    ),
+    ReadingDef(
         key="svc.automation_degree",
         options={
             "full": "partial_weight = 1.0: T = (c + d) / n × k",
@@ -478,6 +554,8 @@ READINGS: tuple[ReadingDef, ...] = (
         confidence="MEDIUM",
         paragraph="49",
         question="Q2: equal credit for partially and fully automated services?",
+        legal_text="«с – количество видов государственных услуг, частично автоматизированных; d – количество видов "
+        "государственных услуг, полностью автоматизированных» (the formula image is missing)",
     ),
     ReadingDef(
         key="svc.automation_effectiveness",
@@ -490,6 +568,10 @@ READINGS: tuple[ReadingDef, ...] = (
         confidence="LOW",
         paragraph="51",
         question="Q3: how the electronic share e/z and the paper share b/c combine",
+        legal_text="«e – объем государственных услуг, оказанных в электронной форме; z – общий объем оказанных "
+        "государственных услуг; b – объем государственных услуг, оказанных в бумажной форме по автоматизированным "
+        "(электронно/бумажным) услугам; c – общий объем оказанных государственных услуг по автоматизированным "
+        "(электронно/бумажным) услугам» (the formula image is missing)",
     ),
     ReadingDef(
         key="svc.k3_cap",
@@ -501,6 +583,20 @@ READINGS: tuple[ReadingDef, ...] = (
         confidence="MEDIUM",
         paragraph="47",
         question="Q19: is K3 capped at 25 once the stimulus indicators are added?",
+        legal_text="«КЗ = T + V + C - P + D* + S*» … «*не применяется при получении максимального значения 25 баллов»",
+    ),
+    ReadingDef(
+        key="svc.k3_test_base",
+        options={
+            "net": "the stimuli D and S are not applied once T + V + C − P reaches 25 (the criterion's value)",
+            "gross": "they are not applied once T + V + C reaches 25, whatever the downtime penalty P",
+        },
+        default="net",
+        confidence="MEDIUM",
+        paragraph="46–47",
+        question="Is the 25-point test of the stimulus indicators made before or after the downtime penalty?",
+        legal_text="«в случае получения государственным органом максимального значения по критерию "
+        '"Автоматизация государственных услуг" (25 баллов), стимулирующий показатель не учитывается»',
     ),
     ReadingDef(
         key="open.publicity_small_b",
@@ -545,5 +641,51 @@ READINGS: tuple[ReadingDef, ...] = (
         confidence="MEDIUM",
         paragraph="104",
         question="Q7: do dismissal cases leave the denominator too?",
+        legal_text="«учитываются факты привлечения к дисциплинарной ответственности, за исключением невозможности "
+        "привлечения к ответственности по объективным причинам (увольнение) по отношению к количеству жалоб и "
+        "заявлений, рассмотренных и перенаправленных с нарушением срока»",
+    ),
+    ReadingDef(
+        key="appeals.r4_all_impossible",
+        options={
+            "max": "R4 = 10 when every late case is one where liability was impossible (nothing left to judge)",
+            "zero": "R4 = 0: late cases exist, so Appendix 13's 10 does not apply, and an undefined share reaches "
+            "no band",
+        },
+        default="max",
+        confidence="MEDIUM",
+        paragraph="104, Appendix 13",
+        question="R4 when all late cases are «impossible» (only with appeals.r4_impossible=exclude_both)",
+        legal_text="«В случае отсутствия жалоб и заявлений, рассмотренных и перенаправленных с нарушением сроков, "
+        "государственному органу присваиваются 10 баллов.»",
+    ),
+    ReadingDef(
+        key="appeals.r2_nothing_reviewed",
+        options={
+            "zero": "R2 = 0 when a court decision entered into force in the year but no appeal was reviewed (p = 0)",
+            "max": "R2 = 30 when p = 0: no share of reviewed appeals can be formed",
+        },
+        default="zero",
+        confidence="MEDIUM",
+        paragraph="99–100",
+        question="R2 with a > 0 and p = 0",
+        legal_text="«В случае отсутствия в государственном органе жалоб и заявлений, решения по которым пересмотрены "
+        "и удовлетворены в судебном порядке в отчетном периоде, государственному органу присваиваются 30 баллов. "
+        "Если полученный результат по критерию составил значение со знаком минус, государственному органу по "
+        "данному критерию присваивается 0 баллов.»",
+    ),
+    ReadingDef(
+        key="appeals.period",
+        options={
+            "reviewed": "p and f (R1, R2, R4) count the appeals reviewed in the year, whenever received",
+            "received_and_reviewed": "they count the appeals both received and reviewed in the year",
+        },
+        default="reviewed",
+        confidence="MEDIUM",
+        paragraph="92, 97, 99",
+        question="Which appeals the year's p and f count",
+        legal_text="«проводится по жалобам и заявлениям, поступившим в оцениваемый государственный орган и "
+        "рассмотренным в отчетном периоде»; «p – общее количество жалоб и заявлений, рассмотренных оцениваемым "
+        "государственным органом в отчетном периоде»",
     ),
 )

@@ -114,25 +114,42 @@ def bodies(body_type: str) -> pl.DataFrame:
     ("level", "cgo", "mio"),
     [
         (5.0, 15.0, 20.0),
-        (4.80, 15.0, 20.0),
-        (4.795, 15.0, 20.0),  # → 4.80 after rounding half up; a gap otherwise
-        (4.794, 12.0, 16.0),  # → 4.79
+        (4.80, 15.0, 20.0),  # «от 4,8 балла включительно»
+        (4.795, 12.0, 16.0),  # in the gap 4.79 < x < 4.8: the lower band
+        (4.79, 12.0, 16.0),
         (4.60, 12.0, 16.0),
-        (4.599, 12.0, 16.0),  # → 4.60
-        (4.5949, 9.0, 12.0),  # → 4.59
+        (4.599, 9.0, 12.0),  # below 4.6, in the gap above 4.59: the lower band
         (4.40, 9.0, 12.0),
         (4.39, 6.0, 8.0),
         (4.20, 6.0, 8.0),
+        (4.195, 3.0, 4.0),  # gap 4.19 < x < 4.2 → the 4.00–4.19 band
         (4.19, 3.0, 4.0),
-        (4.0, 3.0, 4.0),
-        (3.995, 3.0, 4.0),  # → 4.00
-        (3.994, 0.0, 0.0),  # → 3.99 «ниже 4 баллов»
+        (4.0, 3.0, 4.0),  # «от 4 баллов включительно»
+        (3.995, 0.0, 0.0),  # «ниже 4 баллов», however close
         (1.0, 0.0, 0.0),
     ],
 )
-def test_satisfaction_band_points(level: float, cgo: float, mio: float) -> None:
+def test_satisfaction_band_points_literal(level: float, cgo: float, mio: float) -> None:
     assert svc.satisfaction_band_points(level, "CGO") == cgo
     assert svc.satisfaction_band_points(level, "MIO") == mio
+    assert svc.satisfaction_band_points(level, "CGO", "literal") == cgo
+
+
+@pytest.mark.parametrize(
+    ("level", "cgo", "mio"),
+    [
+        (4.795, 15.0, 20.0),  # → 4.80 after rounding half up
+        (4.794, 12.0, 16.0),  # → 4.79
+        (4.599, 12.0, 16.0),  # → 4.60
+        (4.5949, 9.0, 12.0),  # → 4.59
+        (4.195, 6.0, 8.0),  # → 4.20
+        (3.995, 3.0, 4.0),  # → 4.00
+        (3.994, 0.0, 0.0),  # → 3.99 «ниже 4 баллов»
+    ],
+)
+def test_satisfaction_band_points_rounded_reading(level: float, cgo: float, mio: float) -> None:
+    assert svc.satisfaction_band_points(level, "CGO", "round2") == cgo
+    assert svc.satisfaction_band_points(level, "MIO", "round2") == mio
 
 
 def test_satisfaction_level_mean_and_no_services() -> None:
@@ -140,9 +157,13 @@ def test_satisfaction_level_mean_and_no_services() -> None:
     assert svc.satisfaction_level([15.0, 12.0, 9.0], "CGO") == pytest.approx(12.0)
     # (20 + 0) / 2 = 10
     assert svc.satisfaction_level([20.0, 0.0], "MIO") == pytest.approx(10.0)
-    # n = 0 → the maximum (15 CGO, 20 MIO)
+    # n = 0 → the maximum (15 CGO, 20 MIO) by default; 0 under svc.p1_no_services=zero
     assert svc.satisfaction_level([], "CGO") == 15.0
     assert svc.satisfaction_level([], "MIO") == 20.0
+    assert svc.satisfaction_level([], "MIO", "zero") == 0.0
+    assert svc.satisfaction_level([20.0, 0.0], "MIO", "zero") == pytest.approx(10.0)  # only n = 0 is affected
+    with pytest.raises(ValueError, match=r"svc\.p1_no_services"):
+        svc.satisfaction_level([], "CGO", "whatever")
 
 
 # ---------------------------------------------------------------------------------------
@@ -341,7 +362,7 @@ def _frames(body_type: str) -> dict[str, pl.DataFrame]:
             [
                 ("U1", "s1", YEAR, 4.9, 100),
                 ("U2", "s1", YEAR, 4.6, 300),  # (490 + 1380) / 400 = 4.675 → 4.68
-                ("U2", "s2", YEAR, 4.795, 0),  # no respondents recorded: plain mean 4.795 → 4.80
+                ("U2", "s2", YEAR, 4.795, 0),  # no respondents recorded: plain mean 4.795 (gap below 4.8)
                 ("U1", "s3", YEAR, 3.9, 50),  # below 4 → 0
                 ("U1", "s4", YEAR - 1, 1.0, 50),  # another year
             ],
@@ -362,18 +383,20 @@ def _values(results: list[Any]) -> dict[str, float]:
 def test_compute_services_cgo() -> None:
     indicators, directions = svc.compute_services(_frames("CGO"), bodies("CGO"), YEAR, active_readings())
     v = _values(indicators)
-    # P1: s1 4.68 → 12, s2 4.80 → 15, s3 3.90 → 0 → (12 + 15 + 0) / 3 = 9
-    assert v["svc_satisfaction"] == pytest.approx(9.0)
-    # b = b1 = 15 000 + 950 000 + 5 000 + 30 000 = 1 000 000; i = 30 + 20 = 50 → P2 = 10 − 0.5 = 9.5
+    # P1 (literal bands): s1 4.675 → 12, s2 4.795 (gap) → 12, s3 3.90 → 0 → (12 + 12 + 0) / 3 = 8
+    assert v["svc_satisfaction"] == pytest.approx(8.0)
+    # b1 = 15 000 + 950 000 + 5 000 + 30 000 = 1 000 000; i = 30 + 20 = 50 → P2 = 10 − 0.5 = 9.5
     assert v["svc_complaints"] == pytest.approx(9.5)
-    assert v["svc_k1"] == pytest.approx(18.5)
-    # a = 50 + 0 + 7 + 1 + 25 = 83 → T1 = 12 − 0.83 = 11.17
-    assert v["svc_timeliness"] == pytest.approx(11.17)
+    assert v["svc_k1"] == pytest.approx(17.5)
+    # a = 50 + 0 + 7 + 1 + 25 = 83; b = 1 000 000 − 18 outage-excused (5 + 8 + 5) = 999 982
+    # → T1 = 12 − 83 / 999 982 · 10 000 = 12 − 0.830015 = 11.169985
+    assert v["svc_timeliness"] == pytest.approx(12 - 83 / 999_982 * 10_000)
     # refusals 1 + 3 + 2 = 6 → 14 − 0.06; incomplete 0 + 1 + 0 = 1 → 12 − 0.01; extra 2 + 0 + 1 = 3 → 12 − 0.03
     assert v["svc_unjustified_refusals"] == pytest.approx(13.94)
     assert v["svc_incomplete_package"] == pytest.approx(11.99)
     assert v["svc_extra_documents"] == pytest.approx(11.97)
-    assert v["svc_k2"] == pytest.approx(11.17 + 13.94 + 11.99 + 11.97)  # 49.07
+    t1 = 12 - 83 / 999_982 * 10_000
+    assert v["svc_k2"] == pytest.approx(t1 + 13.94 + 11.99 + 11.97)  # 49.069985
     # K3: T = (2 + 3) / 7 · 10 = 50/7; C = 3 / 5 · 5 = 3; V = 8.5; P = 3 · 0.2 = 0.6; D = 1; S = min(2, 5) = 2
     assert v["svc_automation_degree"] == pytest.approx(50 / 7)
     assert v["svc_mobile"] == pytest.approx(3.0)
@@ -384,8 +407,8 @@ def test_compute_services_cgo() -> None:
     # K3 = 50/7 + 8.5 + 3 − 0.6 + 1 + 2 = 21.042857…
     assert v["svc_k3"] == pytest.approx(50 / 7 + 8.5 + 3 - 0.6 + 1 + 2)
     assert len(directions) == 1
-    # U = K1 + K2 + K3 = 18.5 + 49.07 + 21.042857 = 88.612857…
-    assert directions[0].raw_score == pytest.approx(18.5 + 49.07 + 50 / 7 + 13.9)
+    # U = K1 + K2 + K3 = 17.5 + 49.069985 + 21.042857 = 87.612842…
+    assert directions[0].raw_score == pytest.approx(17.5 + t1 + 37.9 + 50 / 7 + 13.9)
     assert directions[0].is_provisional  # V's default reading is LOW
     assert "svc.k3_cap=min25" in directions[0].reading
 
@@ -400,7 +423,11 @@ def test_compute_services_cgo() -> None:
         "self_report": 1,
     }
     assert by_code["svc_timeliness"].inputs["overdue_excluded_outage"] == 5 + 8 + 5
-    assert by_code["svc_satisfaction"].inputs["points_by_service"] == {"s1": 12.0, "s2": 15.0, "s3": 0.0}
+    assert by_code["svc_satisfaction"].inputs["points_by_service"] == {"s1": 12.0, "s2": 12.0, "s3": 0.0}
+    assert by_code["svc_satisfaction"].inputs["level_by_service"]["s1"] == pytest.approx(4.675)  # not rounded
+    assert by_code["svc_timeliness"].inputs["b"] == 999_982 and by_code["svc_timeliness"].reading == (
+        "svc.inspection_scope=service;svc.outage_excluded=a_and_b"
+    )
     assert not by_code["svc_complaints"].is_provisional
     assert by_code["svc_automation_effectiveness"].reading == "svc.automation_effectiveness=average"
     # inputs serialise to JSON for the warehouse
@@ -429,15 +456,19 @@ def test_compute_services_mio_has_no_k3() -> None:
     indicators, directions = svc.compute_services(_frames("MIO"), bodies("MIO"), YEAR, active_readings())
     v = _values(indicators)
     assert not any(code in v for code in svc.K3_CODES) and "svc_k3" not in v
-    # P1 MIO: 4.68 → 16, 4.80 → 20, 3.90 → 0 → 36 / 3 = 12
-    assert v["svc_satisfaction"] == pytest.approx(12.0)
+    # P1 MIO: 4.675 → 16, 4.795 → 16, 3.90 → 0 → 32 / 3 = 10.666…
+    assert v["svc_satisfaction"] == pytest.approx(32 / 3)
     assert v["svc_complaints"] == pytest.approx(19.5)  # 20 − 0.5
-    # T1 14 − 0.83; T2 18 − 0.06; T3 14 − 0.01; T4 14 − 0.03
-    assert v["svc_timeliness"] == pytest.approx(13.17)
-    assert v["svc_k2"] == pytest.approx(13.17 + 17.94 + 13.99 + 13.97)
-    # T = M1 + M2 = 31.5 + 59.07 = 90.57
-    assert directions[0].raw_score == pytest.approx(90.57)
-    assert directions[0].reading == "default"
+    # T1 14 − 83 / 999 982 · 10 000 = 13.169985; T2 18 − 0.06; T3 14 − 0.01; T4 14 − 0.03
+    t1 = 14 - 83 / 999_982 * 10_000
+    assert v["svc_timeliness"] == pytest.approx(t1)
+    assert v["svc_k2"] == pytest.approx(t1 + 17.94 + 13.99 + 13.97)
+    # T = M1 + M2 = (32/3 + 19.5) + (13.169985 + 45.9) = 30.166667 + 59.069985 = 89.236652
+    assert directions[0].raw_score == pytest.approx(32 / 3 + 19.5 + t1 + 45.9)
+    assert directions[0].reading == (
+        "svc.b1_scope=all;svc.inspection_scope=service;svc.outage_excluded=a_and_b;"
+        "svc.p1_no_services=max;svc.satisfaction_band=literal"
+    )
     assert not directions[0].is_provisional
     assert {r.max_points for r in indicators if r.indicator == "svc_k1"} == {40.0}
 
@@ -454,7 +485,7 @@ def test_missing_table_leaves_dependent_figures_uncomputed() -> None:
     mio = _frames("MIO")
     del mio["service_automation"], mio["service_register"]
     _, mio_directions = svc.compute_services(mio, bodies("MIO"), YEAR, active_readings())
-    assert mio_directions[0].raw_score == pytest.approx(90.57)
+    assert mio_directions[0].raw_score == pytest.approx(32 / 3 + 19.5 + 14 - 83 / 999_982 * 10_000 + 45.9)
 
 
 def test_no_satisfaction_rows_gives_maximum_and_body_without_rows_is_skipped() -> None:
@@ -467,3 +498,183 @@ def test_no_satisfaction_rows_gives_maximum_and_body_without_rows_is_skipped() -
     # no row of the year in any services table → the body is not scored
     indicators, directions = svc.compute_services(_frames("MIO"), bodies("MIO"), 2030, active_readings())
     assert indicators == [] and directions == []
+
+
+# ---------------------------------------------------------------------------------------
+# Readings of 2026-12-04: b1, outage, inspection scope, K3 test base, P1 with n = 0
+# ---------------------------------------------------------------------------------------
+
+
+def test_b1_other_than_electronic_reading() -> None:
+    readings = active_readings({"svc.b1_scope": "non_electronic"})
+    indicators, _ = svc.compute_services(_frames("CGO"), bodies("CGO"), YEAR, readings)
+    v = _values(indicators)
+    by_code = {r.indicator: r for r in indicators}
+    # electronic in 2024: s1 January 10 000 + s4 December 5 000 = 15 000 → b1 = 1 000 000 − 15 000 = 985 000
+    assert by_code["svc_complaints"].inputs["b1"] == 985_000
+    # P2 = 10 − 50 / 985 000 · 10 000 = 10 − 0.507614 = 9.492386
+    assert v["svc_complaints"] == pytest.approx(10 - 50 / 985_000 * 10_000)
+    # T2 = 14 − 6 / 985 000 · 10 000 = 13.939086; T1 keeps b (all channels less outages) = 999 982
+    assert v["svc_unjustified_refusals"] == pytest.approx(14 - 6 / 985_000 * 10_000)
+    assert by_code["svc_timeliness"].inputs["b"] == 999_982
+    assert "svc.b1_scope=non_electronic" in by_code["svc_extra_documents"].reading
+
+
+def test_outage_excused_services_stay_in_b_under_a_only() -> None:
+    readings = active_readings({"svc.outage_excluded": "a_only"})
+    indicators, _ = svc.compute_services(_frames("MIO"), bodies("MIO"), YEAR, readings)
+    v = _values(indicators)
+    # b = 1 000 000 (the 18 outage-excused late services stay in): T1 = 14 − 83 / 1 000 000 · 10 000 = 13.17
+    assert v["svc_timeliness"] == pytest.approx(13.17)
+
+
+def test_inspection_precedence_per_body() -> None:
+    rendered, violations = _violation_inputs("MIO")
+    # a second body B2, never inspected: its monitoring count stands under either reading
+    other = pl.DataFrame(
+        {
+            "agency_id": ["B2"],
+            "service_code": ["s9"],
+            "month": [D(2024, 5, 1)],
+            "channel": ["paper"],
+            "rendered": [1_000],
+            "overdue": [4],
+            "overdue_excluded_outage": [0],
+            "assessed_agency_id": ["B2"],
+            "body_type": ["MIO"],
+        }
+    )
+    rendered = pl.concat([rendered, other], how="vertical_relaxed")
+    per_body = svc.resolve_service_violations(rendered, violations, YEAR, "body")
+    totals = {
+        r["_body"]: r
+        for r in per_body.group_by("_body")
+        .agg(pl.col("late", "unjustified_refusals", "incomplete_package", "extra_documents").sum())
+        .iter_rows(named=True)
+    }
+    # B was inspected (s1): its inspection rows are the only source — a = 50 (s1), the monitoring counts of
+    # s2 (0), s4 (1), s5 (25) and the self-report of s3 (7) are not used; T2–T4 = s1's (1, 0, 2)
+    assert totals["B"]["late"] == 50
+    assert [totals["B"][c] for c in ("unjustified_refusals", "incomplete_package", "extra_documents")] == [1, 0, 2]
+    assert totals["B2"]["late"] == 4
+    per_service = svc.resolve_service_violations(rendered, violations, YEAR, "service")
+    # per service (default): 50 + 0 + 7 + 1 + 25 = 83
+    assert per_service.filter(pl.col("_body") == "B")["late"].sum() == 83
+    with pytest.raises(ValueError, match=r"svc\.inspection_scope"):
+        svc.resolve_service_violations(rendered, violations, YEAR, "whatever")
+    # through compute_services: MIO T1 = 14 − 50 / 999 982 · 10 000 = 13.499991
+    readings = active_readings({"svc.inspection_scope": "body"})
+    indicators, _ = svc.compute_services(_frames("MIO"), bodies("MIO"), YEAR, readings)
+    assert _values(indicators)["svc_timeliness"] == pytest.approx(14 - 50 / 999_982 * 10_000)
+
+
+def test_k3_25_point_test_before_or_after_downtime() -> None:
+    # T + V + C = 10 + 10 + 5 = 25, P = 1 → net 24; D + S = 3 + 2
+    # net test (default): 24 < 25 → 24 + 5 = 29 → min25: 25; literal: 29
+    assert svc.automation_criterion(10, 10, 5, 1, 3, 2, "min25", "net") == 25.0
+    assert svc.automation_criterion(10, 10, 5, 1, 3, 2, "literal", "net") == pytest.approx(29.0)
+    # gross test: T + V + C = 25 reaches the maximum → no stimulus: K3 = 25 − 1 = 24 under both caps
+    assert svc.automation_criterion(10, 10, 5, 1, 3, 2, "min25", "gross") == pytest.approx(24.0)
+    assert svc.automation_criterion(10, 10, 5, 1, 3, 2, "literal", "gross") == pytest.approx(24.0)
+    # below 25 either way: 8 + 7 + 4 − 1 + 3 + 2 = 23 under both tests
+    assert svc.automation_criterion(8, 7, 4, 1, 3, 2, "min25", "gross") == pytest.approx(23.0)
+    with pytest.raises(ValueError, match=r"svc\.k3_test_base"):
+        svc.automation_criterion(8, 7, 4, 1, 3, 2, "min25", "whatever")
+
+
+def test_p1_zero_reading_for_a_body_without_monitored_services() -> None:
+    frames = _frames("CGO")
+    frames["service_satisfaction"] = frames["service_satisfaction"].filter(pl.col("year") == 1990)
+    indicators, _ = svc.compute_services(frames, bodies("CGO"), YEAR, active_readings({"svc.p1_no_services": "zero"}))
+    sat = next(r for r in indicators if r.indicator == "svc_satisfaction")
+    assert sat.value == 0.0 and sat.inputs["n"] == 0
+    assert "svc.p1_no_services=zero" in sat.reading
+    # round2 through compute_services: s2 4.795 → 4.80 → 15: (12 + 15 + 0) / 3 = 9
+    indicators, _ = svc.compute_services(
+        _frames("CGO"), bodies("CGO"), YEAR, active_readings({"svc.satisfaction_band": "round2"})
+    )
+    sat = next(r for r in indicators if r.indicator == "svc_satisfaction")
+    assert sat.value == pytest.approx(9.0)
+    assert sat.inputs["level_by_service"] == {"s1": 4.68, "s2": 4.8, "s3": 3.9}
+
+
+# ---------------------------------------------------------------------------------------
+# Service register per year (para. 48), V volumes rendered by MIOs (para. 50)
+# ---------------------------------------------------------------------------------------
+
+
+def _dated_register(body_type: str) -> pl.DataFrame:
+    rows = [
+        # 2023 register: 2 services, 1 fully automated
+        ("a", "U1", "full", True, None, 2023),
+        ("b", "U1", "none", False, None, 2023),
+        # 2024 register: 4 services, 2 partial, 1 full, both partial ones in the app
+        ("a", "U1", "full", False, None, 2024),
+        ("b", "U1", "partial", True, None, 2024),
+        ("c", "U2", "partial", True, None, 2024),
+        ("d", "U2", "none", False, None, 2024),
+        # an undated file for the same body: ignored where the body has a register of the year
+        ("z", "U1", "full", True, None, None),
+    ]
+    frame = register_frame([r[:5] for r in rows], body_type)
+    return frame.with_columns(pl.Series("year", [r[5] for r in rows], dtype=pl.Int64))
+
+
+def test_register_of_the_assessed_year() -> None:
+    register = _dated_register("CGO")
+    row = svc.aggregate_register(register, 2024).row(0, named=True)
+    # 2024: n = a b c d = 4, c = b c = 2, d = a = 1, w = b c = 2; not undated
+    assert (row["service_types"], row["partially_automated"], row["fully_automated"], row["in_mobile_app"]) == (
+        4,
+        2,
+        1,
+        2,
+    )
+    assert row["undated"] is False
+    # recomputing 2023 uses the 2023 register: n = 2, d = 1, w = 1 (a)
+    row = svc.aggregate_register(register, 2023).row(0, named=True)
+    assert (row["service_types"], row["partially_automated"], row["fully_automated"], row["in_mobile_app"]) == (
+        2,
+        0,
+        1,
+        1,
+    )
+    # 2022 has no dated register: the undated row (z, full, in the app) applies and is flagged
+    row = svc.aggregate_register(register, 2022).row(0, named=True)
+    assert (row["service_types"], row["fully_automated"], row["in_mobile_app"], row["undated"]) == (1, 1, 1, True)
+
+
+def test_undated_register_marks_k3_provisional() -> None:
+    frames = _frames("CGO")  # its register has no year column: applied to every year, provisional
+    indicators, directions = svc.compute_services(frames, bodies("CGO"), YEAR, active_readings())
+    by_code = {r.indicator: r for r in indicators}
+    assert (
+        by_code["svc_automation_degree"].is_provisional and by_code["svc_automation_degree"].inputs["register_undated"]
+    )
+    assert by_code["svc_mobile"].is_provisional and by_code["svc_k3"].is_provisional
+    assert not by_code["svc_complaints"].is_provisional
+    assert directions[0].is_provisional
+    # a dated register of the year: T = (2 + 1) / 4 · 10 = 7.5, C = 2 / 3 · 5 = 3.333…, not provisional
+    frames["service_register"] = _dated_register("CGO")
+    indicators, _ = svc.compute_services(frames, bodies("CGO"), YEAR, active_readings())
+    by_code = {r.indicator: r for r in indicators}
+    assert by_code["svc_automation_degree"].value == pytest.approx(7.5)
+    assert by_code["svc_mobile"].value == pytest.approx(10 / 3)
+    assert not by_code["svc_automation_degree"].is_provisional
+
+
+def test_v_volumes_show_the_part_rendered_by_mios() -> None:
+    frames = _frames("CGO")
+    frames["service_automation"] = frames["service_automation"].with_columns(
+        pl.Series("volume_electronic_mio", [30, None], dtype=pl.Int64),
+        pl.Series("volume_total_mio", [40, None], dtype=pl.Int64),
+    )
+    indicators, _ = svc.compute_services(frames, bodies("CGO"), YEAR, active_readings())
+    eff = next(r for r in indicators if r.indicator == "svc_automation_effectiveness")
+    # e = 90 of z = 100 include the MIOs' 30 of 40; V is unchanged: 10 · (0.9 + 0.8) / 2 = 8.5
+    assert eff.value == pytest.approx(8.5)
+    assert (eff.inputs["e"], eff.inputs["z"], eff.inputs["e_mio"], eff.inputs["z_mio"]) == (90, 100, 30, 40)
+    # without the split columns the inputs carry no MIO part
+    indicators, _ = svc.compute_services(_frames("CGO"), bodies("CGO"), YEAR, active_readings())
+    eff = next(r for r in indicators if r.indicator == "svc_automation_effectiveness")
+    assert "z_mio" not in eff.inputs
