@@ -65,6 +65,14 @@ def test_court_overturned() -> None:
     assert ap.court_overturned(2, 10_000) == pytest.approx(28.0)
     # 40 of 10 000: 30 − 40 → 0
     assert ap.court_overturned(40, 10_000) == 0.0
+    # a court decision in force in the year, nothing reviewed (a = 1, p = 0): para. 100's 30 is only for a body
+    # without such appeals → 0 by default (appeals.r2_nothing_reviewed=zero); 30 under max
+    assert ap.court_overturned(1, 0) == 0.0
+    assert ap.court_overturned(1, 0, "zero") == 0.0
+    assert ap.court_overturned(1, 0, "max") == 30.0
+    assert ap.court_overturned(0, 0, "zero") == 30.0  # no decision at all: para. 100
+    with pytest.raises(ValueError, match=r"appeals\.r2_nothing_reviewed"):
+        ap.court_overturned(1, 0, "whatever")
 
 
 def test_redirect_timeliness() -> None:
@@ -108,6 +116,21 @@ def test_disciplinary_share_readings() -> None:
     assert ap.disciplinary_share_pct(3, 0, 3, "exclude_both") is None
     assert ap.internal_control(ap.disciplinary_share_pct(3, 0, 3, "numerator_only")) == 0.0
     assert ap.disciplinary_share_pct(0, 0, 0, "numerator_only") is None
+
+
+def test_internal_control_when_every_late_case_is_impossible() -> None:
+    # 3 late cases, all impossible (exclude_both: share undefined): max → 10 (default), zero → 0
+    share = ap.disciplinary_share_pct(3, 0, 3, "exclude_both")
+    assert share is None
+    assert ap.internal_control(share, 3) == 10.0
+    assert ap.internal_control(share, 3, "max") == 10.0
+    assert ap.internal_control(share, 3, "zero") == 0.0
+    # no late case at all: Appendix 13's 10 under both readings
+    assert ap.internal_control(None, 0, "zero") == 10.0
+    # a defined share is banded whatever the reading: 1 of 2 = 50 % → 1
+    assert ap.internal_control(50.0, 2, "zero") == 1.0
+    with pytest.raises(ValueError, match=r"appeals\.r4_all_impossible"):
+        ap.internal_control(None, 3, "whatever")
 
 
 # ---------------------------------------------------------------------------------------
@@ -180,13 +203,27 @@ def test_duckdb_aggregation_counts_exactly_what_the_polars_one_counts() -> None:
     assert in_duckdb.equals(in_polars)
     # C: reviewed late (9 Sep > 5 Sep) and redirected late, one late case; X-9 belongs to no body
     assert in_duckdb["_body"].to_list() == ["A", "C"]
-    assert in_duckdb.row(1) == ("C", 1, 1, 0, 1, 1, 1, 0, 0)
+    # reviewed, reviewed_late, court, received, redirected_late, late, disciplined, impossible, then the
+    # received-in-the-year variants of reviewed, reviewed_late, late, disciplined, impossible
+    assert in_duckdb.row(1) == ("C", 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0)
+    # A's received-in-the-year variants: p = #1 #2 #9 (#3 came in 2023), f = #2, late = #2 #5, disciplined #2
+    a_row = in_duckdb.row(0, named=True)
+    assert [a_row[c] for c in ap.PERIOD_COLUMNS.values()] == [3, 1, 2, 1, 0]
     # the same direction scores whichever way the counts were made
     readings = active_readings()
     frames_duckdb = {ap.AGGREGATED_FRAME: in_duckdb}
     assert ap.compute_appeals(frames_duckdb, BODIES, YEAR, readings) == ap.compute_appeals(
         {"appeals": with_bodies}, BODIES, YEAR, readings
     )
+    # every reading holds in both paths
+    for overrides in (
+        {"appeals.period": "received_and_reviewed"},
+        {"appeals.r2_nothing_reviewed": "max", "appeals.r4_all_impossible": "zero"},
+    ):
+        readings = active_readings(overrides)
+        assert ap.compute_appeals(frames_duckdb, BODIES, YEAR, readings) == ap.compute_appeals(
+            {"appeals": with_bodies}, BODIES, YEAR, readings
+        )
 
 
 def test_compute_appeals_small_body() -> None:
@@ -203,7 +240,7 @@ def test_compute_appeals_small_body() -> None:
     )
     r4 = next(r for r in indicators if r.indicator == "appeal_internal_control")
     assert r4.value == 0.0
-    assert r4.reading == "appeals.r4_impossible=numerator_only"
+    assert r4.reading == "appeals.period=reviewed;appeals.r4_all_impossible=max;appeals.r4_impossible=numerator_only"
     assert r4.max_points == 10.0
 
 
@@ -249,3 +286,50 @@ def test_compute_appeals_typical_body_and_no_late_cases() -> None:
 
 def test_compute_appeals_without_table() -> None:
     assert ap.compute_appeals({}, BODIES, YEAR, active_readings()) == ([], [])
+
+
+def test_appeals_received_and_reviewed_in_the_year() -> None:
+    # C: 995 received and reviewed on time in 2024; 5 received in December 2023, reviewed late in January 2024
+    late_from_2023 = [
+        (f"C-old-{i}", "C", "complaint", D(2023, 12, 1), D(2023, 12, 31), D(2024, 1, 9), None, None, None, "no")
+        for i in range(5)
+    ]
+    frame = appeals_frame(_bulk("C", 995, 0, "no") + late_from_2023)
+    # reviewed (default): p = 1000, f = 5 → R1 = 40 − 5 = 35; R4: 0 of 5 disciplined → 0
+    indicators, _ = ap.compute_appeals({"appeals": frame}, BODIES, YEAR, active_readings())
+    v = {r.indicator: r.value for r in indicators}
+    assert v["appeal_review_timeliness"] == pytest.approx(35.0)
+    assert v["appeal_internal_control"] == 0.0
+    # received_and_reviewed: p = 995, f = 0 → R1 = 40; no late case left → R4 = 10
+    readings = active_readings({"appeals.period": "received_and_reviewed"})
+    indicators, directions = ap.compute_appeals({"appeals": frame}, BODIES, YEAR, readings)
+    by_code = {r.indicator: r for r in indicators}
+    assert by_code["appeal_review_timeliness"].value == 40.0
+    assert by_code["appeal_review_timeliness"].inputs["p"] == 995
+    assert by_code["appeal_internal_control"].value == 10.0
+    assert "appeals.period=received_and_reviewed" in directions[0].reading
+    # m (R3) counts the received appeals under both readings: 995 received in 2024, none redirected late → 20
+    assert by_code["appeal_redirect_timeliness"].inputs["m"] == 995
+
+
+def test_court_decision_without_reviewed_appeals_and_all_impossible_late_cases() -> None:
+    # B: one appeal reviewed in 2022 whose court decision entered into force in 2024 → p = 0, a = 1
+    court_only = [
+        ("b1", "B", "complaint", D(2022, 1, 1), D(2022, 3, 1), D(2022, 2, 1), None, None, D(2024, 4, 1), None)
+    ]
+    # C: 95 on time + 5 late, every late case «impossible» (dismissal)
+    rows = court_only + _bulk("C", 95, 5, "impossible")
+    frame = appeals_frame(rows)
+    indicators, directions = ap.compute_appeals({"appeals": frame}, BODIES, YEAR, active_readings())
+    values = {(r.agency_id, r.indicator): r.value for r in indicators}
+    # B defaults: R1 = 40 (p = 0, f = 0), R2 = 0, R3 = 20 (m = 0), R4 = 10 (no late case) → H = 70
+    assert values[("B", "appeal_court_overturned")] == 0.0
+    assert {d.agency_id: d.raw_score for d in directions}["B"] == pytest.approx(70.0)
+    # C defaults: R1 = 40 − 5/100 · 1000 = −10 → 0; R4 = 10 (all 5 late cases impossible, nothing to judge)
+    assert values[("C", "appeal_internal_control")] == 10.0
+    readings = active_readings({"appeals.r2_nothing_reviewed": "max", "appeals.r4_all_impossible": "zero"})
+    indicators, directions = ap.compute_appeals({"appeals": frame}, BODIES, YEAR, readings)
+    values = {(r.agency_id, r.indicator): r.value for r in indicators}
+    assert values[("B", "appeal_court_overturned")] == 30.0  # → H = 100
+    assert values[("C", "appeal_internal_control")] == 0.0
+    assert {d.agency_id: d.raw_score for d in directions}["B"] == pytest.approx(100.0)

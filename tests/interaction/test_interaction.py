@@ -157,7 +157,7 @@ def full_frames() -> dict[str, pl.DataFrame]:
         ),
         "service_violations": frame([], violations_schema),
         "service_satisfaction": frame(
-            [{"agency_id": "C1", "service_code": "s1", "year": YEAR, "satisfaction_score": 4.795, "respondents": 10}],
+            [{"agency_id": "C1", "service_code": "s1", "year": YEAR, "satisfaction_score": 4.8, "respondents": 10}],
             {
                 "agency_id": pl.Utf8,
                 "service_code": pl.Utf8,
@@ -265,7 +265,8 @@ def test_compute_interaction_and_block_scores() -> None:
     assert indicators.schema == pl.Schema(INDICATOR_SCHEMA)
     assert directions.schema == pl.Schema(DIRECTION_SCHEMA)
     raw = {(r["agency_id"], r["direction"]): r["raw_score"] for r in directions.iter_rows(named=True)}
-    # C1 services: P1 15 (4.795 → 4.80) + P2 9.5 + K2 50 + K3 min(25, 10 + 8.5 + 5 − 0.6 + 1 + 2) = 25 → 99.5
+    # C1 services: P1 15 (4.80: «от 4,8 балла включительно») + P2 9.5 + K2 50
+    # + K3 min(25, 10 + 8.5 + 5 − 0.6 + 1 + 2) = 25 → 99.5
     assert raw[("C1", "services")] == pytest.approx(99.5)
     # C1 openness: 5 × 18 + P6 10 − P7 1.5 = 98.5
     assert raw[("C1", "openness")] == pytest.approx(98.5)
@@ -385,6 +386,16 @@ def test_edition_registry_codes_maxima_and_readings() -> None:
         "open.media_no_requests": ("max", "MEDIUM"),
         "open.population_band": ("floor", "MEDIUM"),
         "appeals.r4_impossible": ("exclude_both", "MEDIUM"),
+        # 2026-12-04: the text decides the literal P1 edges and the outage exclusion from b
+        "svc.satisfaction_band": ("literal", "HIGH"),
+        "svc.p1_no_services": ("max", "MEDIUM"),
+        "svc.b1_scope": ("all", "MEDIUM"),
+        "svc.inspection_scope": ("service", "MEDIUM"),
+        "svc.outage_excluded": ("a_and_b", "MEDIUM"),
+        "svc.k3_test_base": ("net", "MEDIUM"),
+        "appeals.r4_all_impossible": ("max", "MEDIUM"),
+        "appeals.r2_nothing_reviewed": ("zero", "MEDIUM"),
+        "appeals.period": ("reviewed", "MEDIUM"),
     }
     for key, (default, confidence) in defaults.items():
         assert (readings[key].default, readings[key].confidence) == (default, confidence), key
@@ -392,3 +403,16 @@ def test_edition_registry_codes_maxima_and_readings() -> None:
     assert ed.SVC_AUTOMATION_PARTIAL_WEIGHT == {"full": 1.0, "half": 0.5}
     with pytest.raises(ValueError, match="not one of"):
         active_readings({"svc.k3_cap": "whatever"})
+
+
+def test_services_and_appeals_readings_quote_the_seed() -> None:
+    """Every services/appeals reading carries the seed's deciding words (Russian, in «…»)."""
+    readings = all_readings()
+    keys = [k for k in readings if k.startswith(("svc.", "appeals."))]
+    assert len(keys) == 13
+    for key in keys:
+        text = readings[key].legal_text
+        assert text.startswith("«") and "»" in text, key
+    # the P1 edge that decides the literal reading, as written in Appendix 6
+    assert "ниже 4 баллов" in readings["svc.satisfaction_band"].legal_text
+    assert "не учитываются при расчете" in readings["svc.outage_excluded"].legal_text
