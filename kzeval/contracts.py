@@ -379,9 +379,13 @@ _add(
             _c("in_mobile_app", "bool"),
             _c("excluded_by_commission_on", "date", False),
             _c("proactive_since", "date", False),
+            # the register «действовавший в оцениваемом периоде» (seed 004 para. 48); null: applies to
+            # every year, and the K3 figures built on it are provisional (added 2026-12-04)
+            _c("year", "int", False),
         ),
-        key=("service_code", "agency_id"),
+        key=("service_code", "agency_id", "year"),
         source="monitoring",
+        year_column="year",
     )
 )
 _add(
@@ -393,11 +397,19 @@ _add(
             *_counts("volume_electronic", "volume_total", "volume_paper_automated", "volume_total_automated"),
             _c("unavailability_hours", "decimal", min_value=0),
             *_counts("proactive_converted", "digital_documents"),
+            # para. 50: the volumes include the CGO's services rendered by MIOs; optionally that part
+            *_counts("volume_electronic_mio", "volume_total_mio", required=False),
         ),
         key=("agency_id", "year"),
         source="monitoring",
         year_column="year",
-        extra_rules=("volume_electronic <= volume_total", "volume_paper_automated <= volume_total_automated"),
+        extra_rules=(
+            "volume_electronic <= volume_total",
+            "volume_paper_automated <= volume_total_automated",
+            "volume_electronic_mio <= volume_electronic",
+            "volume_total_mio <= volume_total",
+            "volume_electronic_mio <= volume_total_mio",
+        ),
     )
 )
 _add(
@@ -412,7 +424,7 @@ _add(
             _c("reviewed_on", "date", False),
             _c("redirected_on", "date", False),
             _c("redirect_due_on", "date", False),
-            _c("court_satisfied_on", "date", False),
+            _c("court_satisfied_on", "date", False),  # entry into force of the decision (para. 9)
             _c("disciplinary", "enum", False, choices=("yes", "no", "impossible")),
         ),
         key=("appeal_id",),

@@ -1573,7 +1573,7 @@ def _services_tables(ctx: _Context) -> None:
         proactive = None
         if automation == "full" and reg_rng.random() < 0.35 * qs:
             proactive = date(year - reg_rng.randint(0, 2), reg_rng.randint(1, 12), 1)
-        register.append((code, body, automation, mobile, excluded_codes.get((body, i)), proactive))
+        register.append((code, body, automation, mobile, excluded_codes.get((body, i)), proactive, year))
     ctx.write("service_register", _rows("service_register", register))
 
     automation_rows = []
@@ -1581,17 +1581,28 @@ def _services_tables(ctx: _Context) -> None:
         mine = volumes.filter(pl.col("body_id") == body)
         qs = float(mine["q_services"][0])
         automated = mine.filter(pl.col("automation") != "none")
+        hours = round(max(0.0, 18.0 - 17.5 * qs + rng.uniform(-1.0, 2.0)), 1)
+        converted = min(3, _small_poisson(rng, 0.2 + 2.3 * qs))
+        digital = min(2, _small_poisson(rng, 0.1 + 1.7 * qs))
+        # para. 50: the CGO's services rendered by akimats come on top of its own volumes, and apart
+        share = rng.uniform(0.1, 0.6)
+        own = (
+            int(mine["electronic"].sum()),
+            int(mine["rendered"].sum()),
+            int(automated["non_electronic"].sum()),
+            int(automated["rendered"].sum()),
+        )
+        by_mio = tuple(round(v * share) for v in own)
         automation_rows.append(
             (
                 body,
                 year,
-                int(mine["electronic"].sum()),
-                int(mine["rendered"].sum()),
-                int(automated["non_electronic"].sum()),
-                int(automated["rendered"].sum()),
-                round(max(0.0, 18.0 - 17.5 * qs + rng.uniform(-1.0, 2.0)), 1),
-                min(3, _small_poisson(rng, 0.2 + 2.3 * qs)),
-                min(2, _small_poisson(rng, 0.1 + 1.7 * qs)),
+                *(o + m for o, m in zip(own, by_mio, strict=True)),
+                hours,
+                converted,
+                digital,
+                by_mio[0],
+                by_mio[1],
             )
         )
     ctx.write("service_automation", _rows("service_automation", automation_rows))

@@ -924,7 +924,8 @@ class _Sample:
             proactive = None
             if svc.automation == "full" and rng.random() < _lerp(0.0, 0.35, q):
                 proactive = date(self.year - rng.randint(0, 2), rng.randint(1, 12), 1)
-            rows.append((svc.code, svc.body_id, svc.automation, mobile, excluded, proactive))
+            # the register of the assessed year (para. 48: «действовавший в оцениваемом периоде»)
+            rows.append((svc.code, svc.body_id, svc.automation, mobile, excluded, proactive, self.year))
         return rows
 
     def service_automation(self, volumes: dict[tuple[str, str], list[int]]) -> list[tuple[Any, ...]]:
@@ -944,17 +945,24 @@ class _Sample:
             hours = round(max(0.0, _lerp(18.0, 0.5, q) + rng.uniform(-1.0, 2.0)), 1)
             proactive = min(3, _poisson(rng, _lerp(0.2, 2.5, q)))
             digital = min(2, _poisson(rng, _lerp(0.1, 1.8, q)))
+            # para. 50: V counts the CGO's services rendered by akimats too; those volumes come on top of the
+            # CGO's own (services_rendered holds the CGO's own units only) and are also given apart
+            share = rng.uniform(0.1, 0.6)
+            mio_total, mio_electronic = round(total * share), round(electronic * share)
+            mio_total_automated, mio_paper_automated = round(total_automated * share), round(paper_automated * share)
             rows.append(
                 (
                     body.agency_id,
                     self.year,
-                    electronic,
-                    total,
-                    paper_automated,
-                    total_automated,
+                    electronic + mio_electronic,
+                    total + mio_total,
+                    paper_automated + mio_paper_automated,
+                    total_automated + mio_total_automated,
                     hours,
                     proactive,
                     digital,
+                    mio_electronic,
+                    mio_total,
                 )
             )
         return rows

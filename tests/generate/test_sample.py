@@ -247,6 +247,13 @@ def test_services_look_like_monitoring_data(tables: dict[str, pl.DataFrame]) -> 
     assert exclusions.min().year <= 2024 - 3  # one decision older than two years (para. 48: ignored)
     automation_bodies = set(tables["service_automation"]["agency_id"])
     assert automation_bodies and all(a.startswith("CGO-") for a in automation_bodies)
+    assert set(register["year"]) == {2024}  # the register of the assessed year (para. 48)
+    # para. 50: V's volumes include the CGO's services rendered by akimats, on top of its own units' volumes
+    automation = tables["service_automation"]
+    assert (automation["volume_total_mio"] > 0).all()
+    assert (automation["volume_electronic_mio"] <= automation["volume_total_mio"]).all()
+    own = rendered.filter(pl.col("agency_id").is_in(list(automation_bodies)))["rendered"].sum()
+    assert automation["volume_total"].sum() - automation["volume_total_mio"].sum() >= own
 
 
 def test_appeals_cover_every_case_the_indicators_need(tables: dict[str, pl.DataFrame]) -> None:

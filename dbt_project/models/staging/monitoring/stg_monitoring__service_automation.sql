@@ -9,6 +9,8 @@ select
     unavailability_hours,
     proactive_converted,
     digital_documents,
+    volume_electronic_mio,
+    volume_total_mio,
     _file_path as source_file,
     _row_number as source_row
 from {{ source('raw', 'service_automation') }}

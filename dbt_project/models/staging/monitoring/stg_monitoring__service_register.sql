@@ -6,6 +6,7 @@ select
     in_mobile_app,
     excluded_by_commission_on,
     proactive_since,
+    "year",
     _file_path as source_file,
     _row_number as source_row
 from {{ source('raw', 'service_register') }}
