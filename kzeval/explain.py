@@ -68,7 +68,22 @@ PENALTY_KIND_LABELS: Mapping[str, str] = {
 # What the formula symbols stand for, where the legal text names them (seed 004, chapters 3 and 5).
 INPUT_LABELS: Mapping[str, Mapping[str, str]] = {
     "svc_complaints": {"k": "вес показателя", "i": "обоснованные жалобы", "b1": "оказано услуг за год"},
-    "svc_timeliness": {"k": "вес показателя", "a": "услуги с нарушением срока", "b": "оказано услуг за год"},
+    "svc_timeliness": {
+        "k": "вес показателя",
+        "a": "услуги с нарушением срока",
+        "b": "оказано услуг за год (без просроченных в период сбоя ИС, п. 40)",
+        "rendered_all_channels": "оказано услуг за год, все каналы",
+        "overdue_excluded_outage": "просрочены в период подтвержденного сбоя ИС (не учитываются, п. 40)",
+    },
+    "svc_automation_effectiveness": {
+        "e": "оказано в электронной форме (с услугами, оказанными МИО, п. 50)",
+        "z": "оказано всего (с услугами, оказанными МИО, п. 50)",
+        "b": "оказано в бумажной форме по автоматизированным услугам",
+        "c": "оказано всего по автоматизированным услугам",
+        "k": "вес показателя",
+        "e_mio": "из e оказано местными исполнительными органами",
+        "z_mio": "из z оказано местными исполнительными органами",
+    },
     "svc_unjustified_refusals": {"k": "вес показателя", "a": "необоснованные отказы", "b1": "оказано услуг за год"},
     "svc_incomplete_package": {"k": "вес показателя", "c": "оказано при неполном пакете", "b1": "оказано услуг"},
     "svc_extra_documents": {"k": "вес показателя", "e": "истребование лишних документов", "b1": "оказано услуг"},
@@ -79,7 +94,7 @@ INPUT_LABELS: Mapping[str, Mapping[str, str]] = {
     },
     "appeal_court_overturned": {
         "k": "вес показателя",
-        "a": "признано обоснованными по решению суда",
+        "a": "признано обоснованными решениями суда, вступившими в законную силу в году (п. 9)",
         "p": "рассмотрено жалоб и заявлений за год",
     },
     "appeal_redirect_timeliness": {
@@ -639,7 +654,7 @@ def explain_indicator(
         _corrections_section(corrections),
     ]
     if records:
-        sections.append(records_section(con, year, body, code, inputs, tables, corrections))
+        sections.append(records_section(con, year, body, code, inputs, tables, corrections, row["reading"]))
     else:
         sections.append(
             f"Записи: kzeval explain --year {year} --agency {body['agency_id']} --indicator {code} --records"
@@ -666,20 +681,30 @@ def _body_title(body: Mapping[str, Any]) -> str:
 
 APPEAL_RECORD_SETS: Mapping[str, tuple[str, str]] = {
     "appeal_review_timeliness": ("f", "жалобы и заявления, рассмотренные в году с нарушением срока"),
-    "appeal_court_overturned": ("a", "жалобы и заявления, признанные обоснованными по решению суда в году"),
+    "appeal_court_overturned": (
+        "a",
+        "жалобы и заявления, признанные обоснованными решением суда, вступившим в законную силу в году (п. 9)",
+    ),
     "appeal_redirect_timeliness": ("n", "жалобы и заявления, перенаправленные в году с нарушением срока"),
     "appeal_internal_control": ("late_cases", "рассмотренные или перенаправленные с нарушением срока"),
 }
 
 
-def appeal_records(appeals: pl.DataFrame, year: int, code: str) -> pl.DataFrame:
-    """The appeals a count of R1–R4 is made of (the same events as ``kzeval.indicators.appeals``)."""
+def appeal_records(appeals: pl.DataFrame, year: int, code: str, period: str = "reviewed") -> pl.DataFrame:
+    """The appeals a count of R1–R4 is made of (the same events as ``kzeval.indicators.appeals``).
+
+    ``period`` is the reading ``appeals.period``: under received_and_reviewed a late review counts
+    only for an appeal also received in the year. R2's ``a`` is placed in the year by
+    ``court_satisfied_on``, the date the court decision entered into force (para. 9).
+    """
     from kzeval.methodology import interaction_2023 as ed
 
     def in_year(column: str) -> pl.Expr:
         return (pl.col(column).dt.year() == year).fill_null(False)
 
     late_review = in_year("reviewed_on") & (pl.col("reviewed_on") > pl.col("due_on")).fill_null(False)
+    if period == "received_and_reviewed":
+        late_review = late_review & in_year("received_on")
     late_redirect = in_year("redirected_on") & (pl.col("redirected_on") > pl.col("redirect_due_on")).fill_null(False)
     condition = {
         "appeal_review_timeliness": late_review,
@@ -698,10 +723,12 @@ def _appeal_records_section(
     code: str,
     inputs: Mapping[str, Any],
     corrections: Sequence[Mapping[str, Any]],
+    reading: str | None = None,
 ) -> str:
     symbol, title = APPEAL_RECORD_SETS[code]
     frame = body_rows(con, "appeals", body["agency_id"], year, corrections)
-    found = appeal_records(frame, year, code) if frame.height else frame
+    period = reading_values(reading).get("appeals.period", "reviewed")
+    found = appeal_records(frame, year, code, period) if frame.height else frame
     corrected_ids = {json.loads(c["row_key"]).get("appeal_id") for c in corrections if c["table_name"] == "appeals"}
     expected = inputs.get(symbol)
     lines = [f"Записи: {title} ({symbol} = {format_number(expected)}; найдено {found.height})"]
@@ -724,6 +751,7 @@ def _appeal_records_section(
                 _date(r["redirected_on"]),
                 _date(r["redirect_due_on"]),
                 "" if days is None else str(days),
+                *([_date(r["court_satisfied_on"])] if code == "appeal_court_overturned" else []),
                 r["disciplinary"] or "",
                 f"{r['_file_path']}:{r['_row_number']}",
             ]
@@ -741,6 +769,7 @@ def _appeal_records_section(
                     "перенаправлено",
                     "срок перенапр.",
                     "просрочка, дн.",
+                    *(["решение суда в силе"] if code == "appeal_court_overturned" else []),
                     "дисц.",
                     "файл:строка",
                 ],
@@ -779,10 +808,11 @@ def records_section(
     inputs: Mapping[str, Any],
     tables: Sequence[str],
     corrections: Sequence[Mapping[str, Any]],
+    reading: str | None = None,
 ) -> str:
     """Contributing records: appeals by id and dates; turnstile as SQL; other tables as rows of the year."""
     if code in APPEAL_RECORD_SETS:
-        return _appeal_records_section(con, year, body, code, inputs, corrections)
+        return _appeal_records_section(con, year, body, code, inputs, corrections, reading)
     parts = []
     for table in tables:
         if table in ("turnstile_events", "overtime_orders", "calendar"):

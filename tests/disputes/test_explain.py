@@ -10,6 +10,7 @@ import polars as pl
 
 from kzeval.corrections import ensure_dispute_tables
 from kzeval.explain import (
+    INPUT_LABELS,
     appeal_records,
     explain,
     format_number,
@@ -186,3 +187,28 @@ def test_explain_one_indicator_from_a_warehouse() -> None:
     assert "f = 1   (рассмотрено с нарушением срока)" in text
     assert "Исходные данные" in text and "Источник" in text and "не применялись" in text
     assert "late" in text and "appeals/appeals.csv:1" in text and "ok " not in text
+
+
+def test_appeal_records_follow_the_period_reading_and_court_entry_into_force() -> None:
+    received_2023 = _appeal("late-from-2023", "complaint", "2024-01-20") | {
+        "received_on": dt.date(2023, 12, 1),
+        "due_on": dt.date(2023, 12, 30),
+    }
+    in_force_2024 = _appeal("court-2024", "complaint", "2023-05-01") | {"court_satisfied_on": dt.date(2024, 1, 15)}
+    frame = pl.DataFrame(
+        [_appeal("late", "complaint", "2024-02-20"), received_2023, in_force_2024], schema=APPEAL_SCHEMA
+    )
+    # reviewed (default): both late reviews of 2024; received_and_reviewed: only the one received in 2024
+    assert sorted(appeal_records(frame, 2024, "appeal_review_timeliness")["appeal_id"].to_list()) == [
+        "late",
+        "late-from-2023",
+    ]
+    assert appeal_records(frame, 2024, "appeal_review_timeliness", "received_and_reviewed")["appeal_id"].to_list() == [
+        "late"
+    ]
+    counts = aggregate_appeals(frame, 2024).row(0, named=True)
+    assert (counts["reviewed_late"], counts["reviewed_late_same_year"]) == (2, 1)
+    # a court decision counts in the year it entered into force (para. 9), whenever the appeal was reviewed
+    assert appeal_records(frame, 2024, "appeal_court_overturned")["appeal_id"].to_list() == ["court-2024"]
+    assert appeal_records(frame, 2023, "appeal_court_overturned").height == 0
+    assert "вступившими в законную силу" in INPUT_LABELS["appeal_court_overturned"]["a"]
