@@ -247,7 +247,8 @@ def test_lineage_mart_and_explain_show_the_correction(runs: dict[str, Any]) -> N
     assert "K-1: решение СК-2025/1 от 01.03.2025 — appeals" in text and "reviewed_on 2024-02-20 → 2024-02-14" in text
     assert "f = 0; найдено 0" in text
     code, text = runs["explain_t1"]
-    assert "max(0, 12 − (2 / 200000 × 10000)) = 11.9" in text
+    # b = 200 000 rendered − 1 late during a confirmed outage (para. 40, svc.outage_excluded=a_and_b)
+    assert "max(0, 12 − (2 / 199999 × 10000)) = 11.9" in text
     assert "−5 = min(5, 2 × 0.2 + 3 × 2)" in text
     assert "K-2: решение СК-2025/2 от 02.03.2025 — service_violations" in text
 
