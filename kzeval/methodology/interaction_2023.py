@@ -244,8 +244,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Уровень удовлетворенности качеством оказания государственных услуг",
         15.0,
         20.0,
-        "(U_1 + … + U_n) / n; U = Appendix 6 band of the exact mean satisfaction (reading round2: of the mean "
-        "rounded to 2 decimals); n = 0 → the maximum (reading zero: 0)",
+        "(U_1 + … + U_n) / n, U = Appendix 6 band of the mean satisfaction level",
         "HIGH",
     ),
     _svc(
@@ -255,8 +254,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Обжалование качества оказания государственных услуг",
         10.0,
         20.0,
-        "max(0, k − (i / b1 × 10000)); b1 = services of every channel (reading non_electronic: paper and "
-        "State Corporation only)",
+        "max(0, k − (i / b1 × 10000))",
         "HIGH",
     ),
     _svc(
@@ -444,7 +442,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "99–100",
         "Доля жалоб и заявлений, признанных обоснованными по решению суда",
         30.0,
-        "30 if a = 0 else max(0, k − (a / p × 10000)); p = 0 with a > 0 → 0 (reading max: 30)",
+        "30 if a = 0 else max(0, k − (a / p × 10000))",
         "HIGH",
     ),
     _appeal(
@@ -462,8 +460,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "104–105",
         "Внутренний контроль за качеством рассмотрения жалоб и заявлений",
         10.0,
-        "Appendix 13 band of disciplinary / late × 100; no late cases → 10; every late case impossible → 10 "
-        "(reading zero: 0)",
+        "Appendix 13 band of disciplinary / late × 100; no late cases → 10",
         "IN_SEED",
     ),
 )
