@@ -517,6 +517,11 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
             table_name VARCHAR, file_sha256 VARCHAR, "year" BIGINT, agency_id VARCHAR, rows_loaded BIGINT
         )"""
     ).fetchall()
+    existing: dict[str, set[str]] = {}
+    for name, column in con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw'"
+    ).fetchall():
+        existing.setdefault(str(name), set()).add(str(column))
     for table in tables or CONTRACTS:
         contract = CONTRACTS[table]
         cols = ", ".join(f'"{c.name}" {DUCKDB_TYPES[c.type]}' for c in contract.columns)
@@ -524,6 +529,10 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
             f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols}, _file_sha256 VARCHAR, _file_path VARCHAR, "
             f"_row_number BIGINT)"
         ).fetchall()
+        # a warehouse built before a contract gained an optional column (e.g. service_register.year) gets it, null
+        for c in contract.columns:
+            if table in existing and c.name not in existing[table]:
+                con.execute(f'ALTER TABLE raw.{table} ADD COLUMN "{c.name}" {DUCKDB_TYPES[c.type]}').fetchall()
 
 
 def _ledger_status(con: duckdb.DuckDBPyConnection, table: str, sha: str) -> str | None:

@@ -391,3 +391,25 @@ def test_quarantine_table_of_an_older_warehouse_gains_the_new_columns():
     ensure_tables(con, ["appeals"])
     columns = [r[0] for r in con.execute("DESCRIBE quarantine.rows").fetchall()]
     assert columns[-2:] == ["agency_id", "year"]
+
+
+def test_a_warehouse_older_than_a_contract_column_gets_it(landing, con):
+    # raw.service_register as built before service_register.year existed (seed 004 para. 48, added 2026-12-04)
+    con.execute('ALTER TABLE raw.service_register DROP COLUMN "year"').fetchall()
+    con.execute(
+        "INSERT INTO raw.service_register (service_code, agency_id, automation, in_mobile_app) "
+        "VALUES ('S1', 'CGO-A', 'full', true)"
+    ).fetchall()
+    from kzeval.landing.loader import ensure_tables
+
+    ensure_tables(con, ["service_register"])
+    # the old row keeps its values and has no year (applied to every year); a file with a year now lands
+    assert con.execute('SELECT service_code, "year" FROM raw.service_register').fetchall() == [("S1", None)]
+    root = landing(
+        "service_register",
+        "register_2024.csv",
+        "service_code,agency_id,automation,in_mobile_app,year\nS2,CGO-A,partial,false,2024\n",
+    ).parent.parent
+    outcomes = _load(con, root, "service_register")
+    assert outcomes[-1].rows_loaded == 1
+    assert con.execute("SELECT \"year\" FROM raw.service_register WHERE service_code = 'S2'").fetchall() == [(2024,)]
