@@ -84,7 +84,7 @@ def _exactly_one(first: str, second: str) -> pa.Check:
     return pa.Check(
         check,
         name=f"{first} required unless {second}, empty when set",
-        error=f"exactly one of {first} and {second} must be set",
+        error=f"{first} is required unless {second} is set, and must be empty when it is",
     )
 
 
