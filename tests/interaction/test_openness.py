@@ -149,7 +149,7 @@ def test_open_data_stimulus_readings(
     assert op.open_data_criterion(items_1_5, stimulus, "clamp") == pytest.approx(clamp_points)
     assert op.open_data_criterion(items_1_5, stimulus, "literal") == pytest.approx(literal_points)
     assert active_readings().value("open.stimulus_cap") == "clamp"  # «Итого 18», Appendix 7: 18
-    with pytest.raises(ValueError, match="open.stimulus_cap"):
+    with pytest.raises(ValueError, match=r"open\.stimulus_cap"):
         op.open_data_criterion(1.0, 1.0, "other")
 
 
@@ -456,7 +456,7 @@ def test_not_assessed_item_with_zero_assessed_peers(reading: str, expected: floa
         ]
     )
     overrides = {} if reading == "maximum" else {"open.average_no_peers": reading}
-    indicators, directions = op.compute_openness({"openness_points": frame}, PEERS, YEAR, active_readings(overrides))
+    indicators, _ = op.compute_openness({"openness_points": frame}, PEERS, YEAR, active_readings(overrides))
     budget = next(r for r in indicators if r.agency_id == "C1" and r.indicator == "open_budget")
     assert budget.value == pytest.approx(expected)
     assert budget.reading == f"open.average_no_peers={reading}"
