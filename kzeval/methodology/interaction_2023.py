@@ -430,7 +430,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Открытые данные",
         18.0,
         18.0,
-        "min(18, points_kk + points_ru), Table 1; item 6 void once items 1–5 make 18",
+        "clamp: min(18, points_kk + points_ru); literal: items_1_5 + stimulus if items_1_5 < 18 else items_1_5",
         "IN_SEED",
     ),
     _open(
@@ -440,7 +440,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Открытый бюджет",
         18.0,
         18.0,
-        "min(18, points_kk + points_ru), Tables 2/3; not-assessed items: the peers' mean (para. 67)",
+        "min(18, points_kk + points_ru)",
         "IN_SEED",
     ),
     _open(
@@ -450,7 +450,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Открытые нормативные правовые акты",
         18.0,
         18.0,
-        "min(18, points_kk + points_ru), Tables 4/5",
+        "min(18, points_kk + points_ru)",
         "IN_SEED",
     ),
     _open(
@@ -460,7 +460,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Открытый диалог",
         18.0,
         18.0,
-        "min(18, points_kk + points_ru), Table 6; MoD/MFA items 5.x: the CGO mean",
+        "min(18, points_kk + points_ru)",
         "IN_SEED",
     ),
     _open(
@@ -470,7 +470,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Наполнение официального интернет-ресурса",
         18.0,
         18.0,
-        "min(18, points_kk + points_ru), Table 7",
+        "min(18, points_kk + points_ru)",
         "IN_SEED",
     ),
     _open(
@@ -491,7 +491,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Открытость подведомственных организаций",
         -9.0,
         None,
-        "−(min(3, website) + min(3, open_data) + min(3, open_dialogue)), Tables 9–11",
+        "−(min(3, website) + min(3, open_data) + min(3, open_dialogue))",
         "IN_SEED",
     ),
     _appeal(
