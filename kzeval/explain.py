@@ -552,7 +552,7 @@ def _averaged_section(inputs: Mapping[str, Any]) -> str | None:
         lines.append(f"    основание: {mark}")
         peers = a.get("peers") or []
         if peers:
-            lines.append(f"    по {len(peers)} органам: {', '.join(str(p) for p in peers)}")
+            lines.append(f"    органы, чьи баллы усреднены ({len(peers)}): {', '.join(str(p) for p in peers)}")
     return "\n".join(lines)
 
 

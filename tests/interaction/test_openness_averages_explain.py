@@ -55,7 +55,7 @@ def test_explain_shows_the_average_and_its_bodies() -> None:
     assert "Индикаторы, по которым орган не оценивается" in text
     assert "индикатор 2, язык kk: 0.25 — среднее баллов органов того же типа" in text
     assert "информация по бюджету секретна (п. 67)" in text
-    assert "по 2 органам: C2, C3" in text
+    assert "органы, чьи баллы усреднены (2): C2, C3" in text
     assert "{'item'" not in text  # the list is not dumped raw in the inputs section
 
 
