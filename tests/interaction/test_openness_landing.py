@@ -47,3 +47,24 @@ def test_raw_table_of_an_older_warehouse_gains_not_assessed() -> None:
     ensure_tables(con, ["openness_points"])
     columns = [r[0] for r in con.execute("DESCRIBE raw.openness_points").fetchall()]
     assert "not_assessed" in columns
+
+
+def test_validate_reports_unit_sums_above_the_item_maximum(landing, tmp_path) -> None:
+    from kzeval.validate import validate_drop
+
+    rows = [
+        "CGO-A,2024,open_data,1,kk,2.5,",  # central office
+        "CGO-A-T,2024,open_data,1,kk,2.5,",  # its territorial unit: 2.5 + 2.5 = 5 > 2.5
+        "CGO-A,2024,open_subordinate_penalty,9.1,kk,1.5,",  # P7 rows add up per Table 8 criterion: fine
+        "CGO-A-T,2024,open_subordinate_penalty,9.1,kk,1.5,",
+        "MIO-35,2024,open_dialogue,4,kk,,mod_excluded",  # Table 6 note * is about the Ministry of Defence
+    ]
+    landing("openness_points", "p.csv", HEADER + "\n".join(rows) + "\n")
+    problems = validate_drop(tmp_path / "landing", echo=False)
+    assert len(problems) == 3
+    text = "\n".join(problems)
+    assert (
+        "openness_points/p.csv: row 1, column points, value '2.5': cross-table rule: points of the body's units" in text
+    )
+    assert "row 2, column points" in text and "sum to 5 (CGO-A, CGO-A-T)" in text
+    assert "row 5, column points" in text and "not_assessed=mod_excluded does not apply" in text
