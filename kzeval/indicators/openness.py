@@ -87,6 +87,8 @@ def _row_problem(row: Mapping[str, Any], body_type: str | None) -> tuple[float |
         scope = ed.OPEN_NOT_ASSESSED_SCOPE.get(mark, {}).get((criterion, body_type), ())
         if item not in scope:
             return maximum, f"not_assessed={mark} does not apply to {criterion} item {item} ({body_type})"
+        if points_value is not None:  # e.g. a correction set points on a not-assessed row
+            return maximum, f"points {points_value} given for {criterion} item {item} marked not_assessed={mark}"
         return None
     if points_value is not None and points_value > maximum + ed.OPEN_POINTS_TOLERANCE:
         return (

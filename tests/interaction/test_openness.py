@@ -506,16 +506,20 @@ def test_check_not_assessed_marks() -> None:
             ("C1", "open_budget", "6", "kk", None, "national_bank"),  # note ** is on items 2–5, 8–11
             ("C1", "open_budget", "9", "kk", None, "national_bank"),  # ok
             ("C1", "open_data", "1", "kk", None, "secret_budget"),  # a budget mark on open data
+            ("C1", "open_budget", "10", "kk", 1.5, "secret_budget"),  # points on a not-assessed row
         ]
     )
     bad = op.check_openness_points(frame, PEERS)
     assert sorted(zip(bad["criterion"], bad["item"], strict=True)) == [
+        ("open_budget", "10"),
         ("open_budget", "6"),
         ("open_data", "1"),
         ("open_dialogue", "1"),
         ("open_dialogue", "5.1"),
     ]
-    assert all("does not apply" in r for r in bad["reason"])
+    reasons = dict(zip(bad["item"], bad["reason"], strict=True))
+    assert reasons["10"] == "points 1.5 given for open_budget item 10 marked not_assessed=secret_budget"
+    assert all("does not apply" in r for item, r in reasons.items() if item != "10")
     assert not bad["capped"].any()
 
 
