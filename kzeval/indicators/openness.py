@@ -526,7 +526,13 @@ def compute_openness(
     own, marks = aggregate_points(points_frame, year, body_types) if points_frame is not None else ({}, {})
     peers = peer_points(own, marks, body_types)
     media = aggregate_media(media_frame, year) if media_frame is not None else {}
-    scored = sorted({key[0] for key in own} | {key[0] for key in marks} | set(media))
+    own_of: dict[str, dict[_Key, float]] = {}
+    marks_of: dict[str, dict[_Key, str]] = {}
+    for key, value in own.items():
+        own_of.setdefault(key[0], {})[key] = value
+    for key, mark in marks.items():
+        marks_of.setdefault(key[0], {})[key] = mark
+    scored = sorted(set(own_of) | set(marks_of) | set(media))
     indicators: list[IndicatorResult] = []
     directions: list[DirectionResult] = []
     for body in scored:
@@ -538,7 +544,7 @@ def compute_openness(
         reading_keys: dict[str, tuple[str, ...]] = {"open_media": MEDIA_READINGS}
         for criterion in ed.OPEN_POINTS_CRITERIA:
             values[criterion], inputs[criterion], reading_keys[criterion] = _points_criterion_values(
-                body, btype, criterion, own, marks, peers, readings
+                body, btype, criterion, own_of.get(body, {}), marks_of.get(body, {}), peers, readings
             )
         by_language_media = {
             lang: media_openness_language(
@@ -569,7 +575,7 @@ def compute_openness(
         }
         if btype in ed.OPEN_SUBORDINATE_PENALTY_BODY_TYPES:
             code = ed.OPEN_SUBORDINATE_PENALTY
-            values[code], inputs[code] = _subordinate_values(body, own)
+            values[code], inputs[code] = _subordinate_values(body, own_of.get(body, {}))
         codes = codes_for(btype)
         computed = [code for code in codes if all(t in available for t in INDICATOR_TABLES[code])]
         for code in computed:
