@@ -442,12 +442,22 @@ _add(
             _c("criterion", "enum", choices=OPENNESS_CRITERIA),
             _c("item", "string"),
             _c("language", "enum", choices=("kk", "ru")),
-            _c("points", "decimal", min_value=0),
+            _c("points", "decimal", False, min_value=0),
+            # 2026-12-04: an item the body is not assessed on (points empty): para. 67, Tables 2 and 6 notes
+            _c(
+                "not_assessed",
+                "enum",
+                False,
+                choices=("secret_budget", "dsp_budget", "mod_mfa", "mod_excluded", "national_bank"),
+            ),
         ),
         key=("agency_id", "year", "criterion", "item", "language"),
         source="openness",
         year_column="year",
-        extra_rules=("points <= Appendix 10 maximum for item and body type",),
+        extra_rules=(
+            "points <= Appendix 10 maximum for item and body type",
+            "exactly one of points, not_assessed",
+        ),
     )
 )
 _add(

@@ -109,6 +109,32 @@ INPUT_LABELS: Mapping[str, Mapping[str, str]] = {
         "share_pct": "доля, %",
     },
 }
+# Openness P1–P5 (Appendix 10): per-language points, own and averaged (para. 67); P7 per Table 8 criterion.
+_OPEN_POINTS_LABELS: Mapping[str, str] = {
+    "points_kk": "баллы на государственном языке",
+    "points_ru": "баллы на русском языке",
+    "own_kk": "из них собственные баллы органа (каз.)",
+    "own_ru": "из них собственные баллы органа (рус.)",
+    "averaged_kk": "из них средние баллы по неоцениваемым индикаторам (каз.)",
+    "averaged_ru": "из них средние баллы по неоцениваемым индикаторам (рус.)",
+    "items_1_5": "индикаторы 1–5 таблицы 1",
+    "stimulus": "стимулирующий индикатор 6 «Автоматизация размещения наборов»",
+    "sum_open_website": "штрафы по таблице 9 (наполняемость интернет-ресурса)",
+    "sum_open_data": "штрафы по таблице 10 (открытые данные)",
+    "sum_open_dialogue": "штрафы по таблице 11 (открытый диалог)",
+    "criterion_max": "итого штрафных баллов по критерию, не более",
+}
+OPENNESS_INPUT_LABELS: Mapping[str, Mapping[str, str]] = {
+    code: _OPEN_POINTS_LABELS
+    for code in (
+        "open_data",
+        "open_budget",
+        "open_legal_acts",
+        "open_dialogue",
+        "open_website",
+        "open_subordinate_penalty",
+    )
+}
 OVERTIME_TABLES = ("turnstile_events", "overtime_orders", "calendar", "headcount_monthly")
 OVERTIME_CODES = (
     "hr_overtime_quantitative",
@@ -494,11 +520,13 @@ def _reading_text(reading: str | None) -> str:
 
 
 def _inputs_section(code: str, inputs: Mapping[str, Any]) -> str:
-    labels = INPUT_LABELS.get(code, {})
+    labels = INPUT_LABELS.get(code) or OPENNESS_INPUT_LABELS.get(code, {})
     lines = ["Исходные данные"]
     if not inputs:
         lines.append("  (нет)")
     for name, value in inputs.items():
+        if name == AVERAGED_ITEMS:
+            continue  # shown by _averaged_section
         if isinstance(value, Mapping):
             lines.append(f"  {name}:")
             for sub, sub_value in value.items():
@@ -508,6 +536,38 @@ def _inputs_section(code: str, inputs: Mapping[str, Any]) -> str:
         else:
             label = f"   ({labels[name]})" if name in labels else ""
             lines.append(f"  {name} = {format_number(value)}{label}")
+    return "\n".join(lines)
+
+
+AVERAGED_ITEMS = "averaged_items"  # openness inputs: items the body is not assessed on (para. 67)
+AVERAGED_RULE_LABELS: Mapping[str, str] = {
+    "average": "среднее баллов органов того же типа",
+    "maximum": "максимальный балл индикатора (прочтение open.excluded_item=maximum)",
+    "zero": "0 баллов (прочтение open.excluded_item=zero)",
+    "no_peers_maximum": "ни один орган того же типа не оценен: максимальный балл (open.average_no_peers=maximum)",
+    "no_peers_zero": "ни один орган того же типа не оценен: 0 баллов (open.average_no_peers=zero)",
+}
+
+
+def _averaged_section(inputs: Mapping[str, Any]) -> str | None:
+    """Items the body is not assessed on: the average given and the bodies it came from."""
+    from kzeval.methodology.interaction_2023 import OPEN_NOT_ASSESSED_LABELS_RU
+
+    items = inputs.get(AVERAGED_ITEMS) or []
+    if not items:
+        return None
+    lines = [
+        "Индикаторы, по которым орган не оценивается (п. 67 методики; примечания к таблицам 2 и 6 прил. 10)",
+        "  балл зависит от баллов других органов и пересчитывается при их изменении",
+    ]
+    for a in items:
+        mark = OPEN_NOT_ASSESSED_LABELS_RU.get(str(a.get("not_assessed")), str(a.get("not_assessed")))
+        rule = AVERAGED_RULE_LABELS.get(str(a.get("rule")), str(a.get("rule")))
+        lines.append(f"  индикатор {a.get('item')}, язык {a.get('language')}: {format_number(a.get('value'))} — {rule}")
+        lines.append(f"    основание: {mark}")
+        peers = a.get("peers") or []
+        if peers:
+            lines.append(f"    органы, чьи баллы усреднены ({len(peers)}): {', '.join(str(p) for p in peers)}")
     return "\n".join(lines)
 
 
@@ -646,9 +706,11 @@ def explain_indicator(
     ]
     if row["is_provisional"]:
         head.append(_field("Предварительно", "да: зависит от реконструкции низкой уверенности (LOW)"))
+    averaged = _averaged_section(inputs)
     sections = [
         "\n".join(head),
         _inputs_section(code, inputs),
+        *([averaged] if averaged else []),
         _source_section(con, year, body["agency_id"], code, tables),
         _penalty_section(con, year, body["agency_id"], row["direction"], corrections),
         _corrections_section(corrections),

@@ -9,8 +9,9 @@ of the ``corrections`` landing table, and recompute
    ``corrections`` folder, with the new corrections of the requested body alone
    (``KZEVAL_CORRECTIONS_AGENCY``; corrections applied earlier stay applied, other bodies'
    new ones wait for their own recompute);
-3. checks that no other body's indicator, direction or block figure moved (ranks may), and
-   refuses to publish otherwise;
+3. checks that no other body's indicator, direction or block figure moved (ranks may, and so
+   may exactly the openness figures holding a cross-body average of para. 67, which are
+   listed), and refuses to publish otherwise;
 4. stores before/after per indicator, direction and block (``core.dispute_results`` →
    ``marts.fct_dispute_results``), then publishes the copy atomically: the national rollups
    are refreshed by the same run;
@@ -171,9 +172,70 @@ def _changed(before: float | None, after: float | None) -> bool:
     return abs(after - before) > CHANGE_TOLERANCE
 
 
+def _json(text: Any) -> dict[str, Any]:
+    import json
+
+    try:
+        value = json.loads(text or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def cross_body_average_moves(before: Figures, after: Figures, agency: str) -> tuple[set[tuple[str, ...]], list[str]]:
+    """Figures of other bodies that legitimately move with ``agency``'s corrections, and a line for each.
+
+    Seed 004 para. 67 and Table 6 note **: an openness item a body is not assessed on receives
+    the mean of its peers' points, so correcting one body's points moves the averaged bodies'
+    figure. Allowed exactly: an indicator whose own points are unchanged and only its averaged
+    items moved (``kzeval.indicators.openness.moved_by_averages_only``); its direction when the
+    raw score moved by the sum of those indicators' changes and the reporting penalty did not;
+    and its block. Keys are ``(level, agency_id, code)``.
+    """
+    from kzeval.indicators.openness import moved_by_averages_only
+
+    allowed: set[tuple[str, ...]] = set()
+    lines: list[str] = []
+    if before.indicators.is_empty() or after.indicators.is_empty():
+        return allowed, lines
+    old = {(r["agency_id"], r["indicator"]): r for r in before.indicators.iter_rows(named=True)}
+    deltas: dict[tuple[str, str], float] = {}
+    for r in after.indicators.iter_rows(named=True):
+        key = (r["agency_id"], r["indicator"])
+        a = old.get(key)
+        if r["agency_id"] == agency or a is None:
+            continue
+        if not _changed(a["value"], r["value"]) and a["inputs"] == r["inputs"]:
+            continue
+        if moved_by_averages_only(_json(a["inputs"]), _json(r["inputs"])):
+            allowed.add(("indicators", *key))
+            deltas[(r["agency_id"], r["direction"])] = deltas.get((r["agency_id"], r["direction"]), 0.0) + (
+                (r["value"] or 0.0) - (a["value"] or 0.0)
+            )
+            lines.append(
+                f"{r['agency_id']} {r['indicator']}: {format_number(a['value'])} → {format_number(r['value'])}"
+            )
+    old_dir = {(r["agency_id"], r["direction"]): r for r in before.directions.iter_rows(named=True)}
+    for r in after.directions.iter_rows(named=True):
+        key = (r["agency_id"], r["direction"])
+        a = old_dir.get(key)
+        if a is None or key not in deltas or _changed(a["reporting_penalty"], r["reporting_penalty"]):
+            continue
+        if abs((r["raw_score"] - a["raw_score"]) - deltas[key]) <= 1e-6:
+            allowed.add(("directions", *key))
+            allowed.update(("blocks", r["agency_id"], block) for d, block in DIRECTION_BLOCK.items() if d == key[1])
+            lines.append(
+                f"{r['agency_id']} направление {r['direction']}: {format_number(a['score'])} → "
+                f"{format_number(r['score'])}"
+            )
+    return allowed, lines
+
+
 def other_bodies_changes(before: Figures, after: Figures, agency: str) -> list[str]:
-    """Every figure of a body other than ``agency`` that differs between the two states (ranks excepted)."""
+    """Every figure of a body other than ``agency`` that differs between the two states (ranks excepted),
+    except those that move through the cross-body openness averages (:func:`cross_body_average_moves`)."""
     problems: list[str] = []
+    averaged, _ = cross_body_average_moves(before, after, agency)
     checks = (
         ("indicators", ["agency_id", "indicator"], ["value", "inputs"]),
         ("directions", ["agency_id", "direction"], ["raw_score", "reporting_penalty", "score", "score_rounded"]),
@@ -187,6 +249,8 @@ def other_bodies_changes(before: Figures, after: Figures, agency: str) -> list[s
         old_rows = {tuple(r[k] for k in keys): r for r in old.iter_rows(named=True) if r["agency_id"] != agency}
         new_rows = {tuple(r[k] for k in keys): r for r in new.iter_rows(named=True) if r["agency_id"] != agency}
         for key in sorted(set(old_rows) | set(new_rows), key=str):
+            if (name, *key) in averaged:
+                continue
             a, b = old_rows.get(key), new_rows.get(key)
             if a is None or b is None:
                 problems.append(f"{'/'.join(map(str, key))}: {'появился' if a is None else 'исчез'}")
@@ -674,6 +738,12 @@ def recompute(year: int, agency: str, landing: Path, published_path: Path) -> Re
     result.text = render_dispute_table(
         rows, body, new, rejected, deferred, before.rollup, after.rollup, rank_changes(before, after, body_id)
     )
+    _, averaged_lines = cross_body_average_moves(before, after, body_id)
+    if averaged_lines:
+        result.text += (
+            "\n\nОценки других органов, изменившиеся через средние баллы (п. 67 методики, прим. ** к табл. 6 "
+            "прил. 10: индикаторы, по которым орган не оценивается):\n  " + "\n  ".join(averaged_lines)
+        )
     result.text += f"\n\nСохранено: marts.fct_dispute_results, recompute_id = '{recompute_id}'."
     return result
 

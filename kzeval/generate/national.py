@@ -1732,6 +1732,16 @@ def _appeals(ctx: _Context) -> None:
 
 # --- openness, IT, reconciliation (per assessed body) -----------------------------------------
 
+# openness_points.not_assessed: the Ministry of Defence's budget is secret (para. 67) and it is
+# out of Table 6 item 4 (note *); Defence and Foreign Affairs hold no meetings under Decree
+# No. 863 (Table 6 note **, items 5.1–5.4). They receive the CGO average.
+_MEETINGS = ("5.1", "5.2", "5.3", "5.4")
+NATIONAL_NOT_ASSESSED: dict[tuple[str, str, str], str] = {
+    **{("CGO-MO", "open_budget", item): "secret_budget" for item in ("3", "8", "9", "10", "11")},
+    ("CGO-MO", "open_dialogue", "4"): "mod_excluded",
+    **{(body, "open_dialogue", item): "mod_mfa" for body in ("CGO-MO", "CGO-MID") for item in _MEETINGS},
+}
+
 
 def _body_tables(ctx: _Context, people: pl.DataFrame) -> None:
     year = ctx.year
@@ -1760,12 +1770,13 @@ def _body_tables(ctx: _Context, people: pl.DataFrame) -> None:
                         value = 0.0
                     else:
                         value = round(maximum * rng.choice((0.5, 0.6, 0.8)), 2)
-                    points.append((body, year, criterion, item, language, value))
+                    mark = NATIONAL_NOT_ASSESSED.get((body, criterion, item))  # drawn anyway: same stream
+                    points.append((body, year, criterion, item, language, None if mark else value, mark))
         if body in penalised:
             for item, maximum in SUBORDINATE_PENALTY_ITEMS:
                 for language in ("kk", "ru"):
                     if rng.random() < 0.45:
-                        points.append((body, year, "open_subordinate_penalty", item, language, maximum))
+                        points.append((body, year, "open_subordinate_penalty", item, language, maximum, None))
         media_pct = round(min(100.0, 45 + 52 * qo + rng.uniform(-3, 3)), 1)
         population_pct = round(min(100.0, 38 + 50 * qo + rng.uniform(-3, 3)), 1)
         for language in ("kk", "ru"):

@@ -98,6 +98,11 @@ INTENDED_TIERS: dict[str, tuple[str, str]] = {
 HIGH_LATENESS = ("CGO-MP", "MIO-47", "MIO-61")  # service lateness far above a few per 10 000
 INSPECTED = ("CGO-MZ", "MIO-35")  # state control inspection results differ from monitoring
 SUBORDINATE_PENALTY = ("CGO-MZ", "CGO-MP", "CGO-MSH")  # P7 penalties (CGO only)
+# openness_points.not_assessed (para. 67): the emergencies ministry's draft budget programmes and
+# the comments on them carry the «ДСП» mark, so it receives the CGO average on Table 2 items 8–10.
+NOT_ASSESSED: dict[tuple[str, str, str], str] = {
+    ("CGO-MCHS", "open_budget", item): "dsp_budget" for item in ("8", "9", "10")
+}
 OUTAGE_BODIES = ("CGO-MF", "CGO-MTSZN", "MIO-79")  # months with a confirmed IS failure
 
 
@@ -1064,13 +1069,15 @@ class _Sample:
                             points = 0.0
                         else:
                             points = round(maximum * rng.choice((0.5, 0.6, 0.8)), 2)
-                        rows.append((body.agency_id, self.year, criterion, item, language, points))
+                        mark = NOT_ASSESSED.get((body.agency_id, criterion, item))  # drawn anyway: same stream
+                        value = None if mark else points
+                        rows.append((body.agency_id, self.year, criterion, item, language, value, mark))
             if body.agency_id in SUBORDINATE_PENALTY:
                 for item, maximum in SUBORDINATE_PENALTY_ITEMS:
                     for language in ("kk", "ru"):
                         if rng.random() < 0.45:
                             rows.append(
-                                (body.agency_id, self.year, "open_subordinate_penalty", item, language, maximum)
+                                (body.agency_id, self.year, "open_subordinate_penalty", item, language, maximum, None)
                             )
         return rows
 

@@ -77,6 +77,17 @@ def _required_with(column: str, trigger: str) -> pa.Check:
     )
 
 
+def _exactly_one(first: str, second: str) -> pa.Check:
+    def check(data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col(first).is_null() != pl.col(second).is_null()).alias(first))
+
+    return pa.Check(
+        check,
+        name=f"{first} required unless {second}, empty when set",
+        error=f"{first} is required unless {second} is set, and must be empty when it is",
+    )
+
+
 def _frame_checks(contract: TableContract) -> list[pa.Check]:
     checks: list[pa.Check] = []
     for rule in contract.extra_rules:
@@ -89,6 +100,9 @@ def _frame_checks(contract: TableContract) -> list[pa.Check]:
             checks.append(_positive(parts[0]))
         elif rule.startswith("redirect_due_on required"):
             checks.append(_required_with("redirect_due_on", "redirected_on"))
+        elif rule.startswith("exactly one of "):
+            first, second = (c.strip() for c in rule.removeprefix("exactly one of ").split(","))
+            checks.append(_exactly_one(first, second))
         # Rules needing other tables (openness maxima) are checked in the indicator modules.
     return checks
 

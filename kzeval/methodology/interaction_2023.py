@@ -94,8 +94,8 @@ OPEN_POINTS_TOLERANCE = 1e-9  # float slack when comparing points with an item m
 
 # Appendix 10: per-language maximum of each item (row number as in openness_points.item),
 # per criterion and body type. Tier rows (Table 4 item 6, Table 6 item 3) carry the top tier.
-# Table 8's penalty rows are numbered <table 8 row>.<row of tables 9/10/11>: 1.1 website,
-# 2.1–2.3 open data, 3.1–3.2 open dialogue.
+# P7 rows are numbered <table>.<row> of Tables 9–11 (9.1 website, 10.1–10.3 open data,
+# 11.1–11.2 open dialogue).
 _TABLE1_OPEN_DATA = {"1": 2.5, "2": 1.0, "3": 3.0, "4": 2.0, "5": 0.5, "6": 1.0}
 _TABLE2_BUDGET_CGO = {
     "1.1": 0.3,
@@ -143,6 +143,50 @@ OPEN_ITEM_MAX_PER_LANGUAGE: Mapping[tuple[str, str], Mapping[str, float]] = {
     ("open_website", CGO): _TABLE7_WEBSITE,
     ("open_website", MIO): _TABLE7_WEBSITE,
     (OPEN_SUBORDINATE_PENALTY, CGO): _TABLES9_11_SUBORDINATE,
+}
+
+# Points are per assessed body (data-contracts `openness_points`): rows of its units for the same
+# criterion, item and language are summed; a sum above the item's maximum is a cross-table error.
+# P7 is the exception: subordinate organisations' penalties add up per Table 8 criterion, and
+# each criterion is capped at «Итого штрафных баллов 3» (Tables 9–11), 9 in all (para. 90).
+OPEN_SUBORDINATE_CRITERION_OF_TABLE: Mapping[str, str] = {  # Table 8 rows by the item's table prefix
+    "9": "open_website",  # Table 8 row 1 «Наполняемость интернет-ресурса» (Table 9)
+    "10": "open_data",  # Table 8 row 2 «Открытые данные» (Table 10)
+    "11": "open_dialogue",  # Table 8 row 3 «Открытый диалог» (Table 11)
+}
+OPEN_SUBORDINATE_CRITERION_MAX = 3.0  # Tables 9–11: «Итого штрафных баллов 3»
+
+# Table 1 item 6, stimulus «Автоматизация размещения наборов открытых данных»: «В случае
+# получения государственным органом максимального значения по критерию (18 баллов)
+# стимулирующий показатель не учитывается» (reading open.stimulus_cap).
+OPEN_DATA_STIMULUS_ITEM = "6"
+
+# openness_points.not_assessed: items a body is not assessed on, and where each mark may stand
+# (criterion, body type) → items. The body receives the mean of the points its peers (bodies of
+# the same type with points on that item and language) obtained: para. 67 (secret / ДСП budget:
+# «присваивается средний балл полученных оценок всех государственных органов по тем
+# индикаторам, по которым государственный орган не оценивается») and Table 6 note ** (MoD, MFA:
+# «присваиваются средние баллы центральных государственных органов»). Table 6 note * (MoD,
+# item 4) and Table 2 note ** (National Bank) exclude without a score: reading open.excluded_item.
+_BUDGET_ALL: Mapping[tuple[str, str], tuple[str, ...]] = {
+    ("open_budget", CGO): tuple(_TABLE2_BUDGET_CGO),
+    ("open_budget", MIO): tuple(_TABLE3_BUDGET_MIO),
+}
+OPEN_NOT_ASSESSED_SCOPE: Mapping[str, Mapping[tuple[str, str], tuple[str, ...]]] = {
+    "secret_budget": _BUDGET_ALL,
+    "dsp_budget": _BUDGET_ALL,
+    "mod_mfa": {("open_dialogue", CGO): ("5.1", "5.2", "5.3", "5.4")},  # Table 6 note **
+    "mod_excluded": {("open_dialogue", CGO): ("4",)},  # Table 6 note *
+    "national_bank": {("open_budget", CGO): ("2", "3", "4", "5", "8", "9", "10", "11")},  # Table 2 note **
+}
+OPEN_NOT_ASSESSED_AVERAGE_IN_SEED = ("secret_budget", "dsp_budget", "mod_mfa")  # the text gives the average
+OPEN_NOT_ASSESSED_BY_READING = ("mod_excluded", "national_bank")  # the text gives no score: open.excluded_item
+OPEN_NOT_ASSESSED_LABELS_RU: Mapping[str, str] = {
+    "secret_budget": "информация по бюджету секретна (п. 67)",
+    "dsp_budget": "информация по бюджету имеет гриф «ДСП» (п. 67)",
+    "mod_mfa": "МО и МИД: встречи с населением не оцениваются (прим. ** к табл. 6 прил. 10)",
+    "mod_excluded": "Министерство обороны: онлайн-трансляция заседаний не оценивается (прим. * к табл. 6)",
+    "national_bank": "Национальный Банк: показатель не применяется (прим. ** к табл. 2 прил. 10)",
 }
 
 # P6 «Открытость через СМИ», paras. 80–85 and Table 7-1 (per language).
@@ -381,9 +425,25 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "MEDIUM",
         "criterion",
     ),
-    _open("open_data", "P1", "62", "Открытые данные", 18.0, 18.0, "min(18, Σ points kk + ru, Table 1)", "IN_SEED"),
     _open(
-        "open_budget", "P2", "66–67", "Открытый бюджет", 18.0, 18.0, "min(18, Σ points kk + ru, Tables 2/3)", "IN_SEED"
+        "open_data",
+        "P1",
+        "62",
+        "Открытые данные",
+        18.0,
+        18.0,
+        "clamp: min(18, points_kk + points_ru); literal: items_1_5 + stimulus if items_1_5 < 18 else items_1_5",
+        "IN_SEED",
+    ),
+    _open(
+        "open_budget",
+        "P2",
+        "66–67",
+        "Открытый бюджет",
+        18.0,
+        18.0,
+        "min(18, points_kk + points_ru)",
+        "IN_SEED",
     ),
     _open(
         "open_legal_acts",
@@ -392,10 +452,19 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Открытые нормативные правовые акты",
         18.0,
         18.0,
-        "min(18, Σ points kk + ru, Tables 4/5)",
+        "min(18, points_kk + points_ru)",
         "IN_SEED",
     ),
-    _open("open_dialogue", "P4", "74", "Открытый диалог", 18.0, 18.0, "min(18, Σ points kk + ru, Table 6)", "IN_SEED"),
+    _open(
+        "open_dialogue",
+        "P4",
+        "74",
+        "Открытый диалог",
+        18.0,
+        18.0,
+        "min(18, points_kk + points_ru)",
+        "IN_SEED",
+    ),
     _open(
         "open_website",
         "P5",
@@ -403,7 +472,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Наполнение официального интернет-ресурса",
         18.0,
         18.0,
-        "min(18, Σ points kk + ru, Table 7)",
+        "min(18, points_kk + points_ru)",
         "IN_SEED",
     ),
     _open(
@@ -424,7 +493,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Открытость подведомственных организаций",
         -9.0,
         None,
-        "−min(9, Σ penalty points kk + ru, Tables 9–11)",
+        "−(min(3, website) + min(3, open_data) + min(3, open_dialogue))",
         "IN_SEED",
     ),
     _appeal(
@@ -620,13 +689,63 @@ READINGS: tuple[ReadingDef, ...] = (
     ReadingDef(
         key="open.population_band",
         options={
-            "floor": "band the floored percentage (80 → 1 point, 35.9 → 0)",
-            "exact": "band the exact percentage on the lower bounds (68.5 → 0.8, 80.5 → 1.5)",
+            "exact": "«свыше 80 %» strict on the exact value (80.01, 80.6 → 1.5; 80.0 → 1); a value in a gap "
+            "between written bands takes the lower band (79.5 → 1, 68.5 → 0.8, 35.5 → 0)",
+            "floor": "band the floored percentage (80.6 → 80 → 1, 35.9 → 0): not the text's reading, kept for "
+            "comparison with figures published before 2026-12-04",
         },
-        default="floor",
-        confidence="MEDIUM",
+        default="exact",
+        confidence="HIGH",
         paragraph="84",
         question="Q20: Table 7-1 item 3 leaves gaps (80 %, 35–36 %, fractions)",
+        legal_text="свыше 80 % опрошенных удовлетворены — 1,5; от 69 до 79 % опрошенных удовлетворены — 1; "
+        "… менее 35% опрошенных удовлетворены — 0 (таблица 7-1 приложения 10)",
+    ),
+    ReadingDef(
+        key="open.stimulus_cap",
+        options={
+            "clamp": "P1 = min(18, items 1–5 + item 6): the stimulus never lifts P1 above 18, and is void once "
+            "items 1–5 make 18",
+            "literal": "item 6 counted only while items 1–5 < 18, the sum not capped (P1 up to 19.x)",
+        },
+        default="clamp",
+        confidence="HIGH",
+        paragraph="62",
+        question="Table 1 item 6: does the open-data stimulus stop at the criterion maximum?",
+        legal_text="В случае получения государственным органом максимального значения по критерию (18 баллов) "
+        "стимулирующий показатель не учитывается (таблица 1 приложения 10); Итого 18; приложение 7: "
+        "Открытые данные 18",
+    ),
+    ReadingDef(
+        key="open.excluded_item",
+        options={
+            "average": "the mean of the points the CGOs assessed on the item obtained (as Table 6 note ** and "
+            "para. 67 do)",
+            "maximum": "the item's full weight",
+            "zero": "0 points: the body is simply not scored on the item",
+        },
+        default="average",
+        confidence="MEDIUM",
+        paragraph="Appendix 10, Table 6 note *, Table 2 note **",
+        question="Items a note excludes without giving a score: MoD on Table 6 item 4, National Bank on Table 2 "
+        "items 2–5 and 8–11 (not_assessed = mod_excluded | national_bank)",
+        legal_text="* – за исключением Министерства обороны Республики Казахстан (табл. 6, п. 4); ** - за "
+        "исключением Национального Банка Республики Казахстан (табл. 2); cf. табл. 6 прим. **: "
+        "присваиваются средние баллы центральных государственных органов",
+    ),
+    ReadingDef(
+        key="open.average_no_peers",
+        options={
+            "maximum": "the item's full weight (the seed gives the maximum wherever the subject of an item is "
+            "absent: paras. 62, 67, 71)",
+            "zero": "0 points: no body obtained points to average",
+        },
+        default="maximum",
+        confidence="MEDIUM",
+        paragraph="67",
+        question="A not-assessed item when no body of the same type was assessed on it: the mean of nothing",
+        legal_text="присваивается средний балл полученных оценок всех государственных органов по тем "
+        "индикаторам, по которым государственный орган не оценивается (п. 67)",
     ),
     ReadingDef(
         key="appeals.r4_impossible",

@@ -45,7 +45,7 @@ CORE_TABLE_KEYS = {
 )
 def interaction_indicators(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
     from kzeval.indicators.interaction import compute_interaction
-    from kzeval.indicators.openness import check_openness_points
+    from kzeval.indicators.openness import check_openness_points, restore_capped_rows
 
     year = int(context.partition_key)
     readings = kzeval.active_readings()
@@ -54,10 +54,10 @@ def interaction_indicators(context: AssetExecutionContext, kzeval: KzevalResourc
         frames = interaction_frames(con, resolved, year)
         bodies = bodies_of(resolved)
         if "openness_points" in frames:
-            bad = check_openness_points(frames["openness_points"], bodies)
-            frames["openness_points"] = quarantine_rule_violations(
-                con, "openness_points", frames["openness_points"], bad, "points"
-            )
+            checked = frames["openness_points"]
+            bad = check_openness_points(checked, bodies)
+            kept = quarantine_rule_violations(con, "openness_points", checked, bad, "points")
+            frames["openness_points"] = restore_capped_rows(checked, kept, bad)
         indicators, directions = compute_interaction(frames, bodies, year, readings)
         where = {"block": "interaction"}
         replace_year_slice(con, "core", "indicator_scores", indicators, year, where)

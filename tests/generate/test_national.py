@@ -144,3 +144,14 @@ def test_full_hierarchy_has_the_published_shape() -> None:
     ids = {u.agency_id for u in small}
     assert all(u.parent_agency_id is None or u.parent_agency_id in ids for u in small)
     assert sum(1 for u in small if u.is_assessed) == 52
+
+
+def test_defence_and_foreign_affairs_are_not_assessed_on_their_noted_items(drop: Path) -> None:
+    # para. 67 (secret budget), Table 6 note * (MoD, item 4) and note ** (MoD and MFA, items 5.1–5.4)
+    marked = _read(drop, "openness_points").filter(pl.col("not_assessed").is_not_null())
+    assert marked["points"].null_count() == marked.height
+    found = {(r["agency_id"], r["criterion"], r["item"], r["not_assessed"]) for r in marked.iter_rows(named=True)}
+    meetings = {(b, "open_dialogue", i, "mod_mfa") for b in ("CGO-MO", "CGO-MID") for i in ("5.1", "5.2", "5.3", "5.4")}
+    budget = {("CGO-MO", "open_budget", i, "secret_budget") for i in ("3", "8", "9", "10", "11")}
+    assert found == meetings | budget | {("CGO-MO", "open_dialogue", "4", "mod_excluded")}
+    assert marked.height == 2 * len(found)  # both languages

@@ -201,10 +201,16 @@ def test_headcount_has_twelve_month_ends_per_unit(tables: dict[str, pl.DataFrame
 def test_openness_points_within_appendix_10_maxima(tables: dict[str, pl.DataFrame]) -> None:
     body_type = dict(zip(tables["agencies"]["agency_id"], tables["agencies"]["body_type"], strict=True))
     points = tables["openness_points"]
-    for agency_id, criterion, item, value in points.select("agency_id", "criterion", "item", "points").iter_rows():
+    rows = points.select("agency_id", "criterion", "item", "points", "not_assessed").iter_rows()
+    for agency_id, criterion, item, value, mark in rows:
         maxima = OPENNESS_MAX[body_type[agency_id]]
         assert criterion in maxima, (agency_id, criterion)  # P7 only for CGO
+        if mark is not None:  # para. 67: a ДСП budget leaves Table 2 items 8–10 without points
+            assert (value, mark, criterion) == (None, "dsp_budget", "open_budget"), (agency_id, item)
+            continue
         assert 0 <= value <= maxima[criterion][item], (agency_id, criterion, item, value)
+    marked = points.filter(pl.col("not_assessed").is_not_null())
+    assert set(marked["agency_id"]) == {"CGO-MCHS"} and sorted(set(marked["item"])) == ["10", "8", "9"]
     scored = points.filter(pl.col("criterion") != "open_subordinate_penalty")  # P7 rows only where penalised
     both = scored.group_by("agency_id", "criterion", "item").agg(pl.col("language").n_unique())
     assert (both["language"] == 2).all()

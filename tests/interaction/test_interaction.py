@@ -384,7 +384,10 @@ def test_edition_registry_codes_maxima_and_readings() -> None:
         "svc.k3_cap": ("min25", "MEDIUM"),
         "open.publicity_small_b": ("floor12", "MEDIUM"),
         "open.media_no_requests": ("max", "MEDIUM"),
-        "open.population_band": ("floor", "MEDIUM"),
+        "open.population_band": ("exact", "HIGH"),  # «свыше 80 %» strict, gaps take the lower band
+        "open.stimulus_cap": ("clamp", "HIGH"),
+        "open.excluded_item": ("average", "MEDIUM"),
+        "open.average_no_peers": ("maximum", "MEDIUM"),
         "appeals.r4_impossible": ("exclude_both", "MEDIUM"),
         # 2026-12-04: the text decides the literal P1 edges and the outage exclusion from b
         "svc.satisfaction_band": ("literal", "HIGH"),

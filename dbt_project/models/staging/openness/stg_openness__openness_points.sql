@@ -6,6 +6,7 @@ select
     item,
     language,
     points,
+    not_assessed,
     _file_path as source_file,
     _row_number as source_row
 from {{ source('raw', 'openness_points') }}
