@@ -524,6 +524,10 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
             f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols}, _file_sha256 VARCHAR, _file_path VARCHAR, "
             f"_row_number BIGINT)"
         ).fetchall()
+        for c in contract.columns:  # columns added to a contract after the warehouse was created
+            con.execute(
+                f'ALTER TABLE raw.{table} ADD COLUMN IF NOT EXISTS "{c.name}" {DUCKDB_TYPES[c.type]}'
+            ).fetchall()
 
 
 def _ledger_status(con: duckdb.DuckDBPyConnection, table: str, sha: str) -> str | None:
