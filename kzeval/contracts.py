@@ -525,10 +525,15 @@ _add(
             _c("decided_on", "date"),
             _c("decision_ref", "string"),
             _c("note", "string", False),
+            # added 2026-12-04: paras. 109, 111 (objection deadline) and para. 114 (accepted or rejected)
+            _c("conclusion_received_on", "date", False),
+            _c("objection_sent_on", "date", False),
+            _c("decision", "enum", False, choices=("accepted", "rejected")),
         ),
         key=("correction_id",),
         source="disputes",
         year_column="year",
+        extra_rules=("objection_sent_on >= conclusion_received_on",),
     )
 )
 
