@@ -35,6 +35,8 @@ Decisions (see the module functions for the paragraph each rule comes from):
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from kzeval.methodology import active_readings
@@ -81,14 +83,27 @@ def _readings(readings: ActiveReadings | None) -> ActiveReadings:
     return readings if readings is not None else active_readings()
 
 
-def quarter_end() -> pl.Expr:
-    """Last day of the sheet's quarter (columns ``year``, ``quarter`` 1–4)."""
-    return pl.date(pl.col("year"), pl.col("quarter") * 3, 1).dt.month_end()
+def _quarter_index(day: date) -> int:
+    """Quarters counted from year 0: the quarter containing ``day``."""
+    return day.year * 4 + (day.month - 1) // 3
+
+
+def quarter_index() -> pl.Expr:
+    """The sheet's quarter counted from year 0 (columns ``year``, ``quarter`` 1–4): cheap integer compares."""
+    return pl.col("year") * 4 + pl.col("quarter") - 1
 
 
 def is_current_edition() -> pl.Expr:
-    """True when the sheet's quarter ends on or after 1 July 2025 (seed 000, resolution para. 5)."""
-    return quarter_end() >= pl.lit(m.EDITION_FROM)
+    """True when the sheet's quarter ends on or after 1 July 2025 (seed 000, resolution para. 5).
+
+    A quarter ends on or after a day exactly when it is the quarter containing that day or a later one.
+    """
+    return quarter_index() >= _quarter_index(m.EDITION_FROM)
+
+
+def is_before_editions() -> pl.Expr:
+    """True when the sheet's quarter ends before the ranking edition starts (no edition in the seeds)."""
+    return quarter_index() < _quarter_index(ranking.EDITION_FROM)
 
 
 def edition() -> pl.Expr:
@@ -96,7 +111,7 @@ def edition() -> pl.Expr:
     return (
         pl.when(is_current_edition())
         .then(pl.lit(m.EDITION))
-        .when(quarter_end() >= pl.lit(ranking.EDITION_FROM))
+        .when(~is_before_editions())
         .then(pl.lit(ranking.EDITION))
         .otherwise(pl.lit(None, dtype=pl.Utf8))
     )
@@ -108,7 +123,7 @@ LANDING_RULES: dict[str, pl.Expr] = {
     ranking.RULE_KPI_SHEET: (pl.col("sheet") != ranking.KPI_SHEET).fill_null(True),
     m.RULE_P5_REQUIRED: (~is_current_edition() | pl.col(m.SANCTION_PARAMETER_COLUMN).is_not_null()).fill_null(True),
     ranking.RULE_P5_EMPTY: (is_current_edition() | pl.col(ranking.UNUSED_PARAMETER_COLUMN).is_null()).fill_null(True),
-    ranking.RULE_BEFORE_EDITION: (quarter_end() >= pl.lit(ranking.EDITION_FROM)).fill_null(True),
+    ranking.RULE_BEFORE_EDITION: (~is_before_editions()).fill_null(True),
 }
 
 
@@ -182,12 +197,13 @@ def ranking_average_hundredths() -> pl.Expr:
     return hundredths_half_up(pl.sum_horizontal(columns) / ranking.PARAMETERS_PER_SHEET)
 
 
-def exclusion_reason() -> pl.Expr:
+def exclusion_reason(current: pl.Expr | None = None) -> pl.Expr:
     """Para. 6: not assessed under one month in the post (days_in_position < 30) or < 15 days worked.
 
     The 15-worked-days rule is seed 000's (2025 edition); seed 002 para. 6 has only the month.
+    ``current``: whether the sheet is of the 2025 edition (default: from its year and quarter).
     """
-    current = is_current_edition()
+    current = is_current_edition() if current is None else current
     return (
         pl.when(current & (pl.col("days_in_position") < m.MIN_DAYS_IN_POSITION))
         .then(pl.lit(m.EXCLUSION_REASON_DAYS_IN_POSITION))
@@ -235,7 +251,7 @@ def quarterly_scores(evaluations: pl.DataFrame, year: int, readings: ActiveReadi
         )
         .with_columns(
             pl.when(current).then(capped_sheet_hundredths(cap_scope)).otherwise(pl.col("_average")).alias("_capped"),
-            exclusion_reason().alias("exclusion_reason"),
+            exclusion_reason(current).alias("exclusion_reason"),
         )
         .with_columns(
             pl.coalesce(calibrated, pl.col("_capped")).alias("score_hundredths"),
@@ -280,24 +296,41 @@ def quarter_scores(sheets: pl.DataFrame, quarter_score: str) -> pl.DataFrame:
     ``sheet_mean`` (default): the mean of the quarter's sheets, 2 decimals half up. ``quarter_end_post``:
     the sheet with the latest ``period_end`` (the post held at the quarter's end); when period_end
     is missing on one of the quarter's sheets or two sheets share the latest one, the mean.
-    Columns: employee_id, quarter, score_hundredths, sheets.
+    Columns: employee_id, quarter, score_hundredths, sheets, assessed_agency_id (of the quarter's
+    latest sheet: latest period_end, then most days in post), edition.
     """
     if quarter_score not in ("sheet_mean", "quarter_end_post"):
         raise ValueError(f"{m.QUARTER_SCORE}: unknown option {quarter_score!r}")
-    grouped = sheets.group_by("employee_id", "quarter").agg(
+    if "period_end" not in sheets.columns:
+        sheets = sheets.with_columns(pl.lit(None, dtype=pl.Date).alias("period_end"))
+    order = ["period_end", "days_in_position", "worked_days", "assessed_agency_id"]
+    aggregates = [
         pl.len().cast(pl.Int64).alias("sheets"),
         mean_hundredths_half_up(pl.col("score_hundredths").sum(), pl.len()).alias("_mean"),
-        pl.col("period_end").null_count().alias("_undated"),
-        (pl.col("period_end") == pl.col("period_end").max()).sum().alias("_latest_count"),
-        pl.col("score_hundredths").sort_by("period_end").last().alias("_last_post"),
-    )
+        pl.col("assessed_agency_id").sort_by(order, nulls_last=False).last().alias("assessed_agency_id"),
+        pl.col("edition").first().alias("edition"),  # an edition is a property of the quarter
+    ]
+    score = pl.col("_mean")
     if quarter_score == "quarter_end_post":
-        chosen = pl.col("_last_post")
+        aggregates += [
+            pl.col("period_end").null_count().alias("_undated"),
+            (pl.col("period_end") == pl.col("period_end").max()).sum().alias("_latest_count"),
+            pl.col("score_hundredths").sort_by("period_end").last().alias("_last_post"),
+        ]
         known = (pl.col("_undated") == 0) & (pl.col("_latest_count") == 1)
-        score = pl.when(known).then(chosen).otherwise(pl.col("_mean"))
-    else:
-        score = pl.col("_mean")
-    return grouped.select("employee_id", "quarter", score.cast(pl.Int64).alias("score_hundredths"), "sheets")
+        score = pl.when(known).then(pl.col("_last_post")).otherwise(pl.col("_mean"))
+    return (
+        sheets.group_by("employee_id", "quarter")
+        .agg(aggregates)
+        .select(
+            "employee_id",
+            "quarter",
+            score.cast(pl.Int64).alias("score_hundredths"),
+            "sheets",
+            "assessed_agency_id",
+            "edition",
+        )
+    )
 
 
 def annual_grades(evaluations: pl.DataFrame, year: int, readings: ActiveReadings | None = None) -> pl.DataFrame:
@@ -314,19 +347,17 @@ def annual_grades(evaluations: pl.DataFrame, year: int, readings: ActiveReadings
     active = _readings(readings)
     scored = quarterly_scores(evaluations, year, active).filter(pl.col("is_assessed"))
     quarters = quarter_scores(scored, active.value(m.QUARTER_SCORE))
-    order = ["quarter", "period_end", "days_in_position", "worked_days", "assessed_agency_id"]
-    per_employee = scored.group_by("employee_id").agg(
-        pl.col("assessed_agency_id").sort_by(order, nulls_last=False).last().alias("agency_id"),
-        pl.col("edition").unique().sort().str.join(EDITION_SEPARATOR).alias("edition"),
-    )
+    ranked, current = pl.col("_ranking"), pl.col("_current")
     annual = (
         quarters.group_by("employee_id")
         .agg(
+            pl.col("assessed_agency_id").sort_by("quarter").last().alias("agency_id"),
             pl.len().cast(pl.Int64).alias("quarters_assessed"),
             pl.col("sheets").sum().cast(pl.Int64).alias("sheets_assessed"),
             pl.col("score_hundredths").sum().alias("_total"),
+            (pl.col("edition") == ranking.EDITION).any().alias("_ranking"),
+            (pl.col("edition") == m.EDITION).any().alias("_current"),
         )
-        .join(per_employee, on="employee_id", how="left")
         .with_columns(mean_hundredths_half_up(pl.col("_total"), pl.col("quarters_assessed")).alias("_annual"))
         .with_columns(grade_code(pl.col("_annual")).alias("grade"))
         .select(
@@ -339,7 +370,12 @@ def annual_grades(evaluations: pl.DataFrame, year: int, readings: ActiveReadings
             "grade",
             grade_label_ru(pl.col("grade")).alias("grade_label_ru"),
             pl.lit(active.label(READING_KEYS)).alias("reading"),
-            "edition",
+            pl.when(ranked & current)
+            .then(pl.lit(ranking.EDITION + EDITION_SEPARATOR + m.EDITION))
+            .when(current)
+            .then(pl.lit(m.EDITION))
+            .otherwise(pl.lit(ranking.EDITION))
+            .alias("edition"),
         )
         .sort("agency_id", "employee_pseudonym")
     )

@@ -185,12 +185,21 @@ def test_quarter_end_post_without_period_end_falls_back_to_the_mean() -> None:
 
 def test_quarter_mean_rounds_half_up_in_hundredths() -> None:
     sheets = pl.DataFrame(
-        {"employee_id": ["e", "e", "f"], "quarter": [1, 1, 1], "score_hundredths": [301, 400, 350]},
+        {
+            "employee_id": ["e", "e", "f"],
+            "quarter": [1, 1, 1],
+            "score_hundredths": [301, 400, 350],
+            "assessed_agency_id": ["A", "B", "A"],
+            "days_in_position": [40, 50, 90],
+            "worked_days": [30, 30, 60],
+            "edition": ["2025", "2025", "2025"],
+        },
         schema_overrides={"score_hundredths": pl.Int64},
-    ).with_columns(pl.lit(None, dtype=pl.Date).alias("period_end"))
+    )
     # e: (3.01 + 4.00) / 2 = 3.505 → 3.51 (⌊(2·701 + 2) / 4⌋ = 351); f: one sheet, 3.50
     result = {r["employee_id"]: r for r in quarter_scores(sheets, "sheet_mean").iter_rows(named=True)}
     assert (result["e"]["score_hundredths"], result["e"]["sheets"]) == (351, 2)
+    assert result["e"]["assessed_agency_id"] == "B"  # no period_end: the post held longer
     assert (result["f"]["score_hundredths"], result["f"]["sheets"]) == (350, 1)
     with pytest.raises(ValueError, match="unknown option"):
         quarter_scores(sheets, "last")
