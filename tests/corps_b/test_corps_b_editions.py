@@ -240,3 +240,33 @@ def test_landing_rejects_kpi_sheets_and_sheets_of_the_wrong_edition(tmp_path: Pa
     assert "p5 is required" in reasons[(3, "p5")]
     assert "admissible-score table" in reasons[(4, "sheet")] and "App. 3" in reasons[(4, "sheet")]
     assert "before 2018" in reasons[(5, "year")]
+
+
+def test_the_edition_is_stored_with_the_annual_score_in_the_warehouse() -> None:
+    import duckdb
+
+    from kzeval.landing.loader import ensure_tables
+    from kzeval.pipeline import build_agencies, compute_corps_b_year, ensure_core_tables
+    from kzeval.warehouse import ensure_schemas
+
+    con = duckdb.connect()
+    ensure_schemas(con)
+    ensure_tables(con)
+    # a warehouse created before the edition column existed
+    con.execute(
+        "CREATE TABLE core.corps_b_annual (year BIGINT, employee_pseudonym VARCHAR, agency_id VARCHAR, "
+        "quarters_assessed BIGINT, sheets_assessed BIGINT, annual_score DOUBLE, grade VARCHAR, "
+        "grade_label_ru VARCHAR, reading VARCHAR)"
+    )
+    ensure_core_tables(con)
+    con.execute(
+        "INSERT INTO raw.agencies (agency_id, name_ru, body_type, is_assessed, level, _file_sha256, _file_path, "
+        "_row_number) VALUES ('A', 'Министерство', 'CGO', true, 'central', 'sha-a', 'a.csv', 1)"
+    )
+    rows = frame(sheet("e", 2025, 2, (4, 4, 4, 4)), sheet("e", 2025, 3, (3, 3, 3, 3, 3)))
+    con.register("_rows", rows.with_columns(pl.lit("sha").alias("_file_sha256"), pl.lit("c.csv").alias("_file_path")))
+    con.execute("INSERT INTO raw.corps_b_evaluations BY NAME SELECT *, 1 AS _row_number FROM _rows")
+    build_agencies(con)
+    compute_corps_b_year(con, 2025, active_readings())
+    # Q2 ranking 4.00, Q3 seed 000 3.00 → (4.00 + 3.00) / 2 = 3.50
+    assert con.execute("SELECT annual_score, edition FROM core.corps_b_annual").fetchall() == [(3.5, "2018+2025")]
