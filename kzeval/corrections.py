@@ -293,15 +293,18 @@ def objection_deadline(received_on: dt.date, calendar_of: CalendarOf) -> dt.date
     «в течение пяти рабочих дней со дня получения Заключения»: the day of receipt itself is not
     counted (a period runs from the day after the event that starts it).
     """
-    horizon = received_on + dt.timedelta(days=7 * OBJECTION_WORKING_DAYS + 31)  # beyond any holiday run
-    days = working_days_after(received_on, horizon, calendar_of)
-    if len(days) < OBJECTION_WORKING_DAYS:
-        raise _Invalid(
-            "conclusion_received_on",
-            received_on.isoformat(),
-            f"objection deadline cannot be checked: the production calendar has fewer than "
-            f"{OBJECTION_WORKING_DAYS} working days after {received_on.isoformat()}",
-        )
+    days: list[dt.date] = []
+    year = received_on.year
+    while len(days) < OBJECTION_WORKING_DAYS:  # the next year's calendar only when December runs out
+        if year > received_on.year + 1:
+            raise _Invalid(
+                "conclusion_received_on",
+                received_on.isoformat(),
+                f"objection deadline cannot be checked: the production calendar has fewer than "
+                f"{OBJECTION_WORKING_DAYS} working days after {received_on.isoformat()}",
+            )
+        days.extend(working_days_after(received_on, dt.date(year, 12, 31), calendar_of)[len(days) :])
+        year += 1
     return days[OBJECTION_WORKING_DAYS - 1]
 
 
@@ -325,7 +328,10 @@ def check_objection_deadline(correction: Correction, calendar_of: CalendarOf) ->
         deadline = objection_deadline(received, calendar_of)
         if sent <= deadline:
             return
-        day = len(working_days_after(received, sent, calendar_of))
+        try:
+            day = f"working day {len(working_days_after(received, sent, calendar_of))}"
+        except CalendarMissingError:  # late in any case; the day's number needs a calendar not at hand
+            day = f"after working day {OBJECTION_WORKING_DAYS}"
     except CalendarMissingError as exc:
         raise _Invalid(
             "conclusion_received_on", received.isoformat(), f"objection deadline cannot be checked: {exc}"
@@ -334,7 +340,7 @@ def check_objection_deadline(correction: Correction, calendar_of: CalendarOf) ->
         "objection_sent_on",
         sent.isoformat(),
         f"objection sent too late: conclusion received on {received.isoformat()}, objection sent on "
-        f"{sent.isoformat()} (working day {day}); the deadline was {deadline.isoformat()}, "
+        f"{sent.isoformat()} ({day}); the deadline was {deadline.isoformat()}, "
         f"{OBJECTION_WORKING_DAYS} working days (paras. 109, 111: later objections «не рассматриваются»)",
     )
 

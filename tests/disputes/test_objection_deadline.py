@@ -67,6 +67,17 @@ def test_deadline_is_the_fifth_working_day_after_receipt_across_the_holidays() -
     assert objection_deadline(dt.date(2025, 4, 7), shipped_calendars()) == dt.date(2025, 4, 14)
 
 
+def test_deadline_across_the_new_year_and_without_next_years_calendar() -> None:
+    # received Mon 29.12.2025: 30.12 (1), 31.12 (2), 1–2.01 holidays, 3–4.01 weekend, 5.01 (3), 6.01 (4),
+    # 7.01 holiday (Orthodox Christmas), 8.01 (5) → Thu 8 January 2026 (from the shipped 2026 calendar)
+    assert objection_deadline(dt.date(2025, 12, 29), shipped_calendars()) == dt.date(2026, 1, 8)
+    # received Tue 1.12.2026: 2, 3, 4, 7, 8 December → 8 December; the 2027 calendar (not shipped) is not needed
+    assert objection_deadline(dt.date(2026, 12, 1), shipped_calendars()) == dt.date(2026, 12, 8)
+    late = _correction(dt.date(2027, 1, 11), received=dt.date(2026, 12, 1))
+    [rejection] = apply_to_frame(_violations(), "service_violations", [late], ASSESSED).rejected
+    assert "after working day 5" in rejection.reason and "deadline was 2026-12-08" in rejection.reason
+
+
 def test_objection_on_working_day_5_is_considered() -> None:
     outcome = apply_to_frame(_violations(), "service_violations", [_correction(dt.date(2025, 4, 1))], ASSESSED)
     assert outcome.rejected == []
