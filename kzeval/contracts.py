@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kzeval.methodology import corps_b_2018, corps_b_2025
+
 ColumnType = Literal["string", "date", "timestamp", "bool", "count", "decimal", "enum", "hhmm", "int"]
 
 
@@ -303,15 +305,27 @@ _add(
             _c("agency_id", "string"),
             _c("year", "int"),
             _c("quarter", "int", min_value=1, max_value=4),
-            _c("sheet", "enum", choices=("leader", "non_leader")),
-            *tuple(_c(f"p{i}", "decimal", min_value=0, max_value=5) for i in range(1, 6)),
+            # "kpi" (KPI sheet of a head, seed 002 ch. 2) is recognised only to be rejected with its reason
+            _c("sheet", "enum", choices=("leader", "non_leader", "kpi")),
+            *tuple(_c(f"p{i}", "decimal", min_value=0, max_value=5) for i in range(1, 5)),
+            # changed 2026-12-04: p5 is empty on ranking sheets (quarters ending before 1 July 2025)
+            _c("p5", "decimal", False, min_value=0, max_value=5),
             _c("sanction", "enum", choices=("none", "reprimand", "severe")),
             *_counts("days_in_position", "worked_days"),
             _c("calibrated_score", "decimal", False, min_value=0, max_value=5),
+            # added 2026-12-04 (kzeval): last day in the post within the quarter, for the reading
+            # corps_b.quarter_score=quarter_end_post (which sheet is the post held at the quarter's end)
+            _c("period_end", "date", False),
         ),
         key=("employee_id", "agency_id", "year", "quarter"),
         source="ekyzmet",
         year_column="year",
+        extra_rules=(
+            corps_b_2018.RULE_KPI_SHEET,
+            corps_b_2025.RULE_P5_REQUIRED,
+            corps_b_2018.RULE_P5_EMPTY,
+            corps_b_2018.RULE_BEFORE_EDITION,
+        ),
     )
 )
 _add(
@@ -533,10 +547,15 @@ _add(
             _c("decided_on", "date"),
             _c("decision_ref", "string"),
             _c("note", "string", False),
+            # added 2026-12-04: paras. 109, 111 (objection deadline) and para. 114 (accepted or rejected)
+            _c("conclusion_received_on", "date", False),
+            _c("objection_sent_on", "date", False),
+            _c("decision", "enum", False, choices=("accepted", "rejected")),
         ),
         key=("correction_id",),
         source="disputes",
         year_column="year",
+        extra_rules=("objection_sent_on >= conclusion_received_on",),
     )
 )
 

@@ -1,7 +1,14 @@
-"""Corps «Б» evaluations (IS «Е-қызмет»): quarterly sheets → annual grades → agency distributions.
+"""Corps «Б» evaluations (IS «Е-қызмет»): quarterly sheets → quarter scores → annual grades → distributions.
 
-Current model, seed 000 (Agency order No 121 of 28.07.2025 amending order No 13); constants in
-:mod:`kzeval.methodology.corps_b_2025`. All rules are IN SEED except where marked.
+Two editions, chosen per quarter (spec data-contracts ``corps_b_evaluations``, «Editions»):
+
+* quarters ending on or after 1 July 2025: seed 000 (order No 121 of 28.07.2025), five
+  parameters and the disciplinary caps — :mod:`kzeval.methodology.corps_b_2025`;
+* earlier quarters (from 2018): the ranking method of order No 13 as seed 002 applies it,
+  four parameters, no caps, only the one-month exclusion — :mod:`kzeval.methodology.corps_b_2018`.
+
+The edition of each sheet is stored with it (``edition``) and the editions of an employee's
+year with the annual score. All rules are IN SEED except where marked.
 
 Scores are computed in integer *hundredths of a point*: the law's bands and caps are stated
 at two decimals (2,99; 3,99), and integers make half-up rounding and band edges exact.
@@ -19,21 +26,26 @@ Decisions (see the module functions for the paragraph each rule comes from):
   present: there is no assessment for a session to correct.
 * Dismissed staff are assessed for the quarters they worked (para. 7): no special rule, their
   sheets simply stop.
-* One annual grade per employee and year (para. 5: the average «за отчетные кварталы
-  календарного года», generated once per person). When an employee changed post within the
-  year, every assessed sheet counts (two sheets in one quarter both count), and the annual
-  row is attributed to the assessed body of the latest assessed sheet.
+* One annual grade per employee and year: the mean «за отчетные кварталы» (seed 000 para. 5,
+  seed 002 para. 5), so the mean is over *quarters*, not sheets. Several assessed sheets of one
+  quarter (a move between posts) first make one quarter score — their mean (2 decimals, half
+  up) or the sheet of the post held at the quarter's end (reading ``corps_b.quarter_score``).
+  The annual row is attributed to the assessed body of the latest assessed sheet.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from kzeval.methodology import active_readings
+from kzeval.methodology import corps_b_2018 as ranking
 from kzeval.methodology import corps_b_2025 as m
 from kzeval.methodology.base import ActiveReadings
 
-READING_KEYS: tuple[str, ...] = (m.SANCTION_CAP_SCOPE,)
+READING_KEYS: tuple[str, ...] = (m.SANCTION_CAP_SCOPE, m.QUARTER_SCORE)
+EDITION_SEPARATOR = "+"
 
 ANNUAL_SCHEMA = pl.Schema(
     {
@@ -46,6 +58,7 @@ ANNUAL_SCHEMA = pl.Schema(
         "grade": pl.Utf8(),
         "grade_label_ru": pl.Utf8(),
         "reading": pl.Utf8(),
+        "edition": pl.Utf8(),
     }
 )
 
@@ -68,6 +81,50 @@ DISTRIBUTION_SCHEMA = pl.Schema(
 
 def _readings(readings: ActiveReadings | None) -> ActiveReadings:
     return readings if readings is not None else active_readings()
+
+
+def _quarter_index(day: date) -> int:
+    """Quarters counted from year 0: the quarter containing ``day``."""
+    return day.year * 4 + (day.month - 1) // 3
+
+
+def quarter_index() -> pl.Expr:
+    """The sheet's quarter counted from year 0 (columns ``year``, ``quarter`` 1–4): cheap integer compares."""
+    return pl.col("year") * 4 + pl.col("quarter") - 1
+
+
+def is_current_edition() -> pl.Expr:
+    """True when the sheet's quarter ends on or after 1 July 2025 (seed 000, resolution para. 5).
+
+    A quarter ends on or after a day exactly when it is the quarter containing that day or a later one.
+    """
+    return quarter_index() >= _quarter_index(m.EDITION_FROM)
+
+
+def is_before_editions() -> pl.Expr:
+    """True when the sheet's quarter ends before the ranking edition starts (no edition in the seeds)."""
+    return quarter_index() < _quarter_index(ranking.EDITION_FROM)
+
+
+def edition() -> pl.Expr:
+    """The edition that scores the sheet: ``2025`` (seed 000), ``2018`` (ranking), null before 2018."""
+    return (
+        pl.when(is_current_edition())
+        .then(pl.lit(m.EDITION))
+        .when(~is_before_editions())
+        .then(pl.lit(ranking.EDITION))
+        .otherwise(pl.lit(None, dtype=pl.Utf8))
+    )
+
+
+# Landing rules of corps_b_evaluations (kzeval.landing.schemas): rule text → expression true for a
+# valid row. A null in the columns a rule reads is left to the column checks.
+LANDING_RULES: dict[str, pl.Expr] = {
+    ranking.RULE_KPI_SHEET: (pl.col("sheet") != ranking.KPI_SHEET).fill_null(True),
+    m.RULE_P5_REQUIRED: (~is_current_edition() | pl.col(m.SANCTION_PARAMETER_COLUMN).is_not_null()).fill_null(True),
+    ranking.RULE_P5_EMPTY: (is_current_edition() | pl.col(ranking.UNUSED_PARAMETER_COLUMN).is_null()).fill_null(True),
+    ranking.RULE_BEFORE_EDITION: (~is_before_editions()).fill_null(True),
+}
 
 
 def hundredths_half_up(points: pl.Expr) -> pl.Expr:
@@ -134,12 +191,27 @@ def capped_sheet_hundredths(cap_scope: str) -> pl.Expr:
     raise ValueError(f"{m.SANCTION_CAP_SCOPE}: unknown option {cap_scope!r}")
 
 
-def exclusion_reason() -> pl.Expr:
-    """Para. 6: not assessed under one month in the post (days_in_position < 30) or < 15 days worked."""
+def ranking_average_hundredths() -> pl.Expr:
+    """Ranking method (seed 002 para. 33): Σ of the four parameters / 4, in hundredths, half up."""
+    columns = [pl.col(name) for name in ranking.PARAMETER_COLUMNS]
+    return hundredths_half_up(pl.sum_horizontal(columns) / ranking.PARAMETERS_PER_SHEET)
+
+
+def exclusion_reason(current: pl.Expr | None = None) -> pl.Expr:
+    """Para. 6: not assessed under one month in the post (days_in_position < 30) or < 15 days worked.
+
+    The 15-worked-days rule is seed 000's (2025 edition); seed 002 para. 6 has only the month.
+    ``current``: whether the sheet is of the 2025 edition (default: from its year and quarter).
+    """
+    current = is_current_edition() if current is None else current
     return (
-        pl.when(pl.col("days_in_position") < m.MIN_DAYS_IN_POSITION)
+        pl.when(current & (pl.col("days_in_position") < m.MIN_DAYS_IN_POSITION))
         .then(pl.lit(m.EXCLUSION_REASON_DAYS_IN_POSITION))
-        .when(pl.col("worked_days") < m.MIN_WORKED_DAYS)
+        .when(current & (pl.col("worked_days") < m.MIN_WORKED_DAYS))
+        .then(pl.lit(m.EXCLUSION_REASON_WORKED_DAYS))
+        .when(~current & (pl.col("days_in_position") < ranking.MIN_DAYS_IN_POSITION))
+        .then(pl.lit(m.EXCLUSION_REASON_DAYS_IN_POSITION))
+        .when(~current & (pl.col("worked_days") < ranking.MIN_WORKED_DAYS))
         .then(pl.lit(m.EXCLUSION_REASON_WORKED_DAYS))
         .otherwise(pl.lit(None, dtype=pl.Utf8))
     )
@@ -151,28 +223,35 @@ def _assessed_body(frame: pl.DataFrame) -> pl.Expr:
 
 
 def quarterly_scores(evaluations: pl.DataFrame, year: int, readings: ActiveReadings | None = None) -> pl.DataFrame:
-    """One row per sheet of ``year``: average, cap, calibration, final score, quarterly grade, exclusion.
+    """One row per sheet of ``year``: edition, average, cap, calibration, final score, grade, exclusion.
 
-    Columns added to the sheet's identifiers: sheet_average, sanction_cap, capped_score, score
-    (the quarter's final score, 2 decimals: calibrated if a session was held, else capped),
+    Columns added to the sheet's identifiers: edition, sheet_average, sanction_cap, capped_score,
+    score (the sheet's final score, 2 decimals: calibrated if a session was held, else capped),
     score_hundredths, is_assessed, exclusion_reason, calibrated_above_cap, grade, reading.
+    A sheet of the ranking edition has no cap (sanction_cap null) and averages p1 … p4.
     """
     active = _readings(readings)
     cap_scope = active.value(m.SANCTION_CAP_SCOPE)
     sheets = evaluations.filter(pl.col("year") == year)
     if "calibrated_score" not in sheets.columns:  # optional column: no session held anywhere
         sheets = sheets.with_columns(pl.lit(None, dtype=pl.Float64).alias("calibrated_score"))
+    if "period_end" not in sheets.columns:  # optional column: the quarter-end post is not known
+        sheets = sheets.with_columns(pl.lit(None, dtype=pl.Date).alias("period_end"))
     body = _assessed_body(sheets)
     calibrated = hundredths_half_up(pl.col("calibrated_score"))
+    current = pl.col("edition") == m.EDITION
     return (
         sheets.with_columns(
             body.alias("assessed_agency_id"),
-            sanction_cap_hundredths(pl.col("sanction")).alias("sanction_cap"),
+            edition().alias("edition"),
         )
         .with_columns(
-            sheet_average_hundredths().alias("_average"),
-            capped_sheet_hundredths(cap_scope).alias("_capped"),
-            exclusion_reason().alias("exclusion_reason"),
+            pl.when(current).then(sanction_cap_hundredths(pl.col("sanction"))).alias("sanction_cap"),
+            pl.when(current).then(sheet_average_hundredths()).otherwise(ranking_average_hundredths()).alias("_average"),
+        )
+        .with_columns(
+            pl.when(current).then(capped_sheet_hundredths(cap_scope)).otherwise(pl.col("_average")).alias("_capped"),
+            exclusion_reason(current).alias("exclusion_reason"),
         )
         .with_columns(
             pl.coalesce(calibrated, pl.col("_capped")).alias("score_hundredths"),
@@ -181,7 +260,7 @@ def quarterly_scores(evaluations: pl.DataFrame, year: int, readings: ActiveReadi
             .alias("calibrated_above_cap"),
         )
         .with_columns(
-            pl.col("exclusion_reason").is_null().alias("is_assessed"),
+            (pl.col("exclusion_reason").is_null() & pl.col("edition").is_not_null()).alias("is_assessed"),
             grade_code(pl.col("score_hundredths")).alias("grade"),
         )
         .select(
@@ -191,9 +270,11 @@ def quarterly_scores(evaluations: pl.DataFrame, year: int, readings: ActiveReadi
             "year",
             "quarter",
             "sheet",
+            "edition",
             "sanction",
             "days_in_position",
             "worked_days",
+            "period_end",
             points(pl.col("_average")).alias("sheet_average"),
             points(pl.col("sanction_cap")).alias("sanction_cap"),
             points(pl.col("_capped")).alias("capped_score"),
@@ -209,27 +290,75 @@ def quarterly_scores(evaluations: pl.DataFrame, year: int, readings: ActiveReadi
     )
 
 
+def quarter_scores(sheets: pl.DataFrame, quarter_score: str) -> pl.DataFrame:
+    """One score per employee and quarter from its assessed sheets (para. 5: «за отчетные кварталы»).
+
+    ``sheet_mean`` (default): the mean of the quarter's sheets, 2 decimals half up. ``quarter_end_post``:
+    the sheet with the latest ``period_end`` (the post held at the quarter's end); when period_end
+    is missing on one of the quarter's sheets or two sheets share the latest one, the mean.
+    Columns: employee_id, quarter, score_hundredths, sheets, assessed_agency_id (of the quarter's
+    latest sheet: latest period_end, then most days in post), edition.
+    """
+    if quarter_score not in ("sheet_mean", "quarter_end_post"):
+        raise ValueError(f"{m.QUARTER_SCORE}: unknown option {quarter_score!r}")
+    if "period_end" not in sheets.columns:
+        sheets = sheets.with_columns(pl.lit(None, dtype=pl.Date).alias("period_end"))
+    order = ["period_end", "days_in_position", "worked_days", "assessed_agency_id"]
+    aggregates = [
+        pl.len().cast(pl.Int64).alias("sheets"),
+        mean_hundredths_half_up(pl.col("score_hundredths").sum(), pl.len()).alias("_mean"),
+        pl.col("assessed_agency_id").sort_by(order, nulls_last=False).last().alias("assessed_agency_id"),
+        pl.col("edition").first().alias("edition"),  # an edition is a property of the quarter
+    ]
+    score = pl.col("_mean")
+    if quarter_score == "quarter_end_post":
+        aggregates += [
+            pl.col("period_end").null_count().alias("_undated"),
+            (pl.col("period_end") == pl.col("period_end").max()).sum().alias("_latest_count"),
+            pl.col("score_hundredths").sort_by("period_end").last().alias("_last_post"),
+        ]
+        known = (pl.col("_undated") == 0) & (pl.col("_latest_count") == 1)
+        score = pl.when(known).then(pl.col("_last_post")).otherwise(pl.col("_mean"))
+    return (
+        sheets.group_by("employee_id", "quarter")
+        .agg(aggregates)
+        .select(
+            "employee_id",
+            "quarter",
+            score.cast(pl.Int64).alias("score_hundredths"),
+            "sheets",
+            "assessed_agency_id",
+            "edition",
+        )
+    )
+
+
 def annual_grades(evaluations: pl.DataFrame, year: int, readings: ActiveReadings | None = None) -> pl.DataFrame:
     """``marts.fct_corps_b_annual``: one row per employee with at least one assessed sheet in ``year``.
 
-    Para. 5: the annual score is the average of the assessed quarterly scores, rounded to 2
-    decimals half up (exactly, in hundredths), then graded on the para. 8 bands. ``agency_id``
-    is the assessed body of the employee's latest assessed sheet (latest quarter, then most
-    days in post). ``employee_pseudonym`` is the landing ``employee_id`` (already pseudonymised
-    by :func:`kzeval.pseudonym.replace_iin_column`).
+    Para. 5: the annual score is the mean of the quarter scores (:func:`quarter_scores`), rounded
+    to 2 decimals half up (exactly, in hundredths), then graded on the para. 8 bands (identical in
+    both editions). ``edition`` lists the editions of the employee's assessed sheets («2018»,
+    «2025» or «2018+2025» in 2025). ``agency_id`` is the assessed body of the employee's latest
+    assessed sheet (latest quarter, then latest period_end, then most days in post).
+    ``employee_pseudonym`` is the landing ``employee_id`` (already pseudonymised by
+    :func:`kzeval.pseudonym.replace_iin_column`).
     """
     active = _readings(readings)
     scored = quarterly_scores(evaluations, year, active).filter(pl.col("is_assessed"))
-    order = ["quarter", "days_in_position", "worked_days", "assessed_agency_id"]
+    quarters = quarter_scores(scored, active.value(m.QUARTER_SCORE))
+    ranked, current = pl.col("_ranking"), pl.col("_current")
     annual = (
-        scored.group_by("employee_id")
+        quarters.group_by("employee_id")
         .agg(
-            pl.col("assessed_agency_id").sort_by(order).last().alias("agency_id"),
-            pl.col("quarter").n_unique().cast(pl.Int64).alias("quarters_assessed"),
-            pl.len().cast(pl.Int64).alias("sheets_assessed"),
+            pl.col("assessed_agency_id").sort_by("quarter").last().alias("agency_id"),
+            pl.len().cast(pl.Int64).alias("quarters_assessed"),
+            pl.col("sheets").sum().cast(pl.Int64).alias("sheets_assessed"),
             pl.col("score_hundredths").sum().alias("_total"),
+            (pl.col("edition") == ranking.EDITION).any().alias("_ranking"),
+            (pl.col("edition") == m.EDITION).any().alias("_current"),
         )
-        .with_columns(mean_hundredths_half_up(pl.col("_total"), pl.col("sheets_assessed")).alias("_annual"))
+        .with_columns(mean_hundredths_half_up(pl.col("_total"), pl.col("quarters_assessed")).alias("_annual"))
         .with_columns(grade_code(pl.col("_annual")).alias("grade"))
         .select(
             pl.lit(year, dtype=pl.Int64).alias("year"),
@@ -241,6 +370,12 @@ def annual_grades(evaluations: pl.DataFrame, year: int, readings: ActiveReadings
             "grade",
             grade_label_ru(pl.col("grade")).alias("grade_label_ru"),
             pl.lit(active.label(READING_KEYS)).alias("reading"),
+            pl.when(ranked & current)
+            .then(pl.lit(ranking.EDITION + EDITION_SEPARATOR + m.EDITION))
+            .when(current)
+            .then(pl.lit(m.EDITION))
+            .otherwise(pl.lit(ranking.EDITION))
+            .alias("edition"),
         )
         .sort("agency_id", "employee_pseudonym")
     )

@@ -12,6 +12,19 @@ correction that cannot be applied (unknown table or row, a key or missing column
 that does not parse as the column's contract type or breaks the contract's rules, a row of
 another body) is rejected into ``quarantine.rows`` (``table_name = 'corrections'``) with a
 reason; every applied one is recorded in ``audit.corrections_applied`` (who, what, when).
+
+Objection deadline (paras. 109, 111): an objection must be sent within five working days of
+the day the body received the conclusion (the production calendar decides the working days;
+the day of receipt is not counted). A correction whose ``objection_sent_on`` is later than the
+fifth working day is quarantined with that reason. Without both dates the deadline cannot be
+checked and the decision is applied as landed. A ``decision`` of ``rejected`` (para. 114) changes
+no figure: it is neither applied nor quarantined (it belongs to the «Таблица разногласий»).
+
+Every landing table except the reference tables can be corrected, turnstile_events and
+overtime_orders included (:mod:`kzeval.overtime_run` reads them corrected). A turnstile event
+is identified by its key, so its time and direction — the facts a body disputes — may be
+corrected although they are key columns (``CORRECTABLE_KEY_COLUMNS``); the corrected event must
+not duplicate another landed event.
 """
 
 from __future__ import annotations
@@ -36,14 +49,22 @@ SCOPE_ENV = "KZEVAL_CORRECTIONS_AGENCY"
 DEFAULT_APPLIED_BY = "kzeval"
 
 # Landing tables a correction may not target, and why. Every other table is read through
-# ``kzeval.pipeline.landing_frames``, which applies the corrections.
+# ``kzeval.pipeline.landing_frames`` (turnstile_events and overtime_orders through
+# ``kzeval.overtime_run``), which apply the corrections.
 NOT_CORRECTABLE: Mapping[str, str] = {
     "agencies": "the register of bodies is reference data, not an assessment figure",
     "calendar": "the production calendar is reference data, not an assessment figure",
     "corrections": "a correction cannot correct another correction; land a new decision instead",
-    "turnstile_events": "overtime is computed from raw.turnstile_events directly; corrections to it are not applied",
-    "overtime_orders": "overtime is computed from raw.overtime_orders directly; corrections to it are not applied",
 }
+# Key columns a correction may change: a turnstile event *is* its time and direction, and those are
+# what a body disputes (a badge read at the wrong time, an exit recorded as an entry).
+CORRECTABLE_KEY_COLUMNS: Mapping[str, tuple[str, ...]] = {"turnstile_events": ("event_ts", "direction")}
+
+# Paras. 109, 111: objections «в течение пяти рабочих дней со дня получения Заключения»; later ones
+# «не рассматриваются». Counting starts the working day after the day of receipt.
+OBJECTION_WORKING_DAYS = 5
+DECISION_ACCEPTED = "accepted"
+DECISION_REJECTED = "rejected"
 
 AUDIT_DDL = """
 CREATE TABLE IF NOT EXISTS audit.corrections_applied (
@@ -82,6 +103,13 @@ class Correction:
     source_file: str | None = None
     source_sha256: str | None = None
     source_row: int | None = None
+    conclusion_received_on: dt.date | None = None
+    objection_sent_on: dt.date | None = None
+    decision: str | None = None  # accepted (default) | rejected
+
+    @property
+    def is_rejected_by_commission(self) -> bool:
+        return (self.decision or DECISION_ACCEPTED) == DECISION_REJECTED
 
 
 @dataclass(frozen=True)
@@ -106,6 +134,7 @@ class CorrectionOutcome:
     applied: list[Applied] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     deferred: list[Correction] = field(default_factory=list)  # valid, but not for this run (year or scope)
+    declined: list[Correction] = field(default_factory=list)  # the commission rejected the objection (para. 114)
 
 
 class _Invalid(ValueError):
@@ -211,7 +240,7 @@ def check_target(correction: Correction) -> TableContract:
         raise _Invalid(
             "column", correction.column, f"wrong column: «{correction.column}» is not a column of {contract.name}"
         )
-    if correction.column in contract.key:
+    if correction.column in contract.key and correction.column not in CORRECTABLE_KEY_COLUMNS.get(contract.name, ()):
         raise _Invalid(
             "column",
             correction.column,
@@ -226,6 +255,94 @@ def check_target(correction: Correction) -> TableContract:
     parse_value(contract, correction.column, correction.new_value)
     parse_key(contract, correction.key)
     return contract
+
+
+CalendarOf = Callable[[int], pl.DataFrame]
+"""year → production calendar of that year (date, day_type), as :func:`kzeval.calendars.load_calendar`."""
+
+
+def shipped_calendars(override: pl.DataFrame | None = None) -> CalendarOf:
+    """The shipped production calendars (with the drop's ``calendar`` rows on top), loaded once per year."""
+    from kzeval.calendars import load_calendar
+
+    loaded: dict[int, pl.DataFrame] = {}
+
+    def calendar_of(year: int) -> pl.DataFrame:
+        if year not in loaded:
+            loaded[year] = load_calendar(year, override)
+        return loaded[year]
+
+    return calendar_of
+
+
+def working_days_after(start: dt.date, until: dt.date, calendar_of: CalendarOf) -> list[dt.date]:
+    """Working days d with start < d ≤ until, from the production calendars of the years spanned."""
+    days: list[dt.date] = []
+    for year in range(start.year, until.year + 1):
+        calendar = calendar_of(year)
+        chosen = calendar.filter(
+            (pl.col("day_type") == "workday") & (pl.col("date") > start) & (pl.col("date") <= until)
+        )
+        days.extend(chosen.get_column("date").sort().to_list())
+    return days
+
+
+def objection_deadline(received_on: dt.date, calendar_of: CalendarOf) -> dt.date:
+    """The last day to send an objection: the fifth working day after the day of receipt (para. 109).
+
+    «в течение пяти рабочих дней со дня получения Заключения»: the day of receipt itself is not
+    counted (a period runs from the day after the event that starts it).
+    """
+    days: list[dt.date] = []
+    year = received_on.year
+    while len(days) < OBJECTION_WORKING_DAYS:  # the next year's calendar only when December runs out
+        if year > received_on.year + 1:
+            raise _Invalid(
+                "conclusion_received_on",
+                received_on.isoformat(),
+                f"objection deadline cannot be checked: the production calendar has fewer than "
+                f"{OBJECTION_WORKING_DAYS} working days after {received_on.isoformat()}",
+            )
+        days.extend(working_days_after(received_on, dt.date(year, 12, 31), calendar_of)[len(days) :])
+        year += 1
+    return days[OBJECTION_WORKING_DAYS - 1]
+
+
+def check_objection_deadline(correction: Correction, calendar_of: CalendarOf) -> None:
+    """Raise ``_Invalid`` when the objection was sent after the deadline of paras. 109 and 111.
+
+    Nothing to check unless both ``conclusion_received_on`` and ``objection_sent_on`` are given.
+    """
+    from kzeval.calendars import CalendarMissingError
+
+    received, sent = correction.conclusion_received_on, correction.objection_sent_on
+    if received is None or sent is None:
+        return
+    if sent < received:
+        raise _Invalid(
+            "objection_sent_on",
+            sent.isoformat(),
+            f"objection sent on {sent.isoformat()}, before the conclusion was received on {received.isoformat()}",
+        )
+    try:
+        deadline = objection_deadline(received, calendar_of)
+        if sent <= deadline:
+            return
+        try:
+            day = f"working day {len(working_days_after(received, sent, calendar_of))}"
+        except CalendarMissingError:  # late in any case; the day's number needs a calendar not at hand
+            day = f"after working day {OBJECTION_WORKING_DAYS}"
+    except CalendarMissingError as exc:
+        raise _Invalid(
+            "conclusion_received_on", received.isoformat(), f"objection deadline cannot be checked: {exc}"
+        ) from None
+    raise _Invalid(
+        "objection_sent_on",
+        sent.isoformat(),
+        f"objection sent too late: conclusion received on {received.isoformat()}, objection sent on "
+        f"{sent.isoformat()} ({day}); the deadline was {deadline.isoformat()}, "
+        f"{OBJECTION_WORKING_DAYS} working days (paras. 109, 111: later objections «не рассматриваются»)",
+    )
 
 
 def _match(typed_key: Mapping[str, Any]) -> pl.Expr:
@@ -250,21 +367,29 @@ def apply_to_frame(
     corrections: Iterable[Correction],
     assessed_of: Mapping[str, str] | None = None,
     selected: Callable[[Correction], bool] | None = None,
+    calendar_of: CalendarOf | None = None,
 ) -> CorrectionOutcome:
     """Validate the corrections of ``table`` against ``frame`` and apply the selected valid ones.
 
     Pure: returns the patched frame, what was applied (with old and new values), what was
-    rejected and why, and what was valid but not selected (another year, another body's
-    pending decision). Corrections apply in decision order (``decided_on``, then
-    ``correction_id``), so a later decision on the same cell wins.
+    rejected and why (including objections sent after the deadline of paras. 109, 111, on
+    ``calendar_of``, default the shipped calendars), what the commission rejected (``declined``),
+    and what was valid but not selected (another year, another body's pending decision).
+    Corrections apply in decision order (``decided_on``, then ``correction_id``), so a later
+    decision on the same cell wins.
     """
     outcome = CorrectionOutcome(frame)
+    calendars = calendar_of or shipped_calendars()
     ordered = sorted(
         (c for c in corrections if c.table == table), key=lambda c: (c.decided_on, c.correction_id, c.source_row or 0)
     )
     for correction in ordered:
         try:
             contract = check_target(correction)
+            check_objection_deadline(correction, calendars)
+            if correction.is_rejected_by_commission:
+                outcome.declined.append(correction)
+                continue
             typed_key = parse_key(contract, correction.key)
             value = parse_value(contract, correction.column, correction.new_value)
             row = outcome.frame.filter(_match(typed_key))
@@ -285,6 +410,15 @@ def apply_to_frame(
                         f"{correction.agency_id} (assessed body {own_body}) whose objection the decision answers",
                     )
             dtype = outcome.frame.schema[correction.column]
+            if correction.column in contract.key:  # a correctable key column: the event must stay unique
+                moved = {**typed_key, correction.column: value}
+                if moved != typed_key and outcome.frame.filter(_match(moved)).height:
+                    raise _Invalid(
+                        "new_value",
+                        correction.new_value,
+                        f"wrong value: the corrected row would duplicate the landed row {canonical_key(moved)} "
+                        f"of {table}",
+                    )
             corrected = row.head(1).with_columns(pl.lit(value, dtype=dtype).alias(correction.column))
             problem = _rule_problem(table, corrected)
             if problem:
@@ -327,9 +461,22 @@ def read_corrections(con: duckdb.DuckDBPyConnection) -> list[Correction]:
     """Every landed correction with its file and row number."""
     if not table_exists(con, "raw", CORRECTIONS_TABLE):
         return []
+    present = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ?",
+            [CORRECTIONS_TABLE],
+        ).fetchall()
+    }
+    # columns added 2026-12-04: a warehouse landed before them reads them as null
+    added = [
+        f'"{name}"' if name in present else f"NULL AS {name}"
+        for name in ("conclusion_received_on", "objection_sent_on", "decision")
+    ]
     rows = con.execute(
         'SELECT correction_id, agency_id, "year", "table", "key", "column", new_value, decided_on, decision_ref, '
-        "note, _file_path, _file_sha256, _row_number FROM raw.corrections ORDER BY decided_on, correction_id"
+        f"note, _file_path, _file_sha256, _row_number, {', '.join(added)} FROM raw.corrections "
+        "ORDER BY decided_on, correction_id"
     ).fetchall()
     return [Correction(*row) for row in rows]
 
@@ -492,10 +639,28 @@ def record_applied(
         ).fetchall()
 
 
+def drop_calendar(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None:
+    """The drop's ``calendar`` rows (they override the shipped calendars), or None."""
+    if not table_exists(con, "raw", "calendar"):
+        return None
+    frame = con.execute("SELECT date, day_type FROM raw.calendar").pl()
+    return frame if frame.height else None
+
+
 def apply_corrections(
     con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, year: int | None, run_id: str | None = None
 ) -> pl.DataFrame:
     """``frame`` (landed rows of ``table``) with the commission's corrections for ``year`` applied.
+
+    See :func:`correct_landed_rows`, which also returns what was applied.
+    """
+    return correct_landed_rows(con, table, frame, year, run_id).frame
+
+
+def correct_landed_rows(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, year: int | None, run_id: str | None = None
+) -> CorrectionOutcome:
+    """The commission's corrections of ``table`` for ``year`` applied to ``frame`` (its landed rows).
 
     ``year`` None applies the corrections of every year. Rejections go to quarantine,
     applications to the audit trail; the landed rows in ``raw`` are never touched. Under
@@ -509,13 +674,13 @@ def apply_corrections(
                 "DELETE FROM quarantine.rows WHERE table_name = ? AND starts_with(reason, ?)",
                 [CORRECTIONS_TABLE, REASON_PREFIX],
             ).fetchall()
-        return frame
+        return CorrectionOutcome(frame)
     ensure_dispute_tables(con)
     assessed_of = assessed_bodies_of(con)
     chosen = selection(year, os.environ.get(SCOPE_ENV) or None, assessed_of, previously_applied(con))
-    outcome = apply_to_frame(frame, table, corrections, assessed_of, chosen)
+    outcome = apply_to_frame(frame, table, corrections, assessed_of, chosen, shipped_calendars(drop_calendar(con)))
     others = _table_rejections(con, [c for c in corrections if c.table != table])
     evaluated = [c for c in corrections if c.table == table] + [r.correction for r in others]
     _write_quarantine(con, evaluated, [*outcome.rejected, *others])
     record_applied(con, outcome.applied, assessed_of, run_id or "direct")
-    return outcome.frame
+    return outcome

@@ -149,6 +149,7 @@ LINEAGE_YEAR_COLUMNS: Mapping[str, tuple[str, ...]] = {
 }
 RECORDS_LIMIT = 50
 # Tables the overtime computation reads from raw directly (not through landing_frames): no per-file lineage.
+# Their corrections are applied by kzeval.overtime_run and recorded in audit.corrections_applied.
 UNTRACKED_TABLES = ("turnstile_events", "overtime_orders", "calendar")
 
 
@@ -862,6 +863,18 @@ def turnstile_sql(year: int, body: str) -> str:
     )
 
 
+def _overtime_corrections_note(corrections: Sequence[Mapping[str, Any]]) -> str:
+    """Raw turnstile rows are as landed: say which commission corrections the figures include."""
+    ids = [str(c["correction_id"]) for c in corrections if c["table_name"] in ("turnstile_events", "overtime_orders")]
+    if not ids:
+        return ""
+    return (
+        "\n  Расчет учитывает корректировки специальной комиссии поверх raw (запрос выше их не содержит): "
+        + ", ".join(ids)
+        + "."
+    )
+
+
 def records_section(
     con: duckdb.DuckDBPyConnection,
     year: int,
@@ -884,6 +897,7 @@ def records_section(
                     "(core.overtime). Дни и сотрудники (псевдонимы) — запросом к raw:\n"
                     + textwrap.indent(turnstile_sql(year, body["agency_id"]), "  ")
                     + "\n  Подневная переработка: kzeval.overtime.compute_overtime_daily."
+                    + _overtime_corrections_note(corrections)
                 )
             continue
         frame = body_rows(con, table, body["agency_id"], year, corrections)

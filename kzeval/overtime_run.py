@@ -6,22 +6,38 @@ working-day ends); a month whose fingerprint is unchanged is not recomputed, so 
 is ingested without touching the earlier ones and the same month dropped again changes
 nothing. When month M+1 is computed, only the last day of M is refreshed, so intervals that
 crossed midnight into M+1 can close (kzeval.overtime.replace_overtime_days).
+
+The special commission's corrections of ``turnstile_events`` and ``overtime_orders``
+(kzeval.corrections) are applied on top of the landed rows: the corrected events are read
+through a temporary view (the landed events minus the corrected ones, plus their corrected
+versions), and each month whose window a correction touches gets the correction in its
+fingerprint, so it is recomputed. Without corrections the engine reads ``raw`` as before.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import date, timedelta
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 import duckdb
 import polars as pl
 
 from kzeval import overtime
 from kzeval.calendars import CalendarMissingError, load_calendar
-from kzeval.pipeline import ensure_core_tables, read_raw, replace_year_slice, table_has_rows
+from kzeval.contracts import CONTRACTS
+from kzeval.corrections import Applied, correct_landed_rows, read_corrections
+from kzeval.pipeline import current_run, ensure_core_tables, read_raw, replace_year_slice, table_has_rows
 
 DAILY_TABLE = "core.overtime_daily"
+EVENTS_TABLE = "raw.turnstile_events"
+CORRECTED_EVENTS_VIEW = "_kzeval_turnstile_corrected"
+_REMOVED_EVENTS = "_kzeval_turnstile_removed"
+_REPLACED_EVENTS = "_kzeval_turnstile_replaced"
+# a month's daily rows read events up to 25 h either side of it (kzeval.overtime._daily_sql)
+CORRECTION_WINDOW_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -41,8 +57,135 @@ def _calendar_override(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None:
     return read_raw(con, "calendar") if table_has_rows(con, "calendar") else None
 
 
+@dataclass(frozen=True)
+class CorrectedInputs:
+    """The overtime inputs with the commission's corrections applied.
+
+    ``events_source`` is what the engine reads (``raw.turnstile_events`` when no event was
+    corrected); ``touched`` lists (day, text) per applied correction — the days of the
+    corrected row before and after — for the fingerprints of the months around those days.
+    """
+
+    events_source: str = EVENTS_TABLE
+    orders: pl.DataFrame | None = None
+    touched: list[tuple[date, str]] = field(default_factory=list)
+
+    def digest_for(self, first: date, following: date) -> str:
+        """The corrections a month's figures depend on (empty: none, the fingerprint is unchanged)."""
+        low, high = first - timedelta(days=CORRECTION_WINDOW_DAYS), following + timedelta(days=CORRECTION_WINDOW_DAYS)
+        return "\n".join(sorted({text for day, text in self.touched if low <= day < high}))
+
+
+def _day_of(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value).date()
+        except ValueError:
+            return None
+    return None
+
+
+def _touched(applied: Sequence[Applied], day_column: str) -> list[tuple[date, str]]:
+    """(day, text) of each applied correction: the corrected row's day before and, if moved, after."""
+    out: list[tuple[date, str]] = []
+    for item in applied:
+        c = item.correction
+        text = f"{c.correction_id}|{item.row_key}|{c.column}|{item.new_value}"
+        days = {_day_of(json.loads(item.row_key).get(day_column))}
+        if c.column == day_column:
+            days.add(_day_of(item.new_value))
+        out.extend((day, text) for day in days if day is not None)
+    return out
+
+
+def _key_employee(key: str) -> str | None:
+    try:
+        value = json.loads(key)
+    except (TypeError, json.JSONDecodeError):
+        return None
+    employee = value.get("employee_id") if isinstance(value, dict) else None
+    return str(employee) if employee is not None else None
+
+
+def _corrected_events(con: duckdb.DuckDBPyConnection, year: int, run_id: str) -> tuple[str, list[tuple[date, str]]]:
+    """The events source with the turnstile corrections applied, and the days they touch.
+
+    Only the landed events of the employees the corrections name are read into memory (a
+    correction must find its row, and a moved event must not duplicate another of the same
+    employee); the engine then reads the landed events minus the corrected rows plus their
+    corrected versions through a temporary view.
+    """
+    employees = sorted(
+        {e for c in read_corrections(con) if c.table == "turnstile_events" and (e := _key_employee(c.key))}
+    )
+    columns = CONTRACTS["turnstile_events"].column_names
+    listed = ", ".join(f'"{c}"' for c in columns)
+    candidates = (
+        con.execute(
+            f"SELECT {listed} FROM {EVENTS_TABLE} WHERE employee_id IN (SELECT unnest(?::VARCHAR[])) "
+            "ORDER BY employee_id, event_ts, direction, _file_path, _row_number",
+            [employees],
+        )
+        .pl()
+        .with_row_index("_rid")
+    )
+    outcome = correct_landed_rows(con, "turnstile_events", candidates, year, run_id)
+    if not outcome.applied:
+        return EVENTS_TABLE, []
+    joined = outcome.frame.join(candidates, on="_rid", suffix="_landed")
+    differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}_landed")) for c in columns])
+    changed = joined.filter(differs)
+    removed = changed.select([pl.col(f"{c}_landed").alias(c) for c in ("employee_id", "event_ts", "direction")])
+    replaced = changed.select(columns)
+    for name, frame in ((_REMOVED_EVENTS, removed), (_REPLACED_EVENTS, replaced)):
+        con.register(f"{name}_v", frame)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_v").fetchall()
+        con.unregister(f"{name}_v")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {CORRECTED_EVENTS_VIEW} AS "
+        f"SELECT {listed} FROM {EVENTS_TABLE} e WHERE NOT EXISTS (SELECT 1 FROM {_REMOVED_EVENTS} r "
+        "WHERE r.employee_id = e.employee_id AND r.event_ts = e.event_ts AND r.direction = e.direction) "
+        f"UNION ALL SELECT {listed} FROM {_REPLACED_EVENTS}"
+    ).fetchall()
+    return CORRECTED_EVENTS_VIEW, _touched(outcome.applied, "event_ts")
+
+
+def corrected_inputs(
+    con: duckdb.DuckDBPyConnection, year: int, orders: pl.DataFrame | None, run_id: str | None = None
+) -> CorrectedInputs:
+    """The year's corrections of turnstile_events and overtime_orders applied; nothing read without any."""
+    tables = {c.table for c in read_corrections(con)}
+    if not tables & {"turnstile_events", "overtime_orders"}:
+        return CorrectedInputs(orders=orders)
+    run = run_id or current_run()[1]
+    source: str = EVENTS_TABLE
+    touched: list[tuple[date, str]] = []
+    if "turnstile_events" in tables:
+        source, touched = _corrected_events(con, year, run)
+    if orders is not None and "overtime_orders" in tables:
+        outcome = correct_landed_rows(con, "overtime_orders", orders, year, run)
+        orders = outcome.frame
+        touched = [*touched, *_touched(outcome.applied, "date")]
+    return CorrectedInputs(source, orders, touched)
+
+
+def _drop_corrected_events(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"DROP VIEW IF EXISTS {CORRECTED_EVENTS_VIEW}").fetchall()
+    for name in (_REMOVED_EVENTS, _REPLACED_EVENTS):
+        con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
+
+
 def _fingerprint(
-    con: duckdb.DuckDBPyConnection, year: int, month: int, calendar: pl.DataFrame, agencies: pl.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    month: int,
+    calendar: pl.DataFrame,
+    agencies: pl.DataFrame,
+    corrections: str = "",
 ) -> str:
     first, following = _month_bounds(year, month)
     events = con.execute(
@@ -61,6 +204,7 @@ def _fingerprint(
         str(orders),
         calendar.filter((pl.col("date") >= first) & (pl.col("date") < following)).write_csv(),
         agencies.select("agency_id", "workday_end", "assessed_agency_id").sort("agency_id").write_csv(),
+        *([corrections] if corrections else []),  # only when corrections touch the month: no change otherwise
     ):
         digest.update(part.encode())
         digest.update(b"\x00")
@@ -78,22 +222,26 @@ def refresh_month(
     calendar: pl.DataFrame,
     orders: pl.DataFrame | None,
     previous_month_fresh: bool = False,
+    corrected: CorrectedInputs | None = None,
 ) -> bool:
     """Recompute one month's daily rows if its inputs changed; True when recomputed.
 
     ``previous_month_fresh``: the previous month was recomputed in this same pass, with this
-    month's events already landed, so its last day needs no second look.
+    month's events already landed, so its last day needs no second look. ``corrected``: the
+    events source and the corrections touching the month (:func:`corrected_inputs`).
     """
+    inputs = corrected or CorrectedInputs(orders=orders)
+    events = inputs.events_source
     con.execute(
         "CREATE TABLE IF NOT EXISTS core.overtime_months (year BIGINT, month BIGINT, fingerprint VARCHAR)"
     ).fetchall()
-    fingerprint = _fingerprint(con, year, month, calendar, agencies)
+    first, following = _month_bounds(year, month)
+    fingerprint = _fingerprint(con, year, month, calendar, agencies, inputs.digest_for(first, following))
     stored = con.execute(
         "SELECT fingerprint FROM core.overtime_months WHERE year = ? AND month = ?", [year, month]
     ).fetchall()
     if (stored and stored[0][0] == fingerprint) or (not stored and fingerprint == ""):
         return False
-    first, following = _month_bounds(year, month)
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'core' AND table_name = 'overtime_daily'"
     ).fetchall()[0][0]
@@ -105,7 +253,7 @@ def refresh_month(
     elif not exists:
         overtime.compute_overtime_daily(
             con,
-            "raw.turnstile_events",
+            events,
             agencies,
             calendar,
             orders,
@@ -120,7 +268,7 @@ def refresh_month(
         boundary = previous_last_day.year == year and not previous_month_fresh
         overtime.replace_overtime_days(
             con,
-            "raw.turnstile_events",
+            events,
             agencies,
             calendar,
             orders,
@@ -147,12 +295,19 @@ def compute_overtime_year(con: duckdb.DuckDBPyConnection, year: int, months: lis
     except CalendarMissingError as exc:
         return OvertimeYear(pl.DataFrame(schema=overtime.FCT_OVERTIME_SCHEMA), [], [], f"not computed: {exc}")
     orders = read_raw(con, "overtime_orders") if table_has_rows(con, "overtime_orders") else None
+    corrected = corrected_inputs(con, year, orders)
     recomputed, unchanged = [], []
-    for month in months or range(1, 13):
-        if refresh_month(con, year, month, agencies, calendar, orders, previous_month_fresh=month - 1 in recomputed):
-            recomputed.append(month)
-        else:
-            unchanged.append(month)
+    try:
+        for month in months or range(1, 13):
+            fresh = month - 1 in recomputed
+            if refresh_month(
+                con, year, month, agencies, calendar, corrected.orders, previous_month_fresh=fresh, corrected=corrected
+            ):
+                recomputed.append(month)
+            else:
+                unchanged.append(month)
+    finally:
+        _drop_corrected_events(con)
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'core' AND table_name = 'overtime_daily'"
     ).fetchall()[0][0]

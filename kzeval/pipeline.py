@@ -231,7 +231,8 @@ CORE_TABLES: dict[str, str] = {
     ),
     "corps_b_annual": (
         "year BIGINT, employee_pseudonym VARCHAR, agency_id VARCHAR, quarters_assessed BIGINT, "
-        "sheets_assessed BIGINT, annual_score DOUBLE, grade VARCHAR, grade_label_ru VARCHAR, reading VARCHAR"
+        "sheets_assessed BIGINT, annual_score DOUBLE, grade VARCHAR, grade_label_ru VARCHAR, reading VARCHAR, "
+        "edition VARCHAR"
     ),
     "corps_b_distribution": (
         "year BIGINT, scope VARCHAR, agency_id VARCHAR, body_type VARCHAR, assessed BIGINT, count_effective BIGINT, "
@@ -256,6 +257,8 @@ def compute_corps_b_year(con: duckdb.DuckDBPyConnection, year: int, readings: Ac
     ensure_core_tables(con)
     resolved = con.execute("SELECT * FROM core.agencies").pl()
     frames = landing_frames(con, ["corps_b_evaluations"], resolved)
+    # added 2026-12-04: the edition (ranking 2018 / seed 000 2025) stored with each annual score
+    con.execute("ALTER TABLE core.corps_b_annual ADD COLUMN IF NOT EXISTS edition VARCHAR").fetchall()
     con.execute("DELETE FROM core.corps_b_annual WHERE year = ?", [year]).fetchall()
     con.execute("DELETE FROM core.corps_b_distribution WHERE year = ?", [year]).fetchall()
     if "corps_b_evaluations" not in frames:

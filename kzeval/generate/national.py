@@ -44,6 +44,7 @@ from kzeval.generate.sample import (
     openness_items,
 )
 from kzeval.landing.schemas import POLARS_TYPES
+from kzeval.methodology.corps_b_2025 import EDITION_FROM as CORPS_B_EDITION_FROM
 
 GENERATOR_VERSION = 2
 """Bumped whenever the output for a (seed, year, fraction) changes; part of the bench cache key."""
@@ -1318,7 +1319,15 @@ def _corps_b(ctx: _Context, people: pl.DataFrame) -> None:
     sheets = sheets.with_columns(
         pl.lit(year, dtype=pl.Int64).alias("year"),
         pl.when(pl.col("is_leadership")).then(pl.lit("leader")).otherwise(pl.lit("non_leader")).alias("sheet"),
-        pl.when(pl.col("sanction") != "none").then(2.0).otherwise(5.0).alias("p5"),
+        # seed 000 sheets (quarters ending from 1 July 2025) have a fifth parameter; ranking sheets have four
+        pl.when(pl.col("q_end") < CORPS_B_EDITION_FROM)
+        .then(None)
+        .when(pl.col("sanction") != "none")
+        .then(2.0)
+        .otherwise(5.0)
+        .cast(pl.Float64)
+        .alias("p5"),
+        pl.col("_last").alias("period_end"),
         ((pl.col("_last") - pl.col("_first")).dt.total_days() + 1).cast(pl.Int64).alias("days_in_position"),
         (
             pl.col("_r_last")
@@ -1329,7 +1338,8 @@ def _corps_b(ctx: _Context, people: pl.DataFrame) -> None:
         .clip(0)
         .alias("worked_days"),
     )
-    mean_p = (pl.col("p1") + pl.col("p2") + pl.col("p3") + pl.col("p4") + pl.col("p5")) / 5
+    four = pl.col("p1") + pl.col("p2") + pl.col("p3") + pl.col("p4")
+    mean_p = pl.when(pl.col("p5").is_null()).then(four / 4).otherwise((four + pl.col("p5")) / 5)
     shift = r.choice("calib.shift", ["-0.5", "0.4", "0.6"], [1, 1, 1]).cast(pl.Float64)
     sheets = sheets.with_columns(
         pl.when(r.u("calib") < 0.02)

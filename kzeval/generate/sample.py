@@ -31,6 +31,7 @@ import holidays
 
 from kzeval.contracts import CONTRACTS
 from kzeval.generate import names
+from kzeval.methodology.corps_b_2025 import EDITION_FROM as CORPS_B_EDITION_FROM
 
 SKIPPED_TABLES = ("calendar", "corrections")
 """Not written: kzeval ships the calendars; corrections come from the special commission."""
@@ -776,10 +777,14 @@ class _Sample:
                 params = [max(0.0, min(5.0, round(rng.gauss(personal, 0.4) * 2) / 2)) for _ in range(4)]
                 r = rng.random()
                 sanction = "severe" if r < 0.006 else "reprimand" if r < 0.03 else "none"
-                params.append(2.0 if sanction != "none" else 5.0)
+                # seed 000 sheets (quarters ending from 1 July 2025) have a fifth parameter; ranking sheets
+                # (earlier quarters, seed 002) have four and no sanction cap
+                fifth: float | None = (2.0 if sanction != "none" else 5.0) if end >= CORPS_B_EDITION_FROM else None
+                scored = [*params, fifth] if fifth is not None else params
                 calibrated = None
                 if rng.random() < 0.02:
-                    calibrated = round(max(0.0, min(5.0, sum(params) / 5 + rng.choice((-0.5, 0.4, 0.6)))), 2)
+                    shift = rng.choice((-0.5, 0.4, 0.6))
+                    calibrated = round(max(0.0, min(5.0, sum(scored) / len(scored) + shift)), 2)
                 sheet = "leader" if p.is_leadership else "non_leader"
                 rows.append(
                     (
@@ -789,10 +794,12 @@ class _Sample:
                         quarter,
                         sheet,
                         *params,
+                        fifth,
                         sanction,
                         days_in_position,
                         worked,
                         calibrated,
+                        last,
                     )
                 )
         return rows

@@ -88,9 +88,29 @@ def _exactly_one(first: str, second: str) -> pa.Check:
     )
 
 
+def _expression_rule(rule: str, valid: pl.Expr) -> pa.Check:
+    """A row rule given as a polars expression (true = valid); the rule's text is the reason."""
+    column = rule.split()[0]
+
+    def check(data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(valid.alias(column))
+
+    return pa.Check(check, name=rule, error=rule)
+
+
+def _expression_rules() -> dict[str, pl.Expr]:
+    from kzeval.corps_b import LANDING_RULES
+
+    return LANDING_RULES
+
+
 def _frame_checks(contract: TableContract) -> list[pa.Check]:
     checks: list[pa.Check] = []
+    expression_rules = _expression_rules()
     for rule in contract.extra_rules:
+        if rule in expression_rules:
+            checks.append(_expression_rule(rule, expression_rules[rule]))
+            continue
         parts = rule.split()
         if len(parts) == 3 and parts[1] == "<=" and parts[2] in contract.column_names:
             checks.append(_le(parts[0], parts[2]))

@@ -1,6 +1,7 @@
 """Methodology configuration: constants, indicator definitions and readings per edition.
 
-Each edition module (``interaction_2023``, ``org_development_2023``, ``corps_b_2025``) is
+Each edition module (``interaction_2023``, ``org_development_2023``, ``corps_b_2025``,
+``corps_b_2018`` — the ranking method for quarters before 1 July 2025) is
 the one readable place for its block's weights, coefficients, thresholds and CGO/MIO
 variants. Formula modules import constants from here and never hold their own literals.
 """
@@ -9,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kzeval.methodology import corps_b_2025, interaction_2023, org_development_2023
+from kzeval.methodology import corps_b_2018, corps_b_2025, interaction_2023, org_development_2023
 from kzeval.methodology.base import ActiveReadings, IndicatorDef, ReadingDef
 
-EDITION_MODULES = (interaction_2023, org_development_2023, corps_b_2025)
+EDITION_MODULES = (interaction_2023, org_development_2023, corps_b_2025, corps_b_2018)
 
 
 def all_indicators() -> dict[str, IndicatorDef]:

@@ -15,11 +15,17 @@ Owned by the corps «Б» work (kzeval.corps_b).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from kzeval.methodology.base import IndicatorDef, ReadingDef
 
 EDITION = "2025"
 SOURCE = "seed 000 (East Kazakhstan akimat No 240 of 23.09.2025; Agency order No 121 of 28.07.2025)"
+
+# Seed 000, resolution para. 5: «распространяется на отношения, возникшие с 1 июля 2025 года».
+# A quarter is scored by this edition when it ends on or after this day (2025 Q3 onwards);
+# earlier quarters by the ranking method (kzeval.methodology.corps_b_2018).
+EDITION_FROM = date(2025, 7, 1)
 
 # --- Evaluation sheet (Appendices 1 and 2, IN SEED) -----------------------------------------
 SHEETS = ("leader", "non_leader")
@@ -111,7 +117,14 @@ IMPLAUSIBLE_REASON_UNIFORM = "у всех {assessed} оцененных служ
 # National rows of the distribution: agency_id of the whole country.
 NATIONAL_AGENCY_ID = "KZ"
 
+# --- Landing rule of the edition (kzeval.corps_b.LANDING_RULES; the first word names the column) --
+RULE_P5_REQUIRED = (
+    "p5 is required when year and quarter end on or after 1 July 2025: seed 000 sheets have five "
+    "parameters, the fifth «Отсутствие дисциплинарных взысканий»"
+)
+
 SANCTION_CAP_SCOPE = "corps_b.sanction_cap_scope"
+QUARTER_SCORE = "corps_b.quarter_score"
 
 INDICATORS: tuple[IndicatorDef, ...] = ()
 READINGS: tuple[ReadingDef, ...] = (
@@ -125,5 +138,22 @@ READINGS: tuple[ReadingDef, ...] = (
         confidence="MEDIUM",
         paragraph="seed 000, Appendices 1 and 2, parameter 5",
         question="Q13",
+    ),
+    ReadingDef(
+        key=QUARTER_SCORE,
+        options={
+            "sheet_mean": "several sheets of one quarter (a move between posts) make the quarter score as their mean",
+            "quarter_end_post": "the quarter score is the sheet of the post held at the quarter's end (the "
+            "sheet with the latest period_end; the mean where period_end does not tell)",
+        },
+        default="sheet_mean",
+        confidence="MEDIUM",
+        paragraph="seed 000 para. 5; seed 002 para. 5",
+        legal_text=(
+            "Итоговая оценка формируется автоматически из средней оценки административного "
+            'государственного служащего корпуса "Б" за отчетные кварталы календарного года '
+            "(seed 000 п. 5); Итоговая оценка по КЦИ и ранжированию складывается из средней оценки "
+            'служащего корпуса "Б" за отчетные кварталы (seed 002 п. 5)'
+        ),
     ),
 )

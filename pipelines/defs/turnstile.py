@@ -41,7 +41,9 @@ def overtime_daily(context: AssetExecutionContext, kzeval: KzevalResource) -> dg
     key=OVERTIME_KEY,
     group_name="turnstile",
     partitions_def=yearly_partitions,
-    deps=[*TURNSTILE_INPUTS, landing_key("headcount_monthly")],
+    # corrections: the commission may correct turnstile events and overtime orders (kzeval.overtime_run);
+    # the monthly reload reads the corrections the last yearly run landed
+    deps=[*TURNSTILE_INPUTS, landing_key("headcount_monthly"), landing_key("corrections")],
     description="m, p, n, d, b, a, s and unclosed days per assessed body (published as marts.fct_overtime).",
     kinds={"duckdb"},
 )

@@ -9,7 +9,7 @@ import polars as pl
 from kzeval.agencies import attach_assessed, resolve_hierarchy
 from kzeval.corps_b import annual_grades
 
-YEAR = 2025
+YEAR = 2026  # every quarter of 2026 is scored by seed 000 (the 2025 edition)
 
 LABELS = {
     "effective": "Выполняет функциональные обязанности эффективно",
@@ -61,6 +61,7 @@ def test_columns_match_the_mart() -> None:
         "grade",
         "grade_label_ru",
         "reading",
+        "edition",
     ]
 
 
@@ -135,7 +136,7 @@ def test_employee_without_assessed_quarter_has_no_annual_grade() -> None:
 
 
 def test_other_years_ignored() -> None:
-    rows = frame(sheet("e", 1, FOUR), sheet("e", 2, (1, 1, 1, 1, 1), year=2024))
+    rows = frame(sheet("e", 1, FOUR), sheet("e", 2, (1, 1, 1, 1, 1), year=2025))
     r = by_employee(annual_grades(rows, YEAR))["e"]
     assert (r["annual_score"], r["year"], r["quarters_assessed"]) == (4.00, YEAR, 1)
 
@@ -154,16 +155,18 @@ def test_move_between_bodies_one_grade_attributed_to_latest_body() -> None:
     assert (r["agency_id"], r["annual_score"], r["quarters_assessed"]) == ("B", 3.50, 4)
 
 
-def test_two_sheets_in_one_quarter_both_count() -> None:
+def test_two_sheets_in_one_quarter_make_one_quarter_score() -> None:
     # moved mid-Q2 with ≥ 30 days in each post: sheets 4.00 (A, 45 days) and 3.00 (B, 46 days)
-    # annual (4.00 + 4.00 + 3.00) / 3 sheets = 3.6666… → 3.67; latest sheet: Q2, more days → B
+    # para. 5 averages quarters: Q2 = (4.00 + 3.00) / 2 = 3.50; annual (4.00 + 3.50) / 2 quarters = 3.75
+    # (over sheets it would have been (4 + 4 + 3) / 3 = 3.67); latest sheet: Q2, more days → B
     rows = frame(
         sheet("e", 1, FOUR),
         sheet("e", 2, FOUR, days_in_position=45, worked_days=30),
         sheet("e", 2, (3, 3, 3, 3, 3), agency_id="B", days_in_position=46, worked_days=31),
     )
     r = by_employee(annual_grades(rows, YEAR))["e"]
-    assert (r["annual_score"], r["quarters_assessed"], r["sheets_assessed"], r["agency_id"]) == (3.67, 2, 3, "B")
+    assert (r["annual_score"], r["quarters_assessed"], r["sheets_assessed"], r["agency_id"]) == (3.75, 2, 3, "B")
+    assert r["grade"] == "proper"
 
 
 def test_units_roll_up_to_their_assessed_body() -> None:

@@ -10,7 +10,7 @@ import pytest
 from kzeval.corps_b import hundredths_half_up, quarterly_scores
 from kzeval.methodology import active_readings
 
-YEAR = 2025
+YEAR = 2026  # every quarter of 2026 is scored by seed 000 (the 2025 edition)
 
 
 def sheet(**overrides: Any) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def test_no_sanction_no_cap() -> None:
 
 
 def test_default_reading_is_final_average_and_is_recorded() -> None:
-    assert one(sheet())["reading"] == "corps_b.sanction_cap_scope=final_average"
+    assert one(sheet())["reading"] == "corps_b.quarter_score=sheet_mean;corps_b.sanction_cap_scope=final_average"
 
 
 def test_parameter5_only_reading_caps_parameter_5_before_averaging() -> None:
@@ -128,7 +128,7 @@ def test_parameter5_only_reading_caps_parameter_5_before_averaging() -> None:
     # p5 = min(3, 2.99) = 2.99; (4 + 4 + 3 + 3 + 2.99) / 5 = 16.99 / 5 = 3.398 → 3.40 → «надлежащим образом»
     r = one(sheet(**params(4, 4, 3, 3, 3), sanction="reprimand"), readings=readings)
     assert (r["score"], r["grade"]) == (3.40, "proper")
-    assert r["reading"] == "corps_b.sanction_cap_scope=parameter5_only"
+    assert r["reading"] == "corps_b.quarter_score=sheet_mean;corps_b.sanction_cap_scope=parameter5_only"
     # p5 = min(5, 1.99) = 1.99; (5 + 5 + 5 + 5 + 1.99) / 5 = 21.99 / 5 = 4.398 → 4.40 → «эффективно»
     r = one(sheet(**params(5, 5, 5, 5, 5), sanction="severe"), readings=readings)
     assert (r["score"], r["grade"]) == (4.40, "effective")

@@ -145,11 +145,15 @@ def test_wrong_type_of_a_count_and_of_a_key_value() -> None:
 
 def test_tables_that_cannot_be_corrected() -> None:
     unknown = _correction("K1", '{"x": 1}', "x", "1", table="budget")
-    turnstile = _correction("K2", '{"employee_id": "p_1"}', "direction", "in", table="turnstile_events")
+    calendar = _correction("K2", '{"date": "2024-01-01"}', "day_type", "holiday", table="calendar")
     outcome = apply_to_frame(_appeals(), "budget", [unknown], ASSESSED)
     assert "unknown table" in outcome.rejected[0].reason
-    outcome = apply_to_frame(_appeals(), "turnstile_events", [turnstile], ASSESSED)
+    outcome = apply_to_frame(_appeals(), "calendar", [calendar], ASSESSED)
     assert "cannot be corrected" in outcome.rejected[0].reason
+    # turnstile events and overtime orders can be corrected (2026-12-04); their key must still be complete
+    turnstile = _correction("K3", '{"employee_id": "p_1"}', "direction", "in", table="turnstile_events")
+    outcome = apply_to_frame(_appeals(), "turnstile_events", [turnstile], ASSESSED)
+    assert "must name exactly the key columns of turnstile_events" in outcome.rejected[0].reason
 
 
 def test_selection_by_year_and_by_recompute_scope() -> None:

@@ -291,6 +291,9 @@ def test_hr_tables_hold_the_edge_cases(tables: dict[str, pl.DataFrame]) -> None:
     assert corps_b.group_by("employee_id").len()["len"].max() == 4
     assert set(corps_b["sanction"]) == {"none", "reprimand", "severe"}
     assert corps_b["calibrated_score"].drop_nulls().len() > 0
+    # the sample year 2024 is scored by the ranking method (quarters ending before 1 July 2025): four parameters
+    assert corps_b["p5"].null_count() == corps_b.height
+    assert corps_b["period_end"].null_count() == 0
     short = corps_b.filter((pl.col("days_in_position") < 30) | (pl.col("worked_days") < 15))
     assert short.height > 0
     survey = tables["survey_responses"]

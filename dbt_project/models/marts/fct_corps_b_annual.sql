@@ -7,5 +7,6 @@ select
     annual_score,
     grade,
     grade_label_ru,
-    reading
+    reading,
+    edition
 from {{ ref('stg_kzeval__corps_b_annual') }}

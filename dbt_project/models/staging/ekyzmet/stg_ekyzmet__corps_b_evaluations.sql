@@ -13,6 +13,7 @@ select
     days_in_position,
     worked_days,
     calibrated_score,
+    period_end,
     employee_id,  -- keyed pseudonym, never an IIN
     _file_path as source_file,
     _row_number as source_row

@@ -8,5 +8,6 @@ select
     annual_score,
     grade,
     grade_label_ru,
-    reading
+    reading,
+    edition
 from {{ source('core', 'corps_b_annual') }}
