@@ -124,8 +124,16 @@ class Sheet:
         self.row_lines[row] = max(self.row_lines.get(row, 1.0), 2.0)
 
     def merged(self, row: int, text: str, fmt: Any, last_col: int | None = None, line_height: float = 1.0) -> None:
+        """Text merged across columns 0..last, always stored as text (never a formula, number or link).
+
+        ``merge_range`` writes its value through xlsxwriter's generic ``write``, which turns a
+        string starting with ``=`` into a live formula: the range is merged blank and the text
+        is then written with ``write_string`` into its first cell.
+        """
         last = len(self.widths) - 1 if last_col is None else last_col
-        self.ws.merge_range(row, 0, row, last, text, fmt)
+        if last > 0:
+            self.ws.merge_range(row, 0, row, last, "", fmt)
+        self.ws.write_string(row, 0, text, fmt)
         self._need(row, text, sum(self.widths[: last + 1]), line_height)
 
     def paragraphs(self, row: int, lines: Sequence[str]) -> int:
@@ -165,6 +173,18 @@ class Sheet:
         self.ws.fit_to_pages(1, 0)
         self.ws.repeat_rows(header_row)
         self.ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+
+
+def new_workbook(path: Path) -> Workbook:
+    """A workbook whose generic ``write`` never turns text into a formula, a number or a link.
+
+    Every cell is written with an explicit typed call (``write_string``, ``write_number``); the
+    options are the second line of defence against formula injection through names in the data
+    (a body called ``=HYPERLINK(…)`` stays text).
+    """
+    return xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -441,7 +461,7 @@ def _indicator_sheet(wb: Workbook, report: AgencyReport, st: Styles, used: set[s
 def write_agency_xlsx(report: AgencyReport, path: Path) -> Path:
     """Workbook: «Сводка», one sheet per block form, one per direction form, «Показатели»."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path))
+    wb = new_workbook(path)
     st, used = Styles(wb), set[str]()
     _agency_summary(wb, report, st, used)
     for b in report.blocks:
@@ -532,7 +552,7 @@ def write_national_xlsx(report: NationalReport, path: Path) -> Path:
     """Workbook: «Сводка» (with a tier chart), «Направления», a ranking per block and body type,
     «Регионы МИО», «Динамика»."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path))
+    wb = new_workbook(path)
     st, used = Styles(wb), set[str]()
     year, prev = report.year, report.previous_year
 
