@@ -511,6 +511,9 @@ _add(
             _c("decided_on", "date"),
             _c("decision_ref", "string"),
             _c("note", "string", False),
+            # para. 114: the commission accepts or rejects each objection (2026-12-04); rejected ones
+            # change no figure but appear in the «Таблица разногласий»
+            _c("decision", "enum", False, choices=("accepted", "rejected")),
         ),
         key=("correction_id",),
         source="disputes",
