@@ -218,7 +218,8 @@ def _indicator_changes(results: pl.DataFrame, correction_id: str) -> list[dict[s
         ids = {i.strip() for i in str(r["correction_ids"]).split(",")}
         if correction_id in ids and r["is_changed"] is not False:
             found.setdefault(str(r["item"]), r)
-    return list(found.values())
+    order = {code: i for i, code in enumerate(forms.indicator_defs())}  # the methodology's order (§10)
+    return [found[code] for code in sorted(found, key=lambda c: (order.get(c, len(order)), c))]
 
 
 def dispute_row(objection: dict[str, object], results: pl.DataFrame) -> DisputeRow:

@@ -299,7 +299,11 @@ def test_the_agency_report_carries_the_forms_of_the_dispute(runs: dict[str, Any]
         ("K-2", "accepted"),
     ]
     k1 = tables["appeals"].rows[0]
-    assert k1.note.startswith("Принято (решение СК-2025/1 от 01.03.2025): «R1 ") and "20,00 → 40,00" in k1.note
+    assert k1.note == (  # K-1 took C1-late out of the late cases: R1 20 → 40 and R4 1 → 0 (see the docstring above)
+        "Принято (решение СК-2025/1 от 01.03.2025): «R1 Соблюдение сроков рассмотрения жалоб и заявлений» "
+        "20,00 → 40,00; «R4 Внутренний контроль за качеством рассмотрения жалоб и заявлений» 1,00 → 0,00"
+    )
+    assert k1.conclusion.startswith("«R1 Соблюдение сроков рассмотрения жалоб и заявлений»: 20,00; «R4 ")
     assert (
         tables["appeals"].final_line
         == f"Общий балл с учетом итогов обжалования составил {88.0392:.2f}".replace(".", ",") + "."
