@@ -59,7 +59,7 @@ class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         """
         if self._writer_lock is not None:
             return
-        holder = f"kzeval run {run_id}" if run_id else "kzeval run"
+        holder = f"Dagster run {run_id}" if run_id else "a Dagster run"  # kzeval run, sensor, schedules
         on_wait = log.warning if log is not None else None
         self._writer_lock = warehouse.acquire_writer_lock(self.published, holder, on_wait)
 

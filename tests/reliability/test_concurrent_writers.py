@@ -154,6 +154,52 @@ def test_a_waiting_writer_says_in_one_line_what_it_waits_for(tmp_path):
     assert "kzeval run (process" in warehouse.writer_lock_path(published).read_text()
 
 
+def test_the_publication_step_waits_for_another_writer(tmp_path):
+    """A run whose publication step finds the lock taken (say, by a recompute) waits, then publishes."""
+    published = tmp_path / "wh" / "kzeval.duckdb"
+    published.parent.mkdir()
+    _tiny_warehouse(published, 1)
+    resource = KzevalResource(warehouse_path=str(published), landing_dir=str(tmp_path / "in"))
+    build = warehouse.begin_build(published, "run-p")
+    with duckdb.connect(str(build)) as con:
+        con.execute("UPDATE t SET v = 3").fetchall()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(published), "kzeval recompute --year 2024 --agency C1"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    published_by_step = threading.Event()
+
+    class Log:  # the Dagster step log: a waiting step warns
+        def __init__(self) -> None:
+            self.lines: list[str] = []
+
+        def warning(self, line: str) -> None:
+            self.lines.append(line)
+
+    log = Log()
+
+    def publication_step() -> None:  # what the published_warehouse asset does
+        resource.hold_writer_lock(log, "run-p")
+        warehouse.publish(published, "run-p")
+        published_by_step.set()
+
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        step = threading.Thread(target=publication_step)
+        step.start()
+        assert not published_by_step.wait(1.0) and _value(published) == 1
+        assert len(log.lines) == 1 and "held by kzeval recompute --year 2024 --agency C1" in log.lines[0]
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(30)
+    step.join(30)
+    resource.release_writer_lock()
+    assert published_by_step.is_set() and _value(published) == 3
+
+
 def test_a_run_fails_clearly_when_the_published_file_changed_under_it(tmp_path):
     """The real publication asset in a Dagster run: the step fails with the reason, the newer state stays."""
     published = tmp_path / "wh" / "kzeval.duckdb"
@@ -266,7 +312,7 @@ def test_recompute_overlapping_a_run_waits_and_its_decision_is_published(assesse
     second = _start(recompute, recompute_log)
     run_out, recompute_out = _finish(first, run_log), _finish(second, recompute_log)
     waits = [line for line in recompute_out.splitlines() if line.startswith("waiting for the warehouse writer lock")]
-    assert len(waits) == 1 and "held by kzeval run " in waits[0] and f"(process {first.pid}," in waits[0]
+    assert len(waits) == 1 and "held by Dagster run " in waits[0] and f"(process {first.pid}," in waits[0]
     assert "waiting for" not in run_out
     # the decision is in the published warehouse: 69.81 → 75.56 (worked out in test_disputes_end_to_end)
     assert _c1(published) == (pytest.approx(C1_AFTER), ["K-1", "K-2"])
