@@ -16,6 +16,7 @@ Pure models built from a :class:`~kzeval.reports.data.Snapshot`:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -204,6 +205,15 @@ class DisputeTable:
         return f"{forms.DISPUTE_FINAL} {num(self.score_after)}."
 
 
+# An IIN (12 digits, with or without separators) never reaches a report, even inside a decision's key or note.
+_IIN = re.compile(r"(?<!\d)\d(?:[ .-]?\d){11}(?!\d)")
+IIN_MASK = "[ИИН скрыт]"
+
+
+def redact(text: str) -> str:
+    return _IIN.sub(IIN_MASK, text)
+
+
 def _date(value: object) -> str:
     return value.strftime("%d.%m.%Y") if isinstance(value, dt.date) else str(value or "")
 
@@ -234,6 +244,7 @@ def dispute_row(objection: dict[str, object], results: pl.DataFrame) -> DisputeR
     if objection["note"]:
         objection_text += f" — {objection['note']}"
     decided = f"решение {objection['decision_ref']} от {_date(objection['decided_on'])}"
+    conclusion, objection_text = redact(conclusion), redact(objection_text)
     if objection["rejection_reason"]:
         reason = str(objection["rejection_reason"]).removeprefix(REASON_PREFIX)
         return DisputeRow(

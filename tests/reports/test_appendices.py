@@ -317,3 +317,31 @@ def test_bodies_without_objections_get_no_dispute_table(forms_warehouse: Path) -
 def test_reports_without_the_new_marts_still_build(make_warehouse: Callable[..., Path]) -> None:
     report = build_agency_report(load_snapshot(make_warehouse(), 2024), "CGO-A")
     assert report.acts == () and report.disputes == () and report.automation is None
+
+
+def test_an_iin_in_a_decision_never_reaches_the_dispute_table() -> None:
+    import polars as pl
+
+    from kzeval.reports.appendices import IIN_MASK, dispute_row
+    from kzeval.reports.data import DISPUTE_RESULTS_SCHEMA
+
+    objection = {
+        "correction_id": "K-7",
+        "table_name": "employees",
+        "row_key": '{"iin": "970120313144"}',
+        "column_name": "position",
+        "old_value": "главный эксперт",
+        "new_value": "эксперт",
+        "note": "сотрудник ИИН 970 120 313 144 переведен",
+        "decision_ref": "СК-7",
+        "decided_on": dt.date(2025, 3, 7),
+        "decision": "accepted",
+        "applied": True,
+        "rejection_reason": None,
+    }
+    row = dispute_row(objection, pl.DataFrame(schema=DISPUTE_RESULTS_SCHEMA))
+    text = " ".join((row.conclusion, row.objection, row.note))
+    assert "970120313144" not in text and "970 120 313 144" not in text
+    assert row.conclusion == f'employees {{"iin": "{IIN_MASK}"}}: position = главный эксперт'
+    assert row.objection == f"position: эксперт — сотрудник ИИН {IIN_MASK} переведен"
+    assert row.note == "Принято (решение СК-7 от 07.03.2025)"
