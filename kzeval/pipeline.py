@@ -221,6 +221,10 @@ CORE_TABLES: dict[str, str] = {
         "efficiency_tier VARCHAR, tier_label_ru VARCHAR, rank_in_body_type BIGINT, is_provisional BOOLEAN"
     ),
     "run_readings": "year BIGINT, block VARCHAR, readings VARCHAR",
+    "reporting_penalty_facts": (
+        "year BIGINT, agency_id VARCHAR, block VARCHAR, direction VARCHAR, kind VARCHAR, act_ref VARCHAR, "
+        "facts BIGINT, points_per_fact DOUBLE, points DOUBLE"
+    ),
     "overtime_unit_quality": (
         "year BIGINT, agency_id VARCHAR, unclosed_turnstile_days BIGINT, orphan_out_events BIGINT"
     ),

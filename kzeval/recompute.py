@@ -4,6 +4,7 @@ Seed 004, chapter 7: a body's objections are decided by a special commission (pa
 113–115); accepted objections become corrected conclusions. Here a decision arrives as rows
 of the ``corrections`` landing table, and recompute
 
+0. takes the warehouse's writer lock (the one every run takes) for all that follows;
 1. reads the published figures of the year (before);
 2. reruns the year on a private copy of the warehouse, loading *only* the drop's
    ``corrections`` folder, with the new corrections of the requested body alone
@@ -13,8 +14,9 @@ of the ``corrections`` landing table, and recompute
    may exactly the openness figures holding a cross-body average of para. 67, which are
    listed), and refuses to publish otherwise;
 4. stores before/after per indicator, direction and block (``core.dispute_results`` →
-   ``marts.fct_dispute_results``), then publishes the copy atomically: the national rollups
-   are refreshed by the same run;
+   ``marts.fct_dispute_results``), then publishes the copy atomically with the pipeline's
+   ``warehouse.publish`` (checkpoint, WAL check, fsync; refused if another writer published
+   since the copy was taken): the national rollups are refreshed by the same run;
 5. prints the table in the form of Appendix 14 with the «Общий балл с учетом итогов обжалования».
 """
 
@@ -558,11 +560,6 @@ def _discard(path: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
-
-
 def _build_dispute_mart(trial: Path) -> None:
     """Rebuild ``marts.fct_dispute_results`` (and its tests) in the trial copy.
 
@@ -585,17 +582,6 @@ def _build_dispute_mart(trial: Path) -> None:
     if done.returncode != 0:
         detail = (done.stdout + done.stderr).strip().splitlines()[-5:]
         raise RecomputeError("dbt build of marts.fct_dispute_results failed: " + " | ".join(detail))
-
-
-def _publish(trial: Path, published: Path) -> None:
-    with duckdb.connect(str(trial)) as con:
-        con.execute("CHECKPOINT").fetchall()
-    fd = os.open(trial, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(trial, published)
 
 
 def published_readings(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
@@ -638,11 +624,18 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any]) -> l
 
 def recompute(year: int, agency: str, landing: Path, published_path: Path) -> RecomputeResult:
     """Apply the drop's new corrections for ``agency``, verify, store before/after, publish."""
-    from kzeval.runner import run_assessment
-
     published = published_path.resolve()
     if not published.exists():
         raise RecomputeError(f"Хранилище {published} не найдено: сначала выполните kzeval run --year {year}.")
+    # The one writer lock of the warehouse (runs, sensor runs, the monthly reload take it too),
+    # held from reading the figures before until the publication.
+    with warehouse.writer_lock(published, f"kzeval recompute --year {year} --agency {agency}"):
+        return _recompute_locked(year, agency, landing, published)
+
+
+def _recompute_locked(year: int, agency: str, landing: Path, published: Path) -> RecomputeResult:
+    from kzeval.runner import run_assessment
+
     with warehouse.connect_readonly(published) as con:
         body = _body(con, agency)
         before = read_figures(con, year)
@@ -660,7 +653,7 @@ def recompute(year: int, agency: str, landing: Path, published_path: Path) -> Re
     recompute_id = f"{started:%Y%m%dT%H%M%S}-{body_id}"
     trial = trial_path(published)
     _discard(trial)
-    stamp = _stamp(published)
+    base = warehouse.published_generation(published)  # before the copy, as a run's build records it
     shutil.copyfile(published, trial)
     try:
         with tempfile.TemporaryDirectory(prefix="kzeval-recompute-") as tmp:
@@ -717,11 +710,13 @@ def recompute(year: int, agency: str, landing: Path, published_path: Path) -> Re
             finally:
                 con.unregister("_dispute_rows")
         _build_dispute_mart(trial)
-        if _stamp(published) != stamp:
+        try:
+            warehouse.publish(published, build=trial, base=base)
+        except warehouse.PublishedChanged:
             raise RecomputeError(
-                "Опубликованное хранилище изменилось во время пересчета (другой запуск); повторите kzeval recompute."
-            )
-        _publish(trial, published)
+                "Опубликованное хранилище изменилось во время пересчета (его опубликовал другой запуск); "
+                "пересчет не опубликован, решения комиссии не потеряны: повторите kzeval recompute."
+            ) from None
     finally:
         _discard(trial)
     result = RecomputeResult(

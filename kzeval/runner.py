@@ -106,8 +106,7 @@ def _materialize(
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             data = event.step_failure_data
-            message = data.error.message.strip().splitlines()[-1] if data and data.error else "failed"
-            failures.append(f"{event.step_key}: {message}")
+            failures.append(f"{event.step_key}: {_failure_reason(data.error if data else None)}")
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if (
@@ -133,6 +132,20 @@ def _materialize(
     optional = {"corrections", "calendar"}  # calendars ship with kzeval; corrections come only with disputes
     run.tables_missing = sorted(t for t in CONTRACTS if t not in present and t not in optional)
     return run
+
+
+def _failure_reason(error: object) -> str:
+    """The last line of the innermost cause: the step's own exception, not Dagster's wrapper of it.
+
+    Dagster reports a failed step as «Error occurred while executing op …» with the real
+    exception (e.g. ``PublishedChanged: … was published by another writer …``) as its cause.
+    """
+    if error is None:
+        return "failed"
+    while getattr(error, "cause", None) is not None:
+        error = error.cause  # type: ignore[attr-defined]
+    lines = str(getattr(error, "message", "") or "").strip().splitlines()
+    return lines[-1] if lines else "failed"
 
 
 EXPECTED_DIRECTIONS = {"interaction": ("services", "openness", "appeals"), "org_development": ("hr", "it")}

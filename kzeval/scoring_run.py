@@ -2,11 +2,65 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import duckdb
 import polars as pl
 
 from kzeval.methodology.base import ActiveReadings
 from kzeval.pipeline import bodies_of, landing_frames, replace_year_slice
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from kzeval.indicators.scoring import BlockScoringRules
+
+PENALTY_FACTS_SCHEMA: dict[str, Any] = {
+    "agency_id": pl.Utf8,
+    "block": pl.Utf8,
+    "direction": pl.Utf8,
+    "kind": pl.Utf8,
+    "act_ref": pl.Utf8,
+    "facts": pl.Int64,
+    "points_per_fact": pl.Float64,
+    "points": pl.Float64,
+}
+
+
+def penalty_facts(penalties: pl.DataFrame | None, year: int, rules: Mapping[str, BlockScoringRules]) -> pl.DataFrame:
+    """The reconciliation acts' facts per assessed body, direction, kind and act (seed 004 paras. 19–21).
+
+    What the «Выводы и рекомендации» of a direction's conclusion list (para. 21) and the act of
+    Appendix 1 shows: facts summed over the body's units per act, the points a fact of that kind
+    costs in the direction's block (``None`` where the edition sets none, e.g. ``late`` in the
+    interaction block) and facts × points before the per-direction cap.
+    """
+    if penalties is None or penalties.is_empty():
+        return pl.DataFrame(schema=PENALTY_FACTS_SCHEMA)
+    block_of = {d: r.block for r in rules.values() for d in r.directions()}
+    per_fact = {(r.block, k): v for r in rules.values() for k, v in r.penalty_points_per_fact.items()}
+    body = "assessed_agency_id" if "assessed_agency_id" in penalties.columns else "agency_id"
+    summed = (
+        penalties.filter((pl.col("year") == year) & pl.col("direction").is_in(sorted(block_of)))
+        .filter(pl.col(body).is_not_null())
+        .group_by(body, "direction", "kind", "act_ref")
+        .agg(pl.col("facts").sum().cast(pl.Int64))
+        .rename({body: "agency_id"})
+        .sort("agency_id", "direction", "kind", "act_ref")
+    )
+    rows = []
+    for r in summed.iter_rows(named=True):
+        block = block_of[r["direction"]]
+        points = per_fact.get((block, r["kind"]))
+        rows.append(
+            {
+                **r,
+                "block": block,
+                "points_per_fact": points,
+                "points": None if points is None else points * float(r["facts"] or 0),
+            }
+        )
+    return pl.DataFrame(rows, schema=PENALTY_FACTS_SCHEMA).select(list(PENALTY_FACTS_SCHEMA))
 
 
 def score_year(
@@ -38,4 +92,5 @@ def score_year(
     con.execute("DELETE FROM core.block_scores WHERE year = ?", [year]).fetchall()
     replace_year_slice(con, "core", "direction_scores", direction_scores.drop("year", strict=False), year)
     replace_year_slice(con, "core", "block_scores", block_scores.drop("year", strict=False), year)
+    replace_year_slice(con, "core", "reporting_penalty_facts", penalty_facts(penalties, year, rules), year)
     return direction_scores, block_scores

@@ -4,17 +4,31 @@ Users query the *published* file. A run never opens it for writing: it copies it
 build file, writes there, and publishes with an atomic ``os.replace``. Readers holding
 the old file keep a consistent snapshot, a killed run leaves the published file intact,
 and the next run starts from a fresh copy (see docs/decisions.md, 2026-11-23).
+
+Every writer — a run (``kzeval run``, the sensor's and the schedules' runs, the monthly
+reload) and ``kzeval recompute`` — holds the one writer lock (:func:`writer_lock`) from the
+moment it copies the published file until it has published, and :func:`publish` refuses a
+build whose starting point is no longer the published file (:class:`PublishedChanged`), so
+one writer's work is never silently replaced by another's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import duckdb
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: rely on the instance's run limit and the generation check
+    fcntl = None  # type: ignore[assignment]
 
 DEFAULT_WAREHOUSE = Path("data/warehouse/kzeval.duckdb")
 SCHEMAS = ("raw", "quarantine", "audit", "core")
@@ -38,21 +52,56 @@ def raw_store_dir(published: Path) -> Path:
     return published.parent / "raw_files"
 
 
+NO_WAREHOUSE = "none"  # the generation of a warehouse that has not been published yet
+
+
+def published_generation(published: Path) -> str:
+    """Which published file this is: inode, size and modification time.
+
+    Every publication renames a new file over the published name, so any writer's
+    publication changes the inode (and the size or mtime): a build records the generation it
+    was copied from and :func:`publish` compares it with the generation it would replace.
+    """
+    try:
+        stat = published.stat()
+    except FileNotFoundError:
+        return NO_WAREHOUSE
+    return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _marker_lines(published: Path) -> list[str]:
+    """The build marker: the owning run id, then the generation the build was copied from."""
+    marker = marker_path(published)
+    return marker.read_text().splitlines() if marker.exists() else []
+
+
+def build_owner(published: Path) -> str | None:
+    lines = _marker_lines(published)
+    return lines[0].strip() if lines else None
+
+
+def build_base(published: Path) -> str | None:
+    lines = _marker_lines(published)
+    return lines[1].strip() if len(lines) > 1 else None
+
+
 def begin_build(published: Path, run_id: str) -> Path:
     """Prepare the build file for ``run_id``: a fresh copy of the published warehouse.
 
-    A build file left by another (crashed or killed) run is discarded, never reused.
+    A build file left by another (crashed or killed) run is discarded, never reused. The
+    generation of the published file the copy was taken from is recorded in the marker.
     """
     published.parent.mkdir(parents=True, exist_ok=True)
     build = build_path(published)
     marker = marker_path(published)
-    if build.exists() and marker.exists() and marker.read_text().strip() == run_id:
+    if build.exists() and build_owner(published) == run_id:
         return build
     for stale in (build, build.with_name(build.name + ".wal")):
         stale.unlink(missing_ok=True)
+    base = published_generation(published)  # before the copy: a replacement during it is then caught too
     if published.exists():
         shutil.copyfile(published, build)
-    marker.write_text(run_id)
+    marker.write_text(f"{run_id}\n{base}\n")
     with duckdb.connect(str(build)) as con:
         ensure_schemas(con)
     return build
@@ -60,6 +109,61 @@ def begin_build(published: Path, run_id: str) -> Path:
 
 class BuildTakenOver(RuntimeError):
     """The build file now belongs to another run: publishing it would publish someone else's work."""
+
+
+class PublishedChanged(RuntimeError):
+    """Another writer published since this build was copied: publishing would silently undo its work."""
+
+
+# ---------------------------------------------------------------------------------------
+# The writer lock
+# ---------------------------------------------------------------------------------------
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def acquire_writer_lock(published: Path, holder: str, on_wait: Callable[[str], None] | None = None) -> IO[str] | None:
+    """Take the warehouse's writer lock (``<warehouse>.writer.lock``), waiting for the current writer.
+
+    Returns the open lock file (closing it releases the lock; so does the process's exit,
+    even when killed). A writer that has to wait says so in one line, naming who holds the
+    lock, through ``on_wait`` (default: stderr). ``None`` where ``flock`` does not exist.
+    """
+    if fcntl is None:
+        return None
+    path = writer_lock_path(published)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            owner = handle.read().strip() or "another writer"
+            (on_wait or _say)(f"waiting for the warehouse writer lock {path.name}: held by {owner}")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        handle.write(f"{holder} (process {os.getpid()}, since {since})\n")
+        handle.flush()
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+@contextlib.contextmanager
+def writer_lock(published: Path, holder: str, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the warehouse's writer lock for the block (see :func:`acquire_writer_lock`)."""
+    handle = acquire_writer_lock(published, holder, on_wait)
+    try:
+        yield
+    finally:
+        if handle is not None:
+            handle.close()
 
 
 def _fsync(path: Path) -> None:
@@ -70,22 +174,36 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def publish(published: Path, run_id: str | None = None) -> None:
+def publish(published: Path, run_id: str | None = None, *, build: Path | None = None, base: str | None = None) -> None:
     """Atomically replace the published warehouse with the finished build.
 
     The build is checkpointed (its write-ahead log folded in and removed) and flushed to
     disk before the rename, and the directory entry is flushed after it, so a crash at any
     moment leaves either the old or the new complete file under the published name. With
     ``run_id``, refuses to publish a build that another run has taken over.
+
+    ``base`` is the :func:`published_generation` the build was copied from (for the run's own
+    build it is read from the marker); if the published file is no longer that generation,
+    another writer published in between and :class:`PublishedChanged` is raised: nothing is
+    replaced. ``build`` publishes another file (``kzeval recompute``'s private copy).
     """
-    build = build_path(published)
+    own_build = build is None
+    build = build_path(published) if build is None else build
     if not build.exists():
         raise FileNotFoundError(f"no build in progress for {published}")
     if run_id is not None:
-        marker = marker_path(published)
-        owner = marker.read_text().strip() if marker.exists() else None
+        owner = build_owner(published)
         if owner != run_id:
             raise BuildTakenOver(f"the build of {published} belongs to run {owner!r}, not {run_id!r}; not published")
+    if base is None and own_build:
+        base = build_base(published)
+    if base is not None:
+        current = published_generation(published)
+        if current != base:
+            raise PublishedChanged(
+                f"{published} was published by another writer after this build started "
+                f"(generation {base} → {current}); not published, so its work is kept: run again"
+            )
     with duckdb.connect(str(build)) as con:
         con.execute("CHECKPOINT").fetchall()
     wal = build.with_name(build.name + ".wal")
@@ -94,7 +212,8 @@ def publish(published: Path, run_id: str | None = None) -> None:
     _fsync(build)
     os.replace(build, published)
     _fsync(published.parent)
-    marker_path(published).unlink(missing_ok=True)
+    if own_build:
+        marker_path(published).unlink(missing_ok=True)
 
 
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,7 +1,6 @@
 """Resources shared by every asset: where the drop is and where the warehouse build is."""
 
 import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -13,12 +12,6 @@ from pydantic import Field, PrivateAttr
 from kzeval import warehouse
 from kzeval.methodology import active_readings
 from kzeval.methodology.base import ActiveReadings, parse_reading_overrides
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX: rely on the instance's run limit alone
-    fcntl = None  # type: ignore[assignment]
-
 
 writer_lock_path = warehouse.writer_lock_path
 
@@ -58,26 +51,17 @@ class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     def active_readings(self) -> ActiveReadings:
         return active_readings(parse_reading_overrides(self.readings))
 
-    def hold_writer_lock(self, log: Any = None) -> None:
-        """Take the warehouse's writer lock for the rest of the run (waits for another run to end)."""
-        if self._writer_lock is not None or fcntl is None:
+    def hold_writer_lock(self, log: Any = None, run_id: str | None = None) -> None:
+        """Take the warehouse's writer lock for the rest of the run (waits for another writer to end).
+
+        The same lock as ``kzeval recompute`` (``warehouse.acquire_writer_lock``); a run that
+        waits says so in one warning line naming the holder.
+        """
+        if self._writer_lock is not None:
             return
-        path = writer_lock_path(self.published)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = path.open("a+")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            owner = handle.read().strip() or "another run"
-            if log is not None:
-                log.info(f"waiting for {owner} to finish writing {self.published.name}")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"process {os.getpid()}\n")
-        handle.flush()
-        self._writer_lock = handle
+        holder = f"Dagster run {run_id}" if run_id else "a Dagster run"  # kzeval run, sensor, schedules
+        on_wait = log.warning if log is not None else None
+        self._writer_lock = warehouse.acquire_writer_lock(self.published, holder, on_wait)
 
     def release_writer_lock(self) -> None:
         handle, self._writer_lock = self._writer_lock, None
@@ -88,7 +72,7 @@ class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         self.release_writer_lock()
 
     def build_for(self, run_id: str, log: Any = None) -> Path:
-        self.hold_writer_lock(log)
+        self.hold_writer_lock(log, run_id)
         return warehouse.begin_build(self.published, run_id)
 
     @contextlib.contextmanager

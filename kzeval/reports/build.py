@@ -18,6 +18,17 @@ import polars as pl
 
 from kzeval.methodology.base import IndicatorDef
 from kzeval.reports import forms
+from kzeval.reports.appendices import (
+    AutomationConclusion,
+    DisputeTable,
+    PenaltyFact,
+    ReconciliationAct,
+    automation_conclusion,
+    dispute_tables,
+    penalty_fact_lines,
+    penalty_facts_of,
+    reconciliation_acts,
+)
 from kzeval.reports.data import NATIONAL_REGION, ROLLUP_SCHEMA, Snapshot
 from kzeval.reports.fmt import num, pct, signed
 
@@ -49,6 +60,7 @@ class FormRow:
     median: float | None
     bonus: bool = False
     provisional: bool = False
+    not_applicable: bool = False  # a row of the form the body type is not assessed on (Appendix 8 row 7, MIO)
 
     @property
     def is_penalty(self) -> bool:
@@ -103,6 +115,7 @@ class DirectionConclusion:
     provisional: bool
     analysis: tuple[str, ...]
     conclusions: tuple[str, ...]
+    penalty_facts: tuple[PenaltyFact, ...] = ()  # reconciliation-act facts (para. 21), in the conclusions
 
     @property
     def change(self) -> float | None:
@@ -167,6 +180,9 @@ class AgencyReport:
     region_code: str | None
     blocks: tuple[BlockConclusion, ...]
     indicators: tuple[IndicatorLine, ...]
+    acts: tuple[ReconciliationAct, ...] = ()  # Appendix 1, per direction with facts
+    automation: AutomationConclusion | None = None  # Appendix 5 (CGO)
+    disputes: tuple[DisputeTable, ...] = ()  # Appendix 14, per direction with objections
 
     @property
     def previous_year(self) -> int:
@@ -395,6 +411,11 @@ def _form_rows(
     top = 0
     for row_spec in spec.rows:
         if not applies(row_spec.code):
+            if row_spec.kept_when_not_applicable:
+                top += 1
+                label = forms.indicator_name(row_spec.code, defs)
+                rows.append(FormRow(str(top), row_spec.code, label, 0, None, 0.0, None, None, not_applicable=True))
+                placed.add(row_spec.code)
             continue
         top += 1
         rows.append(make(str(top), row_spec.code, 0, row_spec.bonus))
@@ -425,6 +446,9 @@ def _criterion_analysis(rows: Sequence[FormRow], type_label: str, previous_year:
     tops = [r for r in rows if r.level == 0]
     for r in tops:
         head = f"{r.number}. По критерию «{r.label}»"
+        if r.not_applicable:
+            lines.append(f"{head}: {forms.NOT_APPLICABLE_NOTE.get(r.code, forms.LABEL_NOT_APPLICABLE)}.")
+            continue
         if r.points is None:
             lines.append(f"{head}: {forms.LABEL_NOT_COMPUTED} (нет исходных данных).")
             continue
@@ -620,6 +644,7 @@ def build_agency_report(snap: Snapshot, agency_id: str) -> AgencyReport:
             x.code,
         )
     )
+    all_directions = [d for b in block_models for d in b.directions]
     return AgencyReport(
         year=year,
         agency_id=agency_id,
@@ -628,6 +653,12 @@ def build_agency_report(snap: Snapshot, agency_id: str) -> AgencyReport:
         region_code=info["region_code"],
         blocks=tuple(block_models),
         indicators=tuple(lines),
+        acts=reconciliation_acts(
+            {d.direction: d.penalty_facts for d in all_directions if d.penalty_facts},
+            [(d.direction, d.reporting_penalty, d.penalty_cap) for d in all_directions if d.block == "interaction"],
+        ),
+        automation=automation_conclusion(snap, agency_id, body_type, defs),
+        disputes=dispute_tables(snap, agency_id, [(d.direction, d.score) for d in all_directions]),
     )
 
 
@@ -676,6 +707,7 @@ def _build_direction(
     change = None if score is None or previous_score is None else score - previous_score
     provisional = bool(own_row["is_provisional"]) if own_row and own_row["is_provisional"] is not None else False
     provisional = provisional or any(r.provisional for r in rows)
+    facts = penalty_facts_of(snap, agency_id).get(direction, ())
     return DirectionConclusion(
         block=block,
         direction=direction,
@@ -706,7 +738,9 @@ def _build_direction(
             rows,
             type_label,
             snap.previous_year,
-        ),
+        )
+        + penalty_fact_lines(facts),
+        penalty_facts=facts,
     )
 
 

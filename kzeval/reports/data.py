@@ -8,7 +8,7 @@ exist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,49 @@ ROLLUP_SCHEMA: dict[str, Any] = {
     "previous_mean_score": pl.Float64,
     "mean_change_vs_previous_year": pl.Float64,
 }
+PENALTY_FACTS_SCHEMA: dict[str, Any] = {
+    "year": pl.Int64,
+    "agency_id": pl.Utf8,
+    "block": pl.Utf8,
+    "direction": pl.Utf8,
+    "kind": pl.Utf8,
+    "act_ref": pl.Utf8,
+    "facts": pl.Int64,
+    "points_per_fact": pl.Float64,
+    "points": pl.Float64,
+}
+DISPUTE_RESULTS_SCHEMA: dict[str, Any] = {
+    "recompute_id": pl.Utf8,
+    "year": pl.Int64,
+    "agency_id": pl.Utf8,
+    "level": pl.Utf8,
+    "block": pl.Utf8,
+    "direction": pl.Utf8,
+    "item": pl.Utf8,
+    "item_label_ru": pl.Utf8,
+    "value_before": pl.Float64,
+    "value_after": pl.Float64,
+    "rounded_before": pl.Float64,
+    "rounded_after": pl.Float64,
+    "is_changed": pl.Boolean,
+    "correction_ids": pl.Utf8,
+    "recomputed_at": pl.Datetime("us"),
+}
+OBJECTIONS_SCHEMA: dict[str, Any] = {
+    "correction_id": pl.Utf8,
+    "agency_id": pl.Utf8,  # the assessed body the objection is about
+    "table_name": pl.Utf8,
+    "row_key": pl.Utf8,
+    "column_name": pl.Utf8,
+    "old_value": pl.Utf8,
+    "new_value": pl.Utf8,
+    "decided_on": pl.Date,
+    "decision_ref": pl.Utf8,
+    "note": pl.Utf8,
+    "decision": pl.Utf8,  # accepted | rejected (corrections.decision; accepted when the column is absent)
+    "applied": pl.Boolean,
+    "rejection_reason": pl.Utf8,  # quarantine reason (e.g. sent after five working days: not considered)
+}
 NATIONAL_REGION = "KZ"  # fct_national_rollup: region_code of the national row
 
 
@@ -74,6 +117,11 @@ class Snapshot:
     directions: pl.DataFrame
     blocks: pl.DataFrame
     rollup: pl.DataFrame  # fct_national_rollup of ``year`` (empty when the mart is absent)
+    # reconciliation-act facts of ``year`` (fct_reporting_penalty_facts), for para. 21 and Appendix 1
+    penalty_facts: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PENALTY_FACTS_SCHEMA))
+    # the commission's decisions on objections of ``year`` and the recomputes' before/after (Appendix 14)
+    objections: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=OBJECTIONS_SCHEMA))
+    dispute_results: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=DISPUTE_RESULTS_SCHEMA))
 
     @property
     def previous_year(self) -> int:
@@ -98,6 +146,56 @@ def _frame(
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?", [schema, table]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def load_objections(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
+    """Every landed objection decision of ``year`` (``raw.corrections``) with what became of it.
+
+    Applied ones carry the value they replaced (``audit.corrections_applied``); rows the loader
+    or the correction rules refused carry the quarantine reason.
+    """
+    if not table_exists(con, "raw", "corrections"):
+        return pl.DataFrame(schema=OBJECTIONS_SCHEMA)
+    decision = "c.decision" if "decision" in _columns(con, "raw", "corrections") else "NULL"
+    assessed = (
+        "LEFT JOIN marts.dim_agencies a ON a.agency_id = c.agency_id"
+        if table_exists(con, "marts", "dim_agencies")
+        else "LEFT JOIN (SELECT NULL::VARCHAR AS agency_id, NULL::VARCHAR AS assessed_agency_id) a ON false"
+    )
+    applied = (
+        "LEFT JOIN (SELECT correction_id, min(old_value) AS old_value, true AS applied "
+        "FROM audit.corrections_applied GROUP BY correction_id) ap ON ap.correction_id = c.correction_id"
+        if table_exists(con, "audit", "corrections_applied")
+        else "LEFT JOIN (SELECT NULL::VARCHAR AS old_value, NULL::BOOLEAN AS applied) ap ON false"
+    )
+    quarantined = (
+        "LEFT JOIN (SELECT file_sha256, row_number, string_agg(reason, '; ' ORDER BY reason) AS reason "
+        "FROM quarantine.rows WHERE table_name = 'corrections' GROUP BY ALL) q "
+        "ON q.file_sha256 = c._file_sha256 AND q.row_number = c._row_number"
+        if table_exists(con, "quarantine", "rows")
+        else "LEFT JOIN (SELECT NULL::VARCHAR AS reason) q ON false"
+    )
+    rows = con.execute(
+        f"""
+        SELECT c.correction_id, coalesce(a.assessed_agency_id, c.agency_id) AS agency_id,
+               c."table" AS table_name, c."key" AS row_key, c."column" AS column_name,
+               ap.old_value, c.new_value, c.decided_on, c.decision_ref, c.note,
+               coalesce({decision}, 'accepted') AS decision, coalesce(ap.applied, false) AS applied,
+               q.reason AS rejection_reason
+        FROM raw.corrections c {assessed} {applied} {quarantined}
+        WHERE c."year" = ?
+        ORDER BY c.decided_on, c.correction_id
+        """,
+        [year],
+    ).fetchall()
+    return pl.DataFrame(rows, schema=OBJECTIONS_SCHEMA, orient="row")
+
+
 def load_snapshot_from(con: duckdb.DuckDBPyConnection, year: int) -> Snapshot:
     """Load a snapshot through an open connection (tests pass an in-memory one)."""
     years: list[object] = [year - 1, year]
@@ -116,6 +214,9 @@ def load_snapshot_from(con: duckdb.DuckDBPyConnection, year: int) -> Snapshot:
         directions=directions.join(types, on="agency_id", how="inner"),
         blocks=blocks,
         rollup=rollup,
+        penalty_facts=_frame(con, "fct_reporting_penalty_facts", PENALTY_FACTS_SCHEMA, "year = ?", [year]),
+        objections=load_objections(con, year),
+        dispute_results=_frame(con, "fct_dispute_results", DISPUTE_RESULTS_SCHEMA, "year = ?", [year]),
     )
 
 

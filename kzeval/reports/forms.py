@@ -91,6 +91,9 @@ class FormRowSpec:
     code: str
     children: tuple[str, ...] = ()
     bonus: bool = False  # bonus rows («бонусные») do not count towards the form's maximum
+    # printed (as «не применяется») even for a body type the indicator does not apply to, where the
+    # seed has one form for both body types (Appendix 8 row 7 for a MIO)
+    kept_when_not_applicable: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,17 +130,12 @@ _SVC_ROWS = (
 _SVC_TITLE = (
     "Заключение о результатах операционной оценки качества оказания государственных услуг, предоставляемых {who}"
 )
-_OPEN_ROWS = tuple(
-    FormRowSpec(c)
-    for c in (
-        "open_data",
-        "open_budget",
-        "open_legal_acts",
-        "open_dialogue",
-        "open_website",
-        "open_media",
-        "open_subordinate_penalty",
-    )
+_OPEN_ROWS = (
+    *(
+        FormRowSpec(c)
+        for c in ("open_data", "open_budget", "open_legal_acts", "open_dialogue", "open_website", "open_media")
+    ),
+    FormRowSpec("open_subordinate_penalty", kept_when_not_applicable=True),
 )
 _APPEAL_ROWS = tuple(
     FormRowSpec(c)
@@ -307,3 +305,71 @@ def indicator_symbol(code: str, defs: dict[str, IndicatorDef]) -> str:
 def ordinal_sort_key(order: tuple[str, ...], value: str) -> tuple[int, str]:
     """Sort known codes in the legal order, unknown ones after them alphabetically."""
     return (order.index(value), "") if value in order else (len(order), value)
+
+
+# ---------------------------------------------------------------------------------------
+# Appendices 1, 5 and 14 of the interaction methodology (seed 004), and para. 21
+# ---------------------------------------------------------------------------------------
+
+LABEL_NOT_APPLICABLE = "не применяется"
+# Appendix 8 row 7 for a MIO: the form has the row; the note under Table 8 of Appendix 10 limits it to CGOs.
+NOT_APPLICABLE_NOTE = {
+    "open_subordinate_penalty": (
+        "не применяется: оценке подлежат подведомственные организации центральных государственных органов "
+        "(примечание к таблице 8 приложения 10)"
+    ),
+}
+
+PENALTY_KIND_LABEL = {
+    "unreliable": "недостоверная информация",
+    "incomplete": "неполная информация",
+    "late": "несвоевременное представление информации",
+}
+LABEL_PENALTY_FACTS = "Выявленные факты (п. 21 Методики)"
+
+APPENDIX_1 = "Приложение 1 к Методике (взаимодействие)"
+ACT_TITLE = (
+    "АКТ СВЕРКИ по итогам перепроверки данных, содержащихся в отчетной информации оцениваемых государственных органов"
+)
+ACT_COLUMNS = ("№", "Представление недостоверной информации", "Вычитаемые баллы")
+ACT_TOTAL = "ВСЕГО:"
+ACT_FACTS_HEAD = (
+    "1. Представлена недостоверная информация. В ходе перепроверки выявлены следующие несоответствия "
+    "действительности фактов:"
+)
+ACT_FINAL = "ИТОГОВЫЙ ВЫЧЕТ"
+ACT_SIGNATORIES = (
+    "Представитель уполномоченного органа, должность",
+    "Представитель оцениваемого государственного органа, должность",
+)
+SIGNATURE_LINE_ACT = "____________ (дата)    ____________ (подпись)    ______________________ (расшифровка подписи)"
+
+APPENDIX_5 = "Приложение 5 к Методике (взаимодействие)"
+AUTOMATION_TITLE = (
+    "Заключение о результатах операционной оценки качества оказания государственных услуг "
+    'по критерию "Автоматизация государственных услуг"'
+)
+AUTOMATION_COLUMNS = ("№", "Критерии", "Балл", "Максимальный балл")
+AUTOMATION_CRITERION = "svc_k3"
+AUTOMATION_ANALYSIS = (
+    "Анализ эффективности деятельности центрального государственного органа по критерию "
+    '"Автоматизация государственных услуг".'
+)
+AUTOMATION_SIGNATORIES = ("Руководитель государственного органа", SIGN_UNIT_HEAD)
+
+APPENDIX_14 = "Приложение 14 к Методике (взаимодействие)"
+DISPUTE_TITLE = "Таблица разногласий по результатам операционной оценки по направлению"
+DISPUTE_COLUMNS = (
+    "№",
+    "Заключение уполномоченного на оценку государственного органа",
+    "Возражение оцениваемого государственного органа",
+    "Примечание",
+)
+DISPUTE_FINAL = "Общий балл с учетом итогов обжалования составил"
+DISPUTE_CHAIR = "Председатель комиссии, должность"
+DISPUTE_ACQUAINTED = "С итогами обжалования ознакомлен:"
+DISPUTE_BODY = "Представитель государственного органа, должность"
+SIGNATURE_LINE_DISPUTE = "____________ (дата)    ____________ (подпись)    ______________________ (ФИО)"
+DECISION_ACCEPTED = "Принято"
+DECISION_REJECTED = "Не принято"
+DECISION_NOT_CONSIDERED = "Не рассмотрено"

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from kzeval.reports import charts, forms
+from kzeval.reports.appendices import fact_text, facts_word
 from kzeval.reports.build import ROLE_LABEL, AgencyReport, NationalReport
 from kzeval.reports.fmt import compact_inputs, integer, num, pct, signed
 
@@ -68,6 +69,8 @@ def render_agency_html(report: AgencyReport) -> str:
         genitive=forms.BODY_TYPE_GENITIVE.get(report.body_type, "государственного органа"),
         name_hint=f"наименование {forms.BODY_TYPE_GENITIVE.get(report.body_type, 'государственного органа')}",
         role_label=ROLE_LABEL,
+        facts_word=facts_word,
+        fact_text=fact_text,
     )
     return _env().get_template("agency.html.j2").render(**context)
 

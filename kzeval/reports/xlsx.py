@@ -19,6 +19,13 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from kzeval.reports import forms
+from kzeval.reports.appendices import (
+    AutomationConclusion,
+    DisputeTable,
+    ReconciliationAct,
+    fact_text,
+    facts_word,
+)
 from kzeval.reports.build import (
     ROLE_LABEL,
     AgencyReport,
@@ -27,7 +34,7 @@ from kzeval.reports.build import (
     NationalReport,
     RollupRow,
 )
-from kzeval.reports.fmt import compact_inputs
+from kzeval.reports.fmt import compact_inputs, num
 
 NUMBER_FORMAT = "0.00"
 SHARE_FORMAT = "0.0%"
@@ -124,8 +131,16 @@ class Sheet:
         self.row_lines[row] = max(self.row_lines.get(row, 1.0), 2.0)
 
     def merged(self, row: int, text: str, fmt: Any, last_col: int | None = None, line_height: float = 1.0) -> None:
+        """Text merged across columns 0..last, always stored as text (never a formula, number or link).
+
+        ``merge_range`` writes its value through xlsxwriter's generic ``write``, which turns a
+        string starting with ``=`` into a live formula: the range is merged blank and the text
+        is then written with ``write_string`` into its first cell.
+        """
         last = len(self.widths) - 1 if last_col is None else last_col
-        self.ws.merge_range(row, 0, row, last, text, fmt)
+        if last > 0:
+            self.ws.merge_range(row, 0, row, last, "", fmt)
+        self.ws.write_string(row, 0, text, fmt)
         self._need(row, text, sum(self.widths[: last + 1]), line_height)
 
     def paragraphs(self, row: int, lines: Sequence[str]) -> int:
@@ -143,15 +158,22 @@ class Sheet:
         self.merged(3, f"{forms.LABEL_PERIOD}: {year} год", self.st.note)
         return 5
 
-    def signatures(self, row: int, roles: Sequence[str]) -> int:
+    def signatures(self, row: int, roles: Sequence[str], line: str | None = None, dated: bool = True) -> int:
+        """Signature blocks: the role, then the line to sign on (``line``), then the form's date line."""
         row += 1
         for role in roles:
             self.merged(row, role, self.st.paragraph)
-            self.ws.write_string(
-                row + 1, 1, "____________ (подпись)    ______________________ (расшифровка подписи)", self.st.note
-            )
-            row += 3
-        self.ws.write_string(row, 1, '"____" ______________ 20__ г.', self.st.note)
+            if line != "":
+                self.ws.write_string(
+                    row + 1,
+                    1,
+                    line or "____________ (подпись)    ______________________ (расшифровка подписи)",
+                    self.st.note,
+                )
+                row += 1
+            row += 2
+        if dated:
+            self.ws.write_string(row, 1, '"____" ______________ 20__ г.', self.st.note)
         return row + 2
 
     def finish(self, header_row: int, freeze_cols: int = 0) -> None:
@@ -165,6 +187,18 @@ class Sheet:
         self.ws.fit_to_pages(1, 0)
         self.ws.repeat_rows(header_row)
         self.ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+
+
+def new_workbook(path: Path) -> Workbook:
+    """A workbook whose generic ``write`` never turns text into a formula, a number or a link.
+
+    Every cell is written with an explicit typed call (``write_string``, ``write_number``); the
+    options are the second line of defence against formula injection through names in the data
+    (a body called ``=HYPERLINK(…)`` stays text).
+    """
+    return xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -347,7 +381,9 @@ def _direction_sheet(wb: Workbook, report: AgencyReport, d: DirectionConclusion,
                 (r.number, st.center),
                 (label, st.text_sub if r.level else st.text),
                 (
-                    forms.LABEL_NOT_COMPUTED if r.points is None else r.points,
+                    (forms.LABEL_NOT_APPLICABLE if r.not_applicable else forms.LABEL_NOT_COMPUTED)
+                    if r.points is None
+                    else r.points,
                     st.center if r.points is None else st.number,
                 ),
                 (r.max_points, st.number),
@@ -438,16 +474,81 @@ def _indicator_sheet(wb: Workbook, report: AgencyReport, st: Styles, used: set[s
     sh.finish(head, freeze_cols=2)
 
 
+def _act_sheet(wb: Workbook, report: AgencyReport, act: ReconciliationAct, st: Styles, used: set[str]) -> None:
+    """Appendix 1 «Акт сверки» for one direction: facts, points, total, the capped deduction."""
+    sh = Sheet(wb, f"Акт сверки {forms.DIRECTION_SHORT.get(act.direction, act.direction)}", (6, 90, 18), st, used)
+    head = sh.form_head(forms.APPENDIX_1, f"{forms.ACT_TITLE} — «{act.label}»", report.name_ru, report.year)
+    sh.header(head, forms.ACT_COLUMNS)
+    row = head + 1
+    for i, fact in enumerate(act.facts, start=1):
+        label = f"{fact.kind_label} — {facts_word(fact.facts)} (акт сверки {fact.act_ref})"
+        sh.values(row, [(i, st.integer), (label, st.text), (fact.points, st.number)])
+        row += 1
+    sh.values(row, [(None, st.text_bold), (forms.ACT_TOTAL, st.text_bold), (act.total, st.number_bold)])
+    row += 2
+    row = sh.paragraphs(row, [forms.ACT_FACTS_HEAD, *(f"{i}) {fact_text(f)}" for i, f in enumerate(act.facts, 1))])
+    cap = f" (не более {num(act.cap)} баллов по направлению, п. 20 Методики)" if act.cap is not None else ""
+    row = sh.paragraphs(row + 1, [f"{forms.ACT_FINAL}: {num(act.deduction)} балла{cap}."])
+    sh.signatures(row, forms.ACT_SIGNATORIES, line=forms.SIGNATURE_LINE_ACT, dated=False)
+    sh.finish(head)
+
+
+def _automation_sheet(wb: Workbook, report: AgencyReport, a: AutomationConclusion, st: Styles, used: set[str]) -> None:
+    """Appendix 5: the criterion «Автоматизация государственных услуг» (one row, as the form)."""
+    sh = Sheet(wb, "Автоматизация услуг", (6, 66, 13, 18), st, used)
+    head = sh.form_head(forms.APPENDIX_5, forms.AUTOMATION_TITLE, report.name_ru, report.year)
+    sh.header(head, forms.AUTOMATION_COLUMNS)
+    row = head + 1
+    points = forms.LABEL_NOT_COMPUTED if a.points is None else a.points
+    sh.values(
+        row,
+        [(1, st.integer), (a.label, st.text), (points, st.center if a.points is None else st.number),
+         (a.max_points, st.number)],
+    )  # fmt: skip
+    row += 2
+    sh.put(row, 0, forms.LABEL_ANALYSIS, st.heading)
+    row = sh.paragraphs(row + 1, [forms.AUTOMATION_ANALYSIS, *a.analysis])
+    row += 1
+    sh.put(row, 0, forms.LABEL_CONCLUSIONS, st.heading)
+    row = sh.paragraphs(row + 1, a.conclusions)
+    sh.signatures(row, forms.AUTOMATION_SIGNATORIES)
+    sh.finish(head)
+
+
+def _dispute_sheet(wb: Workbook, report: AgencyReport, t: DisputeTable, st: Styles, used: set[str]) -> None:
+    """Appendix 14 «Таблица разногласий» for one direction: every objection with the commission's decision."""
+    sh = Sheet(wb, f"Разногласия {forms.DIRECTION_SHORT.get(t.direction, t.direction)}", (6, 55, 55, 55), st, used)
+    head = sh.form_head(forms.APPENDIX_14, f"{forms.DISPUTE_TITLE} «{t.label}»", report.name_ru, report.year)
+    sh.header(head, forms.DISPUTE_COLUMNS)
+    sh.values(head + 1, [(str(i), st.center) for i in range(1, len(forms.DISPUTE_COLUMNS) + 1)])
+    row = head + 2
+    for i, r in enumerate(t.rows, start=1):
+        sh.values(row, [(i, st.integer), (r.conclusion, st.text), (r.objection, st.text), (r.note, st.text)])
+        row += 1
+    row = sh.paragraphs(row + 1, [t.final_line])
+    row = sh.signatures(row, (forms.DISPUTE_CHAIR,), line=forms.SIGNATURE_LINE_DISPUTE, dated=False)
+    sh.merged(row - 1, forms.DISPUTE_ACQUAINTED, st.paragraph)
+    sh.signatures(row - 1, (forms.DISPUTE_BODY,), line=forms.SIGNATURE_LINE_DISPUTE, dated=False)
+    sh.finish(head)
+
+
 def write_agency_xlsx(report: AgencyReport, path: Path) -> Path:
-    """Workbook: «Сводка», one sheet per block form, one per direction form, «Показатели»."""
+    """Workbook: «Сводка», one sheet per block form, one per direction form, the acts (Appendix 1),
+    the automation conclusion (Appendix 5), the dispute tables (Appendix 14), «Показатели»."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path))
+    wb = new_workbook(path)
     st, used = Styles(wb), set[str]()
     _agency_summary(wb, report, st, used)
     for b in report.blocks:
         _block_sheet(wb, report, b, st, used)
         for d in b.directions:
             _direction_sheet(wb, report, d, st, used)
+    for act in report.acts:
+        _act_sheet(wb, report, act, st, used)
+    if report.automation is not None:
+        _automation_sheet(wb, report, report.automation, st, used)
+    for table in report.disputes:
+        _dispute_sheet(wb, report, table, st, used)
     _indicator_sheet(wb, report, st, used)
     wb.close()
     return path
@@ -532,7 +633,7 @@ def write_national_xlsx(report: NationalReport, path: Path) -> Path:
     """Workbook: «Сводка» (with a tier chart), «Направления», a ranking per block and body type,
     «Регионы МИО», «Динамика»."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path))
+    wb = new_workbook(path)
     st, used = Styles(wb), set[str]()
     year, prev = report.year, report.previous_year
 

@@ -31,7 +31,14 @@ INDICATORS_KEY = dg.AssetKey(["indicators", "interaction"])
 ORG_INDICATORS_KEY = dg.AssetKey(["indicators", "org_development"])
 CORE_TABLE_KEYS = {
     name: dg.AssetKey(["core", name])
-    for name in ("agencies", "indicator_scores", "direction_scores", "block_scores", "run_readings")
+    for name in (
+        "agencies",
+        "indicator_scores",
+        "direction_scores",
+        "block_scores",
+        "run_readings",
+        "reporting_penalty_facts",
+    )
 }
 
 

