@@ -42,18 +42,25 @@ from kzeval.agencies import resolve_hierarchy
 from kzeval.calendars import CALENDAR_SCHEMA, CalendarMissingError, count_workdays
 from kzeval.indicators.overtime_points import avg_weekend_overtime, avg_workday_hours, normal_hours
 from kzeval.methodology.org_development_2023 import (
+    CITY_LEVEL,
     DEFAULT_WORKDAY_END,
     HEADCOUNT_MONTHS,
     OVERTIME_DUPLICATE_EVENT_SECONDS,
     OVERTIME_EXIT_ALLOWANCE_MINUTES,
+    OVERTIME_SCOPE_APPARATUS,
+    OVERTIME_SCOPE_LEVEL_RULE,
+    REGIONAL_ANCESTOR_LEVELS,
 )
 
 # TODO-move: to org_development_2023 (read-only for this helper).
 MAX_PRESENCE_INTERVAL_HOURS = 24  # an in/out pair further apart is a forgotten badge, not presence
-# Para. 28 scope for N1 and n, as agencies.level per body type of the assessed body:
-# CGO = central office + central offices of its departments (committees); MIO = akim's office
-# of the oblast / capital / city of republican significance.
+# Para. 40(1) scope for N1 and n: the units marked ``agencies.is_apparatus``; for a body without
+# the marks, the fallback level rule: CGO = central office + central offices of its committees;
+# MIO = akim's office of the oblast / capital / city of republican significance — a ``city`` unit
+# below an oblast (a city of oblast significance) is out, as in para. 28 (methodology §5.2).
 OVERTIME_SCOPE_LEVELS: dict[str, tuple[str, ...]] = {"CGO": ("central",), "MIO": ("oblast", "city")}
+SCOPE_APPARATUS = OVERTIME_SCOPE_APPARATUS  # the body's units carry agencies.is_apparatus
+SCOPE_LEVEL_RULE = OVERTIME_SCOPE_LEVEL_RULE  # fallback: N1 provisional, the run summary says why
 
 Source: TypeAlias = "str | Path | Sequence[str | Path] | duckdb.DuckDBPyRelation | pl.DataFrame"
 
@@ -193,41 +200,85 @@ def _hhmm_to_minutes(value: str | None) -> int:
 
 
 def _resolved_agencies(agencies: pl.DataFrame) -> pl.DataFrame:
-    """agency_id, assessed_agency_id, assessed_body_type, level, workday_end for every unit."""
+    """agency_id, parent_agency_id, assessed_agency_id, assessed_body_type, level, workday_end, is_apparatus."""
     frame = agencies if "assessed_agency_id" in agencies.columns else resolve_hierarchy(agencies)
     if "assessed_body_type" not in frame.columns:
         types = frame.select(
             pl.col("agency_id").alias("assessed_agency_id"), pl.col("body_type").alias("assessed_body_type")
         )
         frame = frame.join(types, on="assessed_agency_id", how="left")
-    for column in ("level", "workday_end"):
+    for column, dtype in (
+        ("level", pl.Utf8),
+        ("workday_end", pl.Utf8),
+        ("parent_agency_id", pl.Utf8),
+        ("is_apparatus", pl.Boolean),
+    ):
         if column not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
+            frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(column))
     return frame.select(
         pl.col("agency_id").cast(pl.Utf8),
+        pl.col("parent_agency_id").cast(pl.Utf8),
         pl.col("assessed_agency_id").cast(pl.Utf8),
         pl.col("assessed_body_type").cast(pl.Utf8),
         pl.col("level").cast(pl.Utf8),
         pl.col("workday_end").cast(pl.Utf8),
+        pl.col("is_apparatus").cast(pl.Boolean),
     )
+
+
+def _oblast_significance_cities(frame: pl.DataFrame) -> set[str]:
+    """``city`` units with an oblast/territorial ancestor below their assessed body (para. 28)."""
+    ids = frame["agency_id"].to_list()
+    parent = dict(zip(ids, frame["parent_agency_id"].to_list(), strict=True))
+    level = dict(zip(ids, frame["level"].to_list(), strict=True))
+    assessed = dict(zip(ids, frame["assessed_agency_id"].to_list(), strict=True))
+    result: set[str] = set()
+    for unit in ids:
+        if level[unit] != CITY_LEVEL:
+            continue
+        node, steps = unit, 0
+        while node != assessed[unit] and parent.get(node) is not None and steps < len(ids):
+            node, steps = parent[node], steps + 1  # type: ignore[assignment]
+            if level.get(node) in REGIONAL_ANCESTOR_LEVELS:
+                result.add(unit)
+                break
+    return result
+
+
+def apparatus_marked_bodies(agencies: pl.DataFrame) -> set[str]:
+    """Assessed bodies whose units carry ``agencies.is_apparatus`` (any non-null value)."""
+    frame = _resolved_agencies(agencies)
+    return set(frame.filter(pl.col("is_apparatus").is_not_null())["assessed_agency_id"].unique().to_list())
 
 
 def overtime_scope_units(agencies: pl.DataFrame) -> pl.DataFrame:
-    """Units measured for m, p and n (para. 28), with the assessed body they count for.
+    """Units measured for m, p and n (para. 40(1)), with the assessed body they count for.
 
-    CGO: units with ``level = 'central'`` (the central office and the central offices of
-    its committees); MIO: ``level`` in ('oblast', 'city') (the akimat of the oblast, the
-    capital or a city of republican significance). A unit without ``level`` counts only if
-    it is the assessed body itself. Territorial, district and rural units are out of scope.
+    A body whose units carry ``is_apparatus`` counts exactly the units marked true (its
+    central office and its committees' central offices; the akim's apparatus, not the
+    akimat's departments). Otherwise the level rule: CGO ``level = 'central'``; MIO
+    ``level = 'oblast'`` or a ``city`` that is not a city of oblast significance. A unit
+    without ``level`` then counts only if it is the assessed body itself. Columns:
+    agency_id, assessed_agency_id, assessed_body_type, scope_source.
     """
     frame = _resolved_agencies(agencies)
-    in_scope = pl.lit(False)
+    marked = apparatus_marked_bodies(frame)
+    oblast_cities = _oblast_significance_cities(frame)
+    by_level = pl.lit(False)
     for body_type, levels in OVERTIME_SCOPE_LEVELS.items():
-        in_scope = in_scope | ((pl.col("assessed_body_type") == body_type) & pl.col("level").is_in(levels))
-    in_scope = (
-        pl.when(pl.col("level").is_null()).then(pl.col("agency_id") == pl.col("assessed_agency_id")).otherwise(in_scope)
+        by_level = by_level | ((pl.col("assessed_body_type") == body_type) & pl.col("level").is_in(levels))
+    by_level = by_level & ~pl.col("agency_id").is_in(list(oblast_cities))
+    by_level = (
+        pl.when(pl.col("level").is_null()).then(pl.col("agency_id") == pl.col("assessed_agency_id")).otherwise(by_level)
     )
-    return frame.filter(in_scope).select("agency_id", "assessed_agency_id", "assessed_body_type")
+    has_marks = pl.col("assessed_agency_id").is_in(list(marked))
+    in_scope = pl.when(has_marks).then(pl.col("is_apparatus").fill_null(False)).otherwise(by_level)
+    return frame.filter(in_scope).select(
+        "agency_id",
+        "assessed_agency_id",
+        "assessed_body_type",
+        pl.when(has_marks).then(pl.lit(SCOPE_APPARATUS)).otherwise(pl.lit(SCOPE_LEVEL_RULE)).alias("scope_source"),
+    )
 
 
 def _unit_thresholds(agencies: pl.DataFrame) -> pl.DataFrame:

@@ -280,9 +280,19 @@ def overtime_points_for(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFra
     from kzeval.indicators.common import indicator_frame
     from kzeval.indicators.overtime_points import overtime_indicator_rows
 
-    body_types = dict(con.execute("SELECT agency_id, body_type FROM core.agencies").fetchall())
+    from kzeval.overtime import SCOPE_APPARATUS, SCOPE_LEVEL_RULE, apparatus_marked_bodies
+
+    agencies = con.execute("SELECT * FROM core.agencies").pl()
+    body_types = dict(agencies.select("agency_id", "body_type").iter_rows())
+    marked = apparatus_marked_bodies(agencies)
     rows = [
-        r for row in frame.iter_rows(named=True) for r in overtime_indicator_rows(row, body_types[row["agency_id"]])
+        r
+        for row in frame.iter_rows(named=True)
+        for r in overtime_indicator_rows(
+            row,
+            body_types[row["agency_id"]],
+            SCOPE_APPARATUS if row["agency_id"] in marked else SCOPE_LEVEL_RULE,
+        )
     ]
     return indicator_frame(rows)
 

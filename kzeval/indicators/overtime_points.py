@@ -77,13 +77,18 @@ def _finite(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def overtime_indicator_rows(fct_overtime_row: Mapping[str, Any], body_type: str) -> list[IndicatorResult]:
+def overtime_indicator_rows(
+    fct_overtime_row: Mapping[str, Any], body_type: str, scope_source: str | None = None
+) -> list[IndicatorResult]:
     """Detail rows b, a, s, N1 and W for one ``marts.fct_overtime`` row (para. 40 (1)–(2)).
 
     Recomputes b, a and s from m, p, n and d with the functions above so the rows and the
     mart cannot drift apart. When n is missing or 0 only b is returned: a, s, N1 and W are
     not computed (the run summary lists them), never scored as «no overtime».
+    ``scope_source`` = ``"level_rule"`` (the body's units carry no ``agencies.is_apparatus``,
+    so m, p and n were measured on the fallback level rule) marks a, s, N1 and W provisional.
     """
+    provisional = scope_source == ed.OVERTIME_SCOPE_LEVEL_RULE
     agency_id = str(fct_overtime_row["agency_id"])
     m = float(fct_overtime_row["workday_overtime_hours"])
     p = float(fct_overtime_row["weekend_overtime_hours"])
@@ -101,8 +106,9 @@ def overtime_indicator_rows(fct_overtime_row: Mapping[str, Any], body_type: str)
             indicator=code,
             value=value,
             max_points=definition.max_for(body_type),
-            inputs=inputs,
+            inputs={**inputs, "scope": scope_source} if code != CODE_B and scope_source else inputs,
             role=definition.role,
+            is_provisional=provisional and code != CODE_B,
         )
 
     rows = [row(CODE_B, b, {"workdays": d})]

@@ -524,6 +524,17 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
             f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols}, _file_sha256 VARCHAR, _file_path VARCHAR, "
             f"_row_number BIGINT)"
         ).fetchall()
+        # a warehouse built before an optional column was added to the contract gets it (null)
+        have = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ?",
+                [table],
+            ).fetchall()
+        }
+        for c in contract.columns:
+            if c.name not in have:
+                con.execute(f'ALTER TABLE raw.{table} ADD COLUMN "{c.name}" {DUCKDB_TYPES[c.type]}').fetchall()
 
 
 def _ledger_status(con: duckdb.DuckDBPyConnection, table: str, sha: str) -> str | None:

@@ -61,8 +61,11 @@ def test_it_total_cap_readings() -> None:
     # all CGO maxima 30 + 20 + 25 + 20 + 5 + F 5 + H 5 = 110
     assert it.it_total([30, 20, 25, 20, 5, 5, 5, 0], "cap_100") == 100.0
     assert it.it_total([30, 20, 25, 20, 5, 5, 5, 0], "uncapped") == 110.0
-    # 110 − 3 = 107 → 100 (cap after D)
-    assert it.it_total([30, 20, 25, 20, 5, 5, 5, -3], "cap_100") == 100.0
+    # deduct_then_cap: 110 − 3 = 107 → 100 (the bonuses absorb D)
+    assert it.it_total([30, 20, 25, 20, 5, 5, 5, -3], "cap_100", "deduct_then_cap") == 100.0
+    # cap_then_deduct (default): min(100, 110) − 3 = 97
+    assert it.it_total([30, 20, 25, 20, 5, 5, 5, -3], "cap_100") == 97.0
+    assert it.it_total([30, 20, 25, 20, 5, 5, 5, -3], "uncapped") == 107.0  # order irrelevant without a cap
     assert it.it_total([1.0, -5.0], "cap_100") == 0.0  # floor 0
 
 
@@ -206,8 +209,12 @@ def test_it_reading_switches() -> None:
     # 30 + 20 + 25 + 20 + 5 + 5 + 5 − 5 (flat) = 105, uncapped
     assert directions[0].raw_score == pytest.approx(105.0)
     _, capped = it.compute_it({"it_report": frame}, BODIES, 2024, active_readings())
-    # default: 110 − 1 = 109 → 100
-    assert capped[0].raw_score == 100.0
+    # default cap_then_deduct: min(100, 110) − 1 = 99
+    assert capped[0].raw_score == 99.0
+    _, absorbed = it.compute_it(
+        {"it_report": frame}, BODIES, 2024, active_readings({"it.cap_and_unused_order": "deduct_then_cap"})
+    )
+    assert absorbed[0].raw_score == 100.0  # 110 − 1 = 109 → 100: the bonuses absorb D
 
 
 def test_data_currency_simple_mean_falls_back_and_flags() -> None:
