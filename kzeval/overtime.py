@@ -61,6 +61,8 @@ MAX_PRESENCE_INTERVAL_HOURS = 24  # an in/out pair further apart is a forgotten 
 OVERTIME_SCOPE_LEVELS: dict[str, tuple[str, ...]] = {"CGO": ("central",), "MIO": ("oblast", "city")}
 SCOPE_APPARATUS = OVERTIME_SCOPE_APPARATUS  # the body's units carry agencies.is_apparatus
 SCOPE_LEVEL_RULE = OVERTIME_SCOPE_LEVEL_RULE  # fallback: N1 provisional, the run summary says why
+# Reading hr.overtime_exit_allowance (para. 40(1)): its default, for callers without readings.
+EXIT_ALLOWANCE_DEFAULT = "deduction"
 
 Source: TypeAlias = "str | Path | Sequence[str | Path] | duckdb.DuckDBPyRelation | pl.DataFrame"
 
@@ -287,8 +289,8 @@ def _unit_thresholds(agencies: pl.DataFrame) -> pl.DataFrame:
     ends = [_hhmm_to_minutes(v) for v in frame["workday_end"].to_list()]
     offset = [(e + OVERTIME_EXIT_ALLOWANCE_MINUTES) * 60_000 for e in ends]
     return pl.DataFrame(
-        {"agency_id": frame["agency_id"], "threshold_ms": offset},
-        schema={"agency_id": pl.Utf8, "threshold_ms": pl.Int64},
+        {"agency_id": frame["agency_id"], "threshold_ms": offset, "end_ms": [e * 60_000 for e in ends]},
+        schema={"agency_id": pl.Utf8, "threshold_ms": pl.Int64, "end_ms": pl.Int64},
     )
 
 
@@ -323,11 +325,37 @@ def _ts(value: datetime) -> str:
     return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
 
 
-def _daily_sql(events_sql: str, units: str, calendar: str, orders: str, date_from: date, date_to: date) -> str:
+def _after_end_sql(exit_allowance: str, default_threshold: int, default_end: int) -> str:
+    """Milliseconds of one closed interval after the end of the working day (para. 40(1)).
+
+    Reading ``hr.overtime_exit_allowance``: ``deduction`` counts the time after
+    ``workday_end + 30 min``; ``threshold`` counts an interval that runs past
+    ``workday_end + 30 min`` from ``workday_end``, and a shorter stay not at all.
+    """
+    day0 = "m.ts - m.ts % 86400000"
+    threshold = f"{day0} + coalesce(u.threshold_ms, {default_threshold})"
+    if exit_allowance == "deduction":
+        return f"greatest(0, m.next_ts - greatest(m.ts, {threshold}))"
+    if exit_allowance == "threshold":
+        end = f"{day0} + coalesce(u.end_ms, {default_end})"
+        return f"CASE WHEN m.next_ts > {threshold} THEN greatest(0, m.next_ts - greatest(m.ts, {end})) ELSE 0 END"
+    raise ValueError(f"unknown exit-allowance reading {exit_allowance!r}")
+
+
+def _daily_sql(
+    events_sql: str,
+    units: str,
+    calendar: str,
+    orders: str,
+    date_from: date,
+    date_to: date,
+    exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
+) -> str:
     """SELECT producing one row per employee and day (columns ``DAILY_COLUMNS``)."""
     max_ms = MAX_PRESENCE_INTERVAL_HOURS * _MS_PER_HOUR
     dup_ms = OVERTIME_DUPLICATE_EVENT_SECONDS * 1000
     default_threshold = (_hhmm_to_minutes(None) + OVERTIME_EXIT_ALLOWANCE_MINUTES) * 60_000
+    after_end = _after_end_sql(exit_allowance, default_threshold, _hhmm_to_minutes(None) * 60_000)
     margin = timedelta(hours=MAX_PRESENCE_INTERVAL_HOURS + 1)
     start = datetime.combine(date_from, datetime.min.time())
     end = datetime.combine(date_to, datetime.min.time())
@@ -367,9 +395,7 @@ days AS (
         coalesce(arg_min(m.agency_id, m.ts) FILTER (WHERE m.is_in), arg_min(m.agency_id, m.ts)) AS agency_id,
         count(*) FILTER (WHERE m.closes) AS intervals,
         coalesce(sum(m.next_ts - m.ts) FILTER (WHERE m.closes), 0) AS presence_ms,
-        coalesce(sum(greatest(0, m.next_ts - greatest(m.ts,
-            m.ts - m.ts % 86400000 + coalesce(u.threshold_ms, {default_threshold}))))
-            FILTER (WHERE m.closes), 0) AS after_end_ms,
+        coalesce(sum({after_end}) FILTER (WHERE m.closes), 0) AS after_end_ms,
         coalesce(bool_or(m.is_in) AND NOT arg_max(m.closes, m.ts) FILTER (WHERE m.is_in), false) AS is_unclosed,
         count(*) FILTER (WHERE m.orphan_out) AS orphan_out_events
     FROM marked m LEFT JOIN {units} u ON u.agency_id = m.agency_id
@@ -403,6 +429,7 @@ def _prepare(
     date_from: date,
     date_to: date,
     scratch: _Scratch,
+    exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
 ) -> str:
     """Register the small inputs as temp tables and return the daily SELECT."""
     if date_to <= date_from:
@@ -412,7 +439,7 @@ def _prepare(
     cal_name = scratch.table(con, "_kzeval_ot_calendar", cal)
     orders_name = scratch.table(con, "_kzeval_ot_orders", _orders_frame(orders, date_from, date_to))
     events_sql = _source_sql(con, events_source, scratch, ["employee_id", "agency_id", "event_ts", "direction"])
-    return _daily_sql(events_sql, units, cal_name, orders_name, date_from, date_to)
+    return _daily_sql(events_sql, units, cal_name, orders_name, date_from, date_to, exit_allowance)
 
 
 def compute_overtime_daily(
@@ -425,6 +452,7 @@ def compute_overtime_daily(
     date_from: date,
     date_to: date,
     target: str = "overtime_daily",
+    exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
 ) -> duckdb.DuckDBPyRelation:
     """Per employee and day of [date_from, date_to): overtime, presence, unclosed flag → table ``target``.
 
@@ -434,7 +462,7 @@ def compute_overtime_daily(
     """
     scratch = _Scratch()
     try:
-        select = _prepare(con, events_source, agencies, calendar, orders, date_from, date_to, scratch)
+        select = _prepare(con, events_source, agencies, calendar, orders, date_from, date_to, scratch, exit_allowance)
         con.execute(f"CREATE OR REPLACE TABLE {target} AS {select}").fetchall()
     finally:
         scratch.drop(con)
@@ -451,6 +479,7 @@ def replace_overtime_days(
     date_from: date,
     date_to: date,
     target: str,
+    exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
 ) -> int:
     """Recompute the days [date_from, date_to) inside an existing daily table; returns the rows written.
 
@@ -459,7 +488,7 @@ def replace_overtime_days(
     """
     scratch = _Scratch()
     try:
-        select = _prepare(con, events_source, agencies, calendar, orders, date_from, date_to, scratch)
+        select = _prepare(con, events_source, agencies, calendar, orders, date_from, date_to, scratch, exit_allowance)
         try:
             con.execute("BEGIN TRANSACTION").fetchall()
             own_transaction = True
@@ -492,6 +521,7 @@ def compute_overtime_month(
     month: int,
     *,
     target: str | None = None,
+    exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
 ) -> duckdb.DuckDBPyRelation:
     """One month's per-employee-per-day table (monthly partition), default ``overtime_daily_YYYY_MM``.
 
@@ -504,7 +534,15 @@ def compute_overtime_month(
     following = date(year + (month == 12), month % 12 + 1, 1)
     name = target or f"overtime_daily_{year:04d}_{month:02d}"
     return compute_overtime_daily(
-        con, events_source, agencies, calendar, orders, date_from=first, date_to=following, target=name
+        con,
+        events_source,
+        agencies,
+        calendar,
+        orders,
+        date_from=first,
+        date_to=following,
+        target=name,
+        exit_allowance=exit_allowance,
     )
 
 
@@ -598,13 +636,14 @@ def compute_fct_overtime(
     orders: pl.DataFrame | None,
     headcount: pl.DataFrame | None,
     year: int,
+    exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
 ) -> pl.DataFrame:
     """The whole year in one DuckDB statement (daily step inlined, nothing materialised)."""
     scope = overtime_scope_units(agencies)
     scratch = _Scratch()
     try:
         first, following = date(year, 1, 1), date(year + 1, 1, 1)
-        daily_sql = _prepare(con, events_source, agencies, calendar, orders, first, following, scratch)
+        daily_sql = _prepare(con, events_source, agencies, calendar, orders, first, following, scratch, exit_allowance)
         scope_table = scratch.table(con, "_kzeval_ot_scope", scope)
         sums = con.execute(_body_sums_sql(daily_sql, scope_table, year)).pl()
     finally:

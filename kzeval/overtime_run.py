@@ -42,7 +42,12 @@ def _calendar_override(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None:
 
 
 def _fingerprint(
-    con: duckdb.DuckDBPyConnection, year: int, month: int, calendar: pl.DataFrame, agencies: pl.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    month: int,
+    calendar: pl.DataFrame,
+    agencies: pl.DataFrame,
+    exit_allowance: str = overtime.EXIT_ALLOWANCE_DEFAULT,
 ) -> str:
     first, following = _month_bounds(year, month)
     events = con.execute(
@@ -61,6 +66,9 @@ def _fingerprint(
         str(orders),
         calendar.filter((pl.col("date") >= first) & (pl.col("date") < following)).write_csv(),
         agencies.select("agency_id", "workday_end", "assessed_agency_id").sort("agency_id").write_csv(),
+        # the exit-allowance reading changes every workday's overtime (the default adds nothing, so
+        # months stored before the reading existed keep their fingerprint)
+        *([] if exit_allowance == overtime.EXIT_ALLOWANCE_DEFAULT else [f"exit_allowance={exit_allowance}"]),
     ):
         digest.update(part.encode())
         digest.update(b"\x00")
@@ -78,6 +86,7 @@ def refresh_month(
     calendar: pl.DataFrame,
     orders: pl.DataFrame | None,
     previous_month_fresh: bool = False,
+    exit_allowance: str = overtime.EXIT_ALLOWANCE_DEFAULT,
 ) -> bool:
     """Recompute one month's daily rows if its inputs changed; True when recomputed.
 
@@ -87,7 +96,7 @@ def refresh_month(
     con.execute(
         "CREATE TABLE IF NOT EXISTS core.overtime_months (year BIGINT, month BIGINT, fingerprint VARCHAR)"
     ).fetchall()
-    fingerprint = _fingerprint(con, year, month, calendar, agencies)
+    fingerprint = _fingerprint(con, year, month, calendar, agencies, exit_allowance)
     stored = con.execute(
         "SELECT fingerprint FROM core.overtime_months WHERE year = ? AND month = ?", [year, month]
     ).fetchall()
@@ -112,6 +121,7 @@ def refresh_month(
             date_from=first,
             date_to=following,
             target=DAILY_TABLE,
+            exit_allowance=exit_allowance,
         )
     else:
         # intervals that started on the previous month's last day may close in this month: that day is
@@ -127,14 +137,23 @@ def refresh_month(
             date_from=previous_last_day if boundary else first,
             date_to=following,
             target=DAILY_TABLE,
+            exit_allowance=exit_allowance,
         )
     con.execute("DELETE FROM core.overtime_months WHERE year = ? AND month = ?", [year, month]).fetchall()
     con.execute("INSERT INTO core.overtime_months VALUES (?, ?, ?)", [year, month, fingerprint]).fetchall()
     return True
 
 
-def compute_overtime_year(con: duckdb.DuckDBPyConnection, year: int, months: list[int] | None = None) -> OvertimeYear:
-    """Refresh the year's stale months, then store ``core.overtime`` (marts.fct_overtime) for the year."""
+def compute_overtime_year(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    months: list[int] | None = None,
+    exit_allowance: str = overtime.EXIT_ALLOWANCE_DEFAULT,
+) -> OvertimeYear:
+    """Refresh the year's stale months, then store ``core.overtime`` (marts.fct_overtime) for the year.
+
+    ``exit_allowance``: reading ``hr.overtime_exit_allowance``; a change recomputes every month.
+    """
     ensure_core_tables(con)
     con.execute(f"DELETE FROM core.overtime WHERE year = {int(year)}").fetchall()
     con.execute(f"DELETE FROM core.overtime_unit_quality WHERE year = {int(year)}").fetchall()
@@ -149,7 +168,16 @@ def compute_overtime_year(con: duckdb.DuckDBPyConnection, year: int, months: lis
     orders = read_raw(con, "overtime_orders") if table_has_rows(con, "overtime_orders") else None
     recomputed, unchanged = [], []
     for month in months or range(1, 13):
-        if refresh_month(con, year, month, agencies, calendar, orders, previous_month_fresh=month - 1 in recomputed):
+        if refresh_month(
+            con,
+            year,
+            month,
+            agencies,
+            calendar,
+            orders,
+            previous_month_fresh=month - 1 in recomputed,
+            exit_allowance=exit_allowance,
+        ):
             recomputed.append(month)
         else:
             unchanged.append(month)

@@ -21,6 +21,7 @@ class RunResult:
     files: list[dict[str, object]] = field(default_factory=list)
     tables_missing: list[str] = field(default_factory=list)
     not_computed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # figures computed but provisional, and why
 
 
 def run_assessment(
@@ -39,6 +40,10 @@ def run_assessment(
     )
     if run.success and warehouse_path.exists():
         run.not_computed = _not_computed(warehouse_path, year)
+        from kzeval.indicators.org_development import org_run_notes
+
+        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+            run.notes = org_run_notes(con, year)
     return run
 
 

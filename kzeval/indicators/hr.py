@@ -1031,9 +1031,11 @@ def _add_work_organisation(
             "hr_overtime",
             overtime_points(n1, n2, weekend, target),
             {"N1": n1, "N2": n2, "W": weekend if n1 is not None else None, "n_source": source},
-            [od.READING_AGREEMENT_INDEX, od.READING_WEEKEND_PENALTY]
-            if n2 is not None
-            else [od.READING_WEEKEND_PENALTY],
+            [
+                od.READING_WEEKEND_PENALTY,
+                *([od.READING_AGREEMENT_INDEX] if n2 is not None else []),
+                *([od.READING_EXIT_ALLOWANCE] if n1 is not None else []),
+            ],
             provisional=source != "turnstile_and_survey" or overtime_provisional,
         )
     if survey_ok:

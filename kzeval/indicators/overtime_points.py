@@ -78,7 +78,10 @@ def _finite(value: Any) -> float | None:
 
 
 def overtime_indicator_rows(
-    fct_overtime_row: Mapping[str, Any], body_type: str, scope_source: str | None = None
+    fct_overtime_row: Mapping[str, Any],
+    body_type: str,
+    scope_source: str | None = None,
+    reading_label: str = "default",
 ) -> list[IndicatorResult]:
     """Detail rows b, a, s, N1 and W for one ``marts.fct_overtime`` row (para. 40 (1)–(2)).
 
@@ -87,6 +90,7 @@ def overtime_indicator_rows(
     not computed (the run summary lists them), never scored as «no overtime».
     ``scope_source`` = ``"level_rule"`` (the body's units carry no ``agencies.is_apparatus``,
     so m, p and n were measured on the fallback level rule) marks a, s, N1 and W provisional.
+    ``reading_label`` (e.g. ``hr.overtime_exit_allowance=deduction``) is stored with a, N1.
     """
     provisional = scope_source == ed.OVERTIME_SCOPE_LEVEL_RULE
     agency_id = str(fct_overtime_row["agency_id"])
@@ -108,6 +112,7 @@ def overtime_indicator_rows(
             max_points=definition.max_for(body_type),
             inputs={**inputs, "scope": scope_source} if code != CODE_B and scope_source else inputs,
             role=definition.role,
+            reading=reading_label if code in (CODE_A, CODE_N1) else "default",
             is_provisional=provisional and code != CODE_B,
         )
 

@@ -438,7 +438,9 @@ def test_hr_indicators_hand_computed() -> None:
     assert rows["hr_overtime_survey"]["role"] == "detail"
     assert json.loads(rows["hr_overtime"]["inputs"])["n_source"] == "turnstile_and_survey"
     assert not rows["hr_overtime"]["is_provisional"]
-    assert rows["hr_overtime"]["reading"] == "hr.agreement_index=normalised_mean;hr.weekend_penalty_target=overtime"
+    assert rows["hr_overtime"]["reading"] == (
+        "hr.agreement_index=normalised_mean;hr.overtime_exit_allowance=deduction;hr.weekend_penalty_target=overtime"
+    )
 
 
 def test_mio_survey_only_overtime_and_career_scope() -> None:
