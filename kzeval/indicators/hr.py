@@ -923,7 +923,9 @@ def _add_staff_potential(
         if negative_base_reading == "leavers":
             negative, base = int(dismissal.get("negative_leavers", 0)), leavers
         elif negative_base_reading == "interviewed":
-            negative, base = int(dismissal.get("negative_interviewed", 0)), interviewed
+            # every filled interview (paper ones beyond the 10 % limit included): the test is about
+            # what the leavers said, the limit only about the credit in a
+            negative, base = int(dismissal.get("negative_interviewed", 0)), electronic + paper
         else:
             raise ValueError(f"unknown exit-interview negative-base reading {negative_base_reading!r}")
         voluntary_unknown = int(dismissal.get("voluntary_unknown", 0))
