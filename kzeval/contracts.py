@@ -489,6 +489,11 @@ _add(
         key=("agency_id", "year"),
         source="it",
         year_column="year",
+        description=(
+            "Appendix 8 report. contracts_amount_kzt and contracts_local_content_kzt cover executed contracts only "
+            "(App. 8 Table 5, «Статус договора»: исполнен); systems_total and systems_registered count the systems "
+            "not marked ДСП, counted apart in systems_dsp (para. 57)."
+        ),
     )
 )
 _add(

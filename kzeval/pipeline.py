@@ -241,7 +241,7 @@ def store_readings(con: duckdb.DuckDBPyConnection, year: int, block: str, readin
 CORE_TABLES: dict[str, str] = {
     "agencies": (
         "agency_id VARCHAR, name_ru VARCHAR, name_kk VARCHAR, body_type VARCHAR, parent_agency_id VARCHAR, "
-        "is_assessed BOOLEAN, region_code VARCHAR, level VARCHAR, workday_end VARCHAR, "
+        "is_assessed BOOLEAN, region_code VARCHAR, level VARCHAR, workday_end VARCHAR, is_apparatus BOOLEAN, "
         "assessed_agency_id VARCHAR, assessed_body_type VARCHAR"
     ),
     "indicator_scores": (
