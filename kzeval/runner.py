@@ -111,7 +111,10 @@ def _materialize(
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             data = event.step_failure_data
-            message = data.error.message.strip().splitlines()[-1] if data and data.error else "failed"
+            error = data.error if data else None
+            while error is not None and error.cause is not None:  # Dagster wraps the library's own error
+                error = error.cause
+            message = error.message.strip().splitlines()[-1] if error is not None else "failed"
             failures.append(f"{event.step_key}: {message}")
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
@@ -136,7 +139,8 @@ def _materialize(
                 run.files = [dict(zip(keys, r, strict=True)) for r in rows]
     present = {str(f["table"]) for f in run.files if f["status"] == "loaded"}
     optional = {"corrections", "calendar"}  # calendars ship with kzeval; corrections come only with disputes
-    run.tables_missing = sorted(t for t in CONTRACTS if t not in present and t not in optional)
+    if run.files or run.success:  # a run that published nothing has no ledger to compare the drop with
+        run.tables_missing = sorted(t for t in CONTRACTS if t not in present and t not in optional)
     return run
 
 
