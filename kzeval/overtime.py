@@ -565,6 +565,21 @@ def _avg_headcount(headcount: pl.DataFrame | None, scope: pl.DataFrame, year: in
     )
 
 
+def headcount_months_by_body(headcount: pl.DataFrame | None, agencies: pl.DataFrame, year: int) -> dict[str, int]:
+    """Month-end values of the year present per assessed body over its para. 40(1) units (12 = complete)."""
+    if headcount is None or headcount.height == 0:
+        return {}
+    scope = overtime_scope_units(agencies)
+    months = (
+        headcount.filter(pl.col("month_end").dt.year() == year)
+        .select("agency_id", "month_end")
+        .join(scope.select("agency_id", "assessed_agency_id"), on="agency_id", how="inner")
+        .group_by("assessed_agency_id")
+        .agg(pl.col("month_end").dt.month().n_unique().alias("months"))
+    )
+    return {str(a): int(m) for a, m in months.iter_rows()}
+
+
 def _body_sums_sql(daily_sql: str, scope_table: str, year: int) -> str:
     return f"""
 SELECT s.assessed_agency_id AS agency_id,

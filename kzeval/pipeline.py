@@ -324,13 +324,21 @@ def overtime_points_for(
         return None
     from kzeval.indicators.common import indicator_frame
     from kzeval.indicators.overtime_points import overtime_indicator_rows
-    from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE
-    from kzeval.overtime import SCOPE_APPARATUS, SCOPE_LEVEL_RULE, apparatus_marked_bodies
+    from kzeval.methodology.org_development_2023 import (
+        HEADCOUNT_MONTHS,
+        READING_EXIT_ALLOWANCE,
+        READING_HEADCOUNT_MONTHS,
+    )
+    from kzeval.overtime import SCOPE_APPARATUS, SCOPE_LEVEL_RULE, apparatus_marked_bodies, headcount_months_by_body
 
     agencies = con.execute("SELECT * FROM core.agencies").pl()
     body_types = dict(agencies.select("agency_id", "body_type").iter_rows())
     marked = apparatus_marked_bodies(agencies)
-    label = readings.label([READING_EXIT_ALLOWANCE]) if readings is not None else "default"
+    keys = [READING_EXIT_ALLOWANCE]
+    headcount = read_raw(con, "headcount_monthly") if table_has_rows(con, "headcount_monthly") else None
+    months = headcount_months_by_body(headcount, agencies, year)
+    incomplete = {a for a, m in months.items() if m < HEADCOUNT_MONTHS}
+    headcount_reading = readings.value(READING_HEADCOUNT_MONTHS) if readings is not None else "divide_by_12"
     rows = [
         r
         for row in frame.iter_rows(named=True)
@@ -338,7 +346,11 @@ def overtime_points_for(
             row,
             body_types[row["agency_id"]],
             SCOPE_APPARATUS if row["agency_id"] in marked else SCOPE_LEVEL_RULE,
-            label,
+            readings.label([*keys, *([READING_HEADCOUNT_MONTHS] if row["agency_id"] in incomplete else [])])
+            if readings is not None
+            else "default",
+            months.get(row["agency_id"]),
+            headcount_reading,
         )
     ]
     return indicator_frame(rows)

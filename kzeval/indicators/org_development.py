@@ -130,6 +130,12 @@ _RUN_NOTES: tuple[tuple[str, str, str], ...] = (
         "and N1 is provisional",
     ),
     (
+        "hr_overtime_quantitative",
+        "$.headcount_months_missing",
+        "N1 (para. 40(1)): fewer than 12 month-end headcounts for the measured units; n and N1 are "
+        "provisional (reading hr.headcount_missing_months)",
+    ),
+    (
         "hr_net_turnover",
         "$.headcount_months_missing",
         "average headcount (n, z): fewer than 12 month-end values in headcount_monthly; the figures built "

@@ -174,3 +174,29 @@ def test_exit_allowance_reading(con, out_at: str, deduction: float, threshold: f
         got[mode] = rel.pl()["workday_overtime_hours"].sum()
     assert got["deduction"] == pytest.approx(deduction)
     assert got["threshold"] == pytest.approx(threshold)
+
+
+def test_missing_headcount_month_flags_n1_and_the_reading_divides_by_months() -> None:
+    # stored n = Σ / 12 = 1100 / 12 (December missing); m = 110 h; d = 249 → b = 1824
+    row = {
+        "agency_id": "AKM",
+        "workday_overtime_hours": 110.0,
+        "weekend_overtime_hours": 0.0,
+        "avg_headcount": 1100 / 12,
+        "workdays": 249,
+    }
+    default = {r.indicator: r for r in overtime_indicator_rows(row, "MIO", SCOPE_APPARATUS, headcount_months=11)}
+    n1 = default["hr_overtime_quantitative"]
+    # a = 1824 + 110 / 91,667 = 1825,2; N1 = 5 × (1 − 8 × 1,2 / 1824) = 4,97368
+    assert n1.value == pytest.approx(5 * (1 - 8 * (110 / (1100 / 12)) / 1824))
+    assert n1.is_provisional and n1.inputs["headcount_months_missing"] is True
+    by_months = {
+        r.indicator: r
+        for r in overtime_indicator_rows(
+            row, "MIO", SCOPE_APPARATUS, headcount_months=11, headcount_reading="months_reported"
+        )
+    }
+    # n = 1100 / 11 = 100 → a = 1824 + 1,1; N1 = 5 × (1 − 8 × 1,1 / 1824) = 4,97588
+    assert by_months["hr_overtime_quantitative"].value == pytest.approx(5 * (1 - 8 * 1.1 / 1824))
+    complete = {r.indicator: r for r in overtime_indicator_rows(row, "MIO", SCOPE_APPARATUS, headcount_months=12)}
+    assert not complete["hr_overtime_quantitative"].is_provisional
