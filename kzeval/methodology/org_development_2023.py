@@ -637,6 +637,7 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "base act (Appendix 9)",
         "Q8: definition of «индекс согласия»",
+        legal_text="i1 – индекс согласия с утверждением 1 опросного листа государственных служащих",
     ),
     ReadingDef(
         READING_NET_TURNOVER,
@@ -648,6 +649,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "base act",
         "Q15: net turnover formula and slope",
+        legal_text="чистая сменяемость персонала – показатель, определяющий уровень ухода работников из системы "
+        "государственной службы",
     ),
     ReadingDef(
         READING_STABILITY,
@@ -659,6 +662,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "base act",
         "Q15: tenure threshold X of «Стабильность кадрового состава»",
+        legal_text="стабильность кадрового состава – показатель, определяющий уровень устойчивости кадровой "
+        "политики и постоянства кадров в государственном органе",
     ),
     ReadingDef(
         READING_GENDER,
@@ -670,6 +675,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "base act",
         "Q15: gender composition formula",
+        legal_text="гендерный состав – показатель, определяющий представительство женщин в государственном органе "
+        "на руководящих должностях в соответствии с Концепцией семейной и гендерной политики до 2030 года",
     ),
     ReadingDef(
         READING_QUALIFICATIONS,
@@ -681,6 +688,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "para. 37",
         "P: plain sum of overlapping category counts or distinct employees",
+        legal_text="a – количество административных государственных служащих, имеющих степень кандидата наук "
+        "(в том числе окончившие аспирантуру)",
     ),
     ReadingDef(
         READING_WEEKEND_PENALTY,
@@ -692,6 +701,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "para. 40(2)",
         "Q17: where the weekend-overtime penalty W is deducted",
+        legal_text="При наличии сверхурочных работ в выходные и праздничные дни государственному органу "
+        "присваиваются штрафные баллы по следующей шкале",
     ),
     ReadingDef(
         READING_COMPETITION,
@@ -704,6 +715,9 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "para. 48",
         "Q9: how the observer and video-recording shares combine",
+        legal_text="a – количество состоявшихся конкурсов на занятие вакантных должностей в государственном органе, "
+        "проведенных с участием наблюдателей … b – количество состоявшихся конкурсов на занятие вакантных "
+        "должностей в государственном органе, проведенных с видеофискацией",
     ),
     ReadingDef(
         READING_IT_ARCHITECTURE,
@@ -715,6 +729,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "base act §1",
         "Q16: architecture-portal criterion",
+        legal_text="доля учтенных информационных систем государственных органов на архитектурном портале – "
+        "информационные системы, по которым осуществлен учет сведений об объектах информатизации",
     ),
     ReadingDef(
         READING_IT_DATA_CURRENCY,
@@ -727,6 +743,7 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "base act §4",
         "Q16: data-currency aggregation over IS",
+        legal_text="Текущий уровень актуальности сведений (%) … Общее количество записей в системе / базе данных",
     ),
     ReadingDef(
         READING_IT_FUNCTION_AUTOMATION,
@@ -738,6 +755,7 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "base act §5",
         "Q16: automation-of-functions criterion",
+        legal_text="автоматизация функций государственных органов",
     ),
     ReadingDef(
         READING_IT_LOCAL_CONTENT,
@@ -749,6 +767,7 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "base act §6, para. 79",
         "Q16: local-content bonus",
+        legal_text="Сумма договора с учетом уровня местного содержания",
     ),
     ReadingDef(
         READING_IT_UNUSED_SYSTEMS,
@@ -760,6 +779,7 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "base act §7",
         "Q16: penalty per unused IS and its cap",
+        legal_text="наличие неиспользуемых информационных систем и баз данных",
     ),
     ReadingDef(
         READING_IT_TOTAL_CAP,
@@ -771,6 +791,7 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "para. 81",
         "Q11: IT total capped at 100",
+        legal_text="I = A + B + C + E + L + J + F + H – D",
     ),
     ReadingDef(
         READING_LATE_REPORTING,
@@ -783,6 +804,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "para. 24",
         "Q10: per-fact penalty for late reporting",
+        legal_text="Общая сумма всех вычитаемых за представление/размещение недостоверной, неполной, "
+        "несвоевременной информации штрафных баллов составляет не более 10 баллов по каждому направлению оценки.",
     ),
     ReadingDef(
         READING_BLOCK_COMBINATION,
@@ -795,6 +818,9 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "not in seeds (Decree 954)",
         "Q12: combination of HR and IT into the block score",
+        legal_text="Заключения о результатах операционной оценки деятельности оцениваемых государственных органов по "
+        'блоку "Организационное развитие государственного органа" формируются уполномоченным органом в сфере '
+        "информатизации",
     ),
     ReadingDef(
         READING_EXIT_NEGATIVE_BASE,
