@@ -58,6 +58,8 @@ def _print_summary(result: object) -> None:
         print("Tables not in the drop (figures needing them are not computed): " + ", ".join(result.tables_missing))
     for line in result.not_computed:
         print(f"  NOT COMPUTED: {line}")
+    for line in result.notes:
+        print(f"  PROVISIONAL: {line}")
     for failure in result.failures:
         print(f"  FAILED: {failure}")
 

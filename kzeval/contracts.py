@@ -93,6 +93,8 @@ _add(
             _c("region_code", "string", False),
             _c("level", "enum", False, choices=LEVELS),
             _c("workday_end", "hhmm", False),
+            # para. 40(1) headcount units (CGO central offices, the akim's apparatus); optional
+            _c("is_apparatus", "bool", False),
         ),
         key=("agency_id",),
         source="reference",
@@ -161,9 +163,11 @@ _add(
             _c("is_leadership", "bool"),
             _c("hired_on", "date"),
             _c("left_on", "date", False),
+            _c("as_of", "date", False),  # the roster's date: a year uses its own newest roster
         ),
-        key=("employee_id", "agency_id"),
+        key=("employee_id", "agency_id", "as_of"),
         source="ekyzmet",
+        date_column="as_of",
     )
 )
 _add(
@@ -175,6 +179,8 @@ _add(
             _c("dismissed_on", "date"),
             _c("left_system", "enum", choices=("civil_service", "agency")),
             *_bools("exit_interview_done", "exempt_from_interview", "negative_reason"),
+            _c("interview_channel", "enum", False, choices=("electronic", "paper")),  # App. 12 note 6
+            _c("voluntary", "bool", False),  # «по собственному желанию», App. 12
         ),
         key=("employee_id", "agency_id", "dismissed_on"),
         source="ekyzmet",
@@ -233,9 +239,11 @@ _add(
                 "youth_reserve",
                 "masters_kz",
             ),
+            _c("as_of", "date", False),  # same rule as employees.as_of
         ),
-        key=("employee_id", "agency_id"),
+        key=("employee_id", "agency_id", "as_of"),
         source="ekyzmet",
+        date_column="as_of",
     )
 )
 _add(
@@ -511,10 +519,17 @@ _add(
             _c("contracts_amount_kzt", "decimal", min_value=0),
             _c("contracts_local_content_kzt", "decimal", min_value=0),
             *_counts("indicators_total", "indicators_automatic", "unused_systems", required=False),
+            # App. 8 Table 1 «Общее количество записей»; systems marked «ДСП» (para. 57, left out)
+            *_counts("records_total", "systems_dsp", required=False),
         ),
         key=("agency_id", "year"),
         source="it",
         year_column="year",
+        description=(
+            "Appendix 8 report. contracts_amount_kzt and contracts_local_content_kzt cover executed contracts only "
+            "(App. 8 Table 5, «Статус договора»: исполнен); systems_total and systems_registered count the systems "
+            "not marked ДСП, counted apart in systems_dsp (para. 57)."
+        ),
     )
 )
 _add(

@@ -42,18 +42,27 @@ from kzeval.agencies import resolve_hierarchy
 from kzeval.calendars import CALENDAR_SCHEMA, CalendarMissingError, count_workdays
 from kzeval.indicators.overtime_points import avg_weekend_overtime, avg_workday_hours, normal_hours
 from kzeval.methodology.org_development_2023 import (
+    CITY_LEVEL,
     DEFAULT_WORKDAY_END,
     HEADCOUNT_MONTHS,
     OVERTIME_DUPLICATE_EVENT_SECONDS,
     OVERTIME_EXIT_ALLOWANCE_MINUTES,
+    OVERTIME_SCOPE_APPARATUS,
+    OVERTIME_SCOPE_LEVEL_RULE,
+    REGIONAL_ANCESTOR_LEVELS,
 )
 
 # TODO-move: to org_development_2023 (read-only for this helper).
 MAX_PRESENCE_INTERVAL_HOURS = 24  # an in/out pair further apart is a forgotten badge, not presence
-# Para. 28 scope for N1 and n, as agencies.level per body type of the assessed body:
-# CGO = central office + central offices of its departments (committees); MIO = akim's office
-# of the oblast / capital / city of republican significance.
+# Para. 40(1) scope for N1 and n: the units marked ``agencies.is_apparatus``; for a body without
+# the marks, the fallback level rule: CGO = central office + central offices of its committees;
+# MIO = akim's office of the oblast / capital / city of republican significance — a ``city`` unit
+# below an oblast (a city of oblast significance) is out, as in para. 28 (methodology §5.2).
 OVERTIME_SCOPE_LEVELS: dict[str, tuple[str, ...]] = {"CGO": ("central",), "MIO": ("oblast", "city")}
+SCOPE_APPARATUS = OVERTIME_SCOPE_APPARATUS  # the body's units carry agencies.is_apparatus
+SCOPE_LEVEL_RULE = OVERTIME_SCOPE_LEVEL_RULE  # fallback: N1 provisional, the run summary says why
+# Reading hr.overtime_exit_allowance (para. 40(1)): its default, for callers without readings.
+EXIT_ALLOWANCE_DEFAULT = "deduction"
 
 Source: TypeAlias = "str | Path | Sequence[str | Path] | duckdb.DuckDBPyRelation | pl.DataFrame"
 
@@ -193,41 +202,85 @@ def _hhmm_to_minutes(value: str | None) -> int:
 
 
 def _resolved_agencies(agencies: pl.DataFrame) -> pl.DataFrame:
-    """agency_id, assessed_agency_id, assessed_body_type, level, workday_end for every unit."""
+    """agency_id, parent_agency_id, assessed_agency_id, assessed_body_type, level, workday_end, is_apparatus."""
     frame = agencies if "assessed_agency_id" in agencies.columns else resolve_hierarchy(agencies)
     if "assessed_body_type" not in frame.columns:
         types = frame.select(
             pl.col("agency_id").alias("assessed_agency_id"), pl.col("body_type").alias("assessed_body_type")
         )
         frame = frame.join(types, on="assessed_agency_id", how="left")
-    for column in ("level", "workday_end"):
+    for column, dtype in (
+        ("level", pl.Utf8),
+        ("workday_end", pl.Utf8),
+        ("parent_agency_id", pl.Utf8),
+        ("is_apparatus", pl.Boolean),
+    ):
         if column not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
+            frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(column))
     return frame.select(
         pl.col("agency_id").cast(pl.Utf8),
+        pl.col("parent_agency_id").cast(pl.Utf8),
         pl.col("assessed_agency_id").cast(pl.Utf8),
         pl.col("assessed_body_type").cast(pl.Utf8),
         pl.col("level").cast(pl.Utf8),
         pl.col("workday_end").cast(pl.Utf8),
+        pl.col("is_apparatus").cast(pl.Boolean),
     )
+
+
+def _oblast_significance_cities(frame: pl.DataFrame) -> set[str]:
+    """``city`` units with an oblast/territorial ancestor below their assessed body (para. 28)."""
+    ids = frame["agency_id"].to_list()
+    parent = dict(zip(ids, frame["parent_agency_id"].to_list(), strict=True))
+    level = dict(zip(ids, frame["level"].to_list(), strict=True))
+    assessed = dict(zip(ids, frame["assessed_agency_id"].to_list(), strict=True))
+    result: set[str] = set()
+    for unit in ids:
+        if level[unit] != CITY_LEVEL:
+            continue
+        node, steps = unit, 0
+        while node != assessed[unit] and parent.get(node) is not None and steps < len(ids):
+            node, steps = parent[node], steps + 1  # type: ignore[assignment]
+            if level.get(node) in REGIONAL_ANCESTOR_LEVELS:
+                result.add(unit)
+                break
+    return result
+
+
+def apparatus_marked_bodies(agencies: pl.DataFrame) -> set[str]:
+    """Assessed bodies whose units carry ``agencies.is_apparatus`` (any non-null value)."""
+    frame = _resolved_agencies(agencies)
+    return set(frame.filter(pl.col("is_apparatus").is_not_null())["assessed_agency_id"].unique().to_list())
 
 
 def overtime_scope_units(agencies: pl.DataFrame) -> pl.DataFrame:
-    """Units measured for m, p and n (para. 28), with the assessed body they count for.
+    """Units measured for m, p and n (para. 40(1)), with the assessed body they count for.
 
-    CGO: units with ``level = 'central'`` (the central office and the central offices of
-    its committees); MIO: ``level`` in ('oblast', 'city') (the akimat of the oblast, the
-    capital or a city of republican significance). A unit without ``level`` counts only if
-    it is the assessed body itself. Territorial, district and rural units are out of scope.
+    A body whose units carry ``is_apparatus`` counts exactly the units marked true (its
+    central office and its committees' central offices; the akim's apparatus, not the
+    akimat's departments). Otherwise the level rule: CGO ``level = 'central'``; MIO
+    ``level = 'oblast'`` or a ``city`` that is not a city of oblast significance. A unit
+    without ``level`` then counts only if it is the assessed body itself. Columns:
+    agency_id, assessed_agency_id, assessed_body_type, scope_source.
     """
     frame = _resolved_agencies(agencies)
-    in_scope = pl.lit(False)
+    marked = apparatus_marked_bodies(frame)
+    oblast_cities = _oblast_significance_cities(frame)
+    by_level = pl.lit(False)
     for body_type, levels in OVERTIME_SCOPE_LEVELS.items():
-        in_scope = in_scope | ((pl.col("assessed_body_type") == body_type) & pl.col("level").is_in(levels))
-    in_scope = (
-        pl.when(pl.col("level").is_null()).then(pl.col("agency_id") == pl.col("assessed_agency_id")).otherwise(in_scope)
+        by_level = by_level | ((pl.col("assessed_body_type") == body_type) & pl.col("level").is_in(levels))
+    by_level = by_level & ~pl.col("agency_id").is_in(list(oblast_cities))
+    by_level = (
+        pl.when(pl.col("level").is_null()).then(pl.col("agency_id") == pl.col("assessed_agency_id")).otherwise(by_level)
     )
-    return frame.filter(in_scope).select("agency_id", "assessed_agency_id", "assessed_body_type")
+    has_marks = pl.col("assessed_agency_id").is_in(list(marked))
+    in_scope = pl.when(has_marks).then(pl.col("is_apparatus").fill_null(False)).otherwise(by_level)
+    return frame.filter(in_scope).select(
+        "agency_id",
+        "assessed_agency_id",
+        "assessed_body_type",
+        pl.when(has_marks).then(pl.lit(SCOPE_APPARATUS)).otherwise(pl.lit(SCOPE_LEVEL_RULE)).alias("scope_source"),
+    )
 
 
 def _unit_thresholds(agencies: pl.DataFrame) -> pl.DataFrame:
@@ -236,8 +289,8 @@ def _unit_thresholds(agencies: pl.DataFrame) -> pl.DataFrame:
     ends = [_hhmm_to_minutes(v) for v in frame["workday_end"].to_list()]
     offset = [(e + OVERTIME_EXIT_ALLOWANCE_MINUTES) * 60_000 for e in ends]
     return pl.DataFrame(
-        {"agency_id": frame["agency_id"], "threshold_ms": offset},
-        schema={"agency_id": pl.Utf8, "threshold_ms": pl.Int64},
+        {"agency_id": frame["agency_id"], "threshold_ms": offset, "end_ms": [e * 60_000 for e in ends]},
+        schema={"agency_id": pl.Utf8, "threshold_ms": pl.Int64, "end_ms": pl.Int64},
     )
 
 
@@ -272,11 +325,37 @@ def _ts(value: datetime) -> str:
     return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
 
 
-def _daily_sql(events_sql: str, units: str, calendar: str, orders: str, date_from: date, date_to: date) -> str:
+def _after_end_sql(exit_allowance: str, default_threshold: int, default_end: int) -> str:
+    """Milliseconds of one closed interval after the end of the working day (para. 40(1)).
+
+    Reading ``hr.overtime_exit_allowance``: ``deduction`` counts the time after
+    ``workday_end + 30 min``; ``threshold`` counts an interval that runs past
+    ``workday_end + 30 min`` from ``workday_end``, and a shorter stay not at all.
+    """
+    day0 = "m.ts - m.ts % 86400000"
+    threshold = f"{day0} + coalesce(u.threshold_ms, {default_threshold})"
+    if exit_allowance == "deduction":
+        return f"greatest(0, m.next_ts - greatest(m.ts, {threshold}))"
+    if exit_allowance == "threshold":
+        end = f"{day0} + coalesce(u.end_ms, {default_end})"
+        return f"CASE WHEN m.next_ts > {threshold} THEN greatest(0, m.next_ts - greatest(m.ts, {end})) ELSE 0 END"
+    raise ValueError(f"unknown exit-allowance reading {exit_allowance!r}")
+
+
+def _daily_sql(
+    events_sql: str,
+    units: str,
+    calendar: str,
+    orders: str,
+    date_from: date,
+    date_to: date,
+    exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
+) -> str:
     """SELECT producing one row per employee and day (columns ``DAILY_COLUMNS``)."""
     max_ms = MAX_PRESENCE_INTERVAL_HOURS * _MS_PER_HOUR
     dup_ms = OVERTIME_DUPLICATE_EVENT_SECONDS * 1000
     default_threshold = (_hhmm_to_minutes(None) + OVERTIME_EXIT_ALLOWANCE_MINUTES) * 60_000
+    after_end = _after_end_sql(exit_allowance, default_threshold, _hhmm_to_minutes(None) * 60_000)
     margin = timedelta(hours=MAX_PRESENCE_INTERVAL_HOURS + 1)
     start = datetime.combine(date_from, datetime.min.time())
     end = datetime.combine(date_to, datetime.min.time())
@@ -316,9 +395,7 @@ days AS (
         coalesce(arg_min(m.agency_id, m.ts) FILTER (WHERE m.is_in), arg_min(m.agency_id, m.ts)) AS agency_id,
         count(*) FILTER (WHERE m.closes) AS intervals,
         coalesce(sum(m.next_ts - m.ts) FILTER (WHERE m.closes), 0) AS presence_ms,
-        coalesce(sum(greatest(0, m.next_ts - greatest(m.ts,
-            m.ts - m.ts % 86400000 + coalesce(u.threshold_ms, {default_threshold}))))
-            FILTER (WHERE m.closes), 0) AS after_end_ms,
+        coalesce(sum({after_end}) FILTER (WHERE m.closes), 0) AS after_end_ms,
         coalesce(bool_or(m.is_in) AND NOT arg_max(m.closes, m.ts) FILTER (WHERE m.is_in), false) AS is_unclosed,
         count(*) FILTER (WHERE m.orphan_out) AS orphan_out_events
     FROM marked m LEFT JOIN {units} u ON u.agency_id = m.agency_id
@@ -352,6 +429,7 @@ def _prepare(
     date_from: date,
     date_to: date,
     scratch: _Scratch,
+    exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
 ) -> str:
     """Register the small inputs as temp tables and return the daily SELECT."""
     if date_to <= date_from:
@@ -361,7 +439,7 @@ def _prepare(
     cal_name = scratch.table(con, "_kzeval_ot_calendar", cal)
     orders_name = scratch.table(con, "_kzeval_ot_orders", _orders_frame(orders, date_from, date_to))
     events_sql = _source_sql(con, events_source, scratch, ["employee_id", "agency_id", "event_ts", "direction"])
-    return _daily_sql(events_sql, units, cal_name, orders_name, date_from, date_to)
+    return _daily_sql(events_sql, units, cal_name, orders_name, date_from, date_to, exit_allowance)
 
 
 def compute_overtime_daily(
@@ -374,6 +452,7 @@ def compute_overtime_daily(
     date_from: date,
     date_to: date,
     target: str = "overtime_daily",
+    exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
 ) -> duckdb.DuckDBPyRelation:
     """Per employee and day of [date_from, date_to): overtime, presence, unclosed flag → table ``target``.
 
@@ -383,7 +462,7 @@ def compute_overtime_daily(
     """
     scratch = _Scratch()
     try:
-        select = _prepare(con, events_source, agencies, calendar, orders, date_from, date_to, scratch)
+        select = _prepare(con, events_source, agencies, calendar, orders, date_from, date_to, scratch, exit_allowance)
         con.execute(f"CREATE OR REPLACE TABLE {target} AS {select}").fetchall()
     finally:
         scratch.drop(con)
@@ -400,6 +479,7 @@ def replace_overtime_days(
     date_from: date,
     date_to: date,
     target: str,
+    exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
 ) -> int:
     """Recompute the days [date_from, date_to) inside an existing daily table; returns the rows written.
 
@@ -408,7 +488,7 @@ def replace_overtime_days(
     """
     scratch = _Scratch()
     try:
-        select = _prepare(con, events_source, agencies, calendar, orders, date_from, date_to, scratch)
+        select = _prepare(con, events_source, agencies, calendar, orders, date_from, date_to, scratch, exit_allowance)
         try:
             con.execute("BEGIN TRANSACTION").fetchall()
             own_transaction = True
@@ -441,6 +521,7 @@ def compute_overtime_month(
     month: int,
     *,
     target: str | None = None,
+    exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
 ) -> duckdb.DuckDBPyRelation:
     """One month's per-employee-per-day table (monthly partition), default ``overtime_daily_YYYY_MM``.
 
@@ -453,7 +534,15 @@ def compute_overtime_month(
     following = date(year + (month == 12), month % 12 + 1, 1)
     name = target or f"overtime_daily_{year:04d}_{month:02d}"
     return compute_overtime_daily(
-        con, events_source, agencies, calendar, orders, date_from=first, date_to=following, target=name
+        con,
+        events_source,
+        agencies,
+        calendar,
+        orders,
+        date_from=first,
+        date_to=following,
+        target=name,
+        exit_allowance=exit_allowance,
     )
 
 
@@ -474,6 +563,21 @@ def _avg_headcount(headcount: pl.DataFrame | None, scope: pl.DataFrame, year: in
         .rename({"assessed_agency_id": "agency_id"})
         .cast(schema)  # type: ignore[arg-type]
     )
+
+
+def headcount_months_by_body(headcount: pl.DataFrame | None, agencies: pl.DataFrame, year: int) -> dict[str, int]:
+    """Month-end values of the year present per assessed body over its para. 40(1) units (12 = complete)."""
+    if headcount is None or headcount.height == 0:
+        return {}
+    scope = overtime_scope_units(agencies)
+    months = (
+        headcount.filter(pl.col("month_end").dt.year() == year)
+        .select("agency_id", "month_end")
+        .join(scope.select("agency_id", "assessed_agency_id"), on="agency_id", how="inner")
+        .group_by("assessed_agency_id")
+        .agg(pl.col("month_end").dt.month().n_unique().alias("months"))
+    )
+    return {str(a): int(m) for a, m in months.iter_rows()}
 
 
 def _body_sums_sql(daily_sql: str, scope_table: str, year: int) -> str:
@@ -547,13 +651,14 @@ def compute_fct_overtime(
     orders: pl.DataFrame | None,
     headcount: pl.DataFrame | None,
     year: int,
+    exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
 ) -> pl.DataFrame:
     """The whole year in one DuckDB statement (daily step inlined, nothing materialised)."""
     scope = overtime_scope_units(agencies)
     scratch = _Scratch()
     try:
         first, following = date(year, 1, 1), date(year + 1, 1, 1)
-        daily_sql = _prepare(con, events_source, agencies, calendar, orders, first, following, scratch)
+        daily_sql = _prepare(con, events_source, agencies, calendar, orders, first, following, scratch, exit_allowance)
         scope_table = scratch.table(con, "_kzeval_ot_scope", scope)
         sums = con.execute(_body_sums_sql(daily_sql, scope_table, year)).pl()
     finally:

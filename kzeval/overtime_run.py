@@ -186,6 +186,7 @@ def _fingerprint(
     calendar: pl.DataFrame,
     agencies: pl.DataFrame,
     corrections: str = "",
+    exit_allowance: str = overtime.EXIT_ALLOWANCE_DEFAULT,
 ) -> str:
     first, following = _month_bounds(year, month)
     events = con.execute(
@@ -205,6 +206,9 @@ def _fingerprint(
         calendar.filter((pl.col("date") >= first) & (pl.col("date") < following)).write_csv(),
         agencies.select("agency_id", "workday_end", "assessed_agency_id").sort("agency_id").write_csv(),
         *([corrections] if corrections else []),  # only when corrections touch the month: no change otherwise
+        # the exit-allowance reading changes every workday's overtime (the default adds nothing, so
+        # months stored before the reading existed keep their fingerprint)
+        *([] if exit_allowance == overtime.EXIT_ALLOWANCE_DEFAULT else [f"exit_allowance={exit_allowance}"]),
     ):
         digest.update(part.encode())
         digest.update(b"\x00")
@@ -223,6 +227,7 @@ def refresh_month(
     orders: pl.DataFrame | None,
     previous_month_fresh: bool = False,
     corrected: CorrectedInputs | None = None,
+    exit_allowance: str = overtime.EXIT_ALLOWANCE_DEFAULT,
 ) -> bool:
     """Recompute one month's daily rows if its inputs changed; True when recomputed.
 
@@ -236,7 +241,9 @@ def refresh_month(
         "CREATE TABLE IF NOT EXISTS core.overtime_months (year BIGINT, month BIGINT, fingerprint VARCHAR)"
     ).fetchall()
     first, following = _month_bounds(year, month)
-    fingerprint = _fingerprint(con, year, month, calendar, agencies, inputs.digest_for(first, following))
+    fingerprint = _fingerprint(
+        con, year, month, calendar, agencies, inputs.digest_for(first, following), exit_allowance
+    )
     stored = con.execute(
         "SELECT fingerprint FROM core.overtime_months WHERE year = ? AND month = ?", [year, month]
     ).fetchall()
@@ -260,6 +267,7 @@ def refresh_month(
             date_from=first,
             date_to=following,
             target=DAILY_TABLE,
+            exit_allowance=exit_allowance,
         )
     else:
         # intervals that started on the previous month's last day may close in this month: that day is
@@ -275,14 +283,23 @@ def refresh_month(
             date_from=previous_last_day if boundary else first,
             date_to=following,
             target=DAILY_TABLE,
+            exit_allowance=exit_allowance,
         )
     con.execute("DELETE FROM core.overtime_months WHERE year = ? AND month = ?", [year, month]).fetchall()
     con.execute("INSERT INTO core.overtime_months VALUES (?, ?, ?)", [year, month, fingerprint]).fetchall()
     return True
 
 
-def compute_overtime_year(con: duckdb.DuckDBPyConnection, year: int, months: list[int] | None = None) -> OvertimeYear:
-    """Refresh the year's stale months, then store ``core.overtime`` (marts.fct_overtime) for the year."""
+def compute_overtime_year(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    months: list[int] | None = None,
+    exit_allowance: str = overtime.EXIT_ALLOWANCE_DEFAULT,
+) -> OvertimeYear:
+    """Refresh the year's stale months, then store ``core.overtime`` (marts.fct_overtime) for the year.
+
+    ``exit_allowance``: reading ``hr.overtime_exit_allowance``; a change recomputes every month.
+    """
     ensure_core_tables(con)
     con.execute(f"DELETE FROM core.overtime WHERE year = {int(year)}").fetchall()
     con.execute(f"DELETE FROM core.overtime_unit_quality WHERE year = {int(year)}").fetchall()
@@ -301,7 +318,15 @@ def compute_overtime_year(con: duckdb.DuckDBPyConnection, year: int, months: lis
         for month in months or range(1, 13):
             fresh = month - 1 in recomputed
             if refresh_month(
-                con, year, month, agencies, calendar, corrected.orders, previous_month_fresh=fresh, corrected=corrected
+                con,
+                year,
+                month,
+                agencies,
+                calendar,
+                corrected.orders,
+                previous_month_fresh=fresh,
+                corrected=corrected,
+                exit_allowance=exit_allowance,
             ):
                 recomputed.append(month)
             else:

@@ -90,6 +90,46 @@ def table_has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(row and row[0])
 
 
+# Reference tables that say nothing about a year's activity (issue 15 item 8).
+YEARLESS_TABLES = ("agencies", "calendar")
+
+
+class YearWithoutDataError(ValueError):
+    """No landing table other than the reference ones has a row dated in the run's year."""
+
+
+def check_year_has_rows(con: duckdb.DuckDBPyConnection, year: int) -> None:
+    """Stop a run for a year the drop holds no data for, before anything is computed or published.
+
+    Rows are counted per year in ``audit.landed_rows`` (the year of each row's date or year
+    column; undated rows belong to no year). Raises :class:`YearWithoutDataError` naming the
+    years the drop does hold.
+    """
+    ensure_tables(con, [])
+    placeholders = ", ".join("?" for _ in YEARLESS_TABLES)
+    counted = fetch_one(
+        con,
+        f'SELECT coalesce(sum(rows_loaded), 0) FROM audit.landed_rows WHERE "year" = ? '
+        f"AND table_name NOT IN ({placeholders})",
+        [year, *YEARLESS_TABLES],
+    )
+    if counted and counted[0]:
+        return
+    years = [
+        str(r[0])
+        for r in con.execute(
+            f'SELECT DISTINCT "year" FROM audit.landed_rows WHERE "year" IS NOT NULL '
+            f"AND table_name NOT IN ({placeholders}) AND rows_loaded > 0 ORDER BY 1",
+            list(YEARLESS_TABLES),
+        ).fetchall()
+    ]
+    held = f"the drop holds data for {', '.join(years)}" if years else "the drop holds no dated rows at all"
+    raise YearWithoutDataError(
+        f"year {year}: no landing table other than agencies and calendar has a row for {year} ({held}); "
+        "nothing is computed or published for this year"
+    )
+
+
 def build_agencies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Resolve the hierarchy and store ``core.agencies`` (the source of dim_agencies)."""
     agencies = read_raw(con, "agencies")
@@ -201,7 +241,7 @@ def store_readings(con: duckdb.DuckDBPyConnection, year: int, block: str, readin
 CORE_TABLES: dict[str, str] = {
     "agencies": (
         "agency_id VARCHAR, name_ru VARCHAR, name_kk VARCHAR, body_type VARCHAR, parent_agency_id VARCHAR, "
-        "is_assessed BOOLEAN, region_code VARCHAR, level VARCHAR, workday_end VARCHAR, "
+        "is_assessed BOOLEAN, region_code VARCHAR, level VARCHAR, workday_end VARCHAR, is_apparatus BOOLEAN, "
         "assessed_agency_id VARCHAR, assessed_body_type VARCHAR"
     ),
     "indicator_scores": (
@@ -278,18 +318,47 @@ def compute_corps_b_year(con: duckdb.DuckDBPyConnection, year: int, readings: Ac
     return annual.height, distribution.height
 
 
-def overtime_points_for(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame | None:
-    """N1 and W per assessed body from ``core.overtime`` (turnstile work), if computed for the year."""
+def overtime_points_for(
+    con: duckdb.DuckDBPyConnection, year: int, readings: ActiveReadings | None = None
+) -> pl.DataFrame | None:
+    """N1 and W per assessed body from ``core.overtime`` (turnstile work), if computed for the year.
+
+    N1 rows of a body without ``agencies.is_apparatus`` marks are provisional (level-rule scope).
+    """
     ensure_core_tables(con)
     frame = con.execute("SELECT * FROM core.overtime WHERE year = ?", [year]).pl()
     if frame.height == 0:
         return None
     from kzeval.indicators.common import indicator_frame
     from kzeval.indicators.overtime_points import overtime_indicator_rows
+    from kzeval.methodology.org_development_2023 import (
+        HEADCOUNT_MONTHS,
+        READING_EXIT_ALLOWANCE,
+        READING_HEADCOUNT_MONTHS,
+    )
+    from kzeval.overtime import SCOPE_APPARATUS, SCOPE_LEVEL_RULE, apparatus_marked_bodies, headcount_months_by_body
 
-    body_types = dict(con.execute("SELECT agency_id, body_type FROM core.agencies").fetchall())
+    agencies = con.execute("SELECT * FROM core.agencies").pl()
+    body_types = dict(agencies.select("agency_id", "body_type").iter_rows())
+    marked = apparatus_marked_bodies(agencies)
+    keys = [READING_EXIT_ALLOWANCE]
+    headcount = read_raw(con, "headcount_monthly") if table_has_rows(con, "headcount_monthly") else None
+    months = headcount_months_by_body(headcount, agencies, year)
+    incomplete = {a for a, m in months.items() if m < HEADCOUNT_MONTHS}
+    headcount_reading = readings.value(READING_HEADCOUNT_MONTHS) if readings is not None else "divide_by_12"
     rows = [
-        r for row in frame.iter_rows(named=True) for r in overtime_indicator_rows(row, body_types[row["agency_id"]])
+        r
+        for row in frame.iter_rows(named=True)
+        for r in overtime_indicator_rows(
+            row,
+            body_types[row["agency_id"]],
+            SCOPE_APPARATUS if row["agency_id"] in marked else SCOPE_LEVEL_RULE,
+            readings.label([*keys, *([READING_HEADCOUNT_MONTHS] if row["agency_id"] in incomplete else [])])
+            if readings is not None
+            else "default",
+            months.get(row["agency_id"]),
+            headcount_reading,
+        )
     ]
     return indicator_frame(rows)
 

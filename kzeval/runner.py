@@ -21,6 +21,7 @@ class RunResult:
     files: list[dict[str, object]] = field(default_factory=list)
     tables_missing: list[str] = field(default_factory=list)
     not_computed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # figures computed but provisional, and why
 
 
 def run_assessment(
@@ -39,6 +40,10 @@ def run_assessment(
     )
     if run.success and warehouse_path.exists():
         run.not_computed = _not_computed(warehouse_path, year)
+        from kzeval.indicators.org_development import org_run_notes
+
+        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+            run.notes = org_run_notes(con, year)
     return run
 
 
@@ -130,7 +135,8 @@ def _materialize(
                 run.files = [dict(zip(keys, r, strict=True)) for r in rows]
     present = {str(f["table"]) for f in run.files if f["status"] == "loaded"}
     optional = {"corrections", "calendar"}  # calendars ship with kzeval; corrections come only with disputes
-    run.tables_missing = sorted(t for t in CONTRACTS if t not in present and t not in optional)
+    if run.files or run.success:  # a run that published nothing has no ledger to compare the drop with
+        run.tables_missing = sorted(t for t in CONTRACTS if t not in present and t not in optional)
     return run
 
 

@@ -1044,7 +1044,8 @@ def _active_on(day: date | pl.Expr) -> pl.Expr:
 def _hr_tables(ctx: _Context, people: pl.DataFrame) -> None:
     """employees, headcount_monthly, dismissals, training, qualifications, promotions, personal_files."""
     year = ctx.year
-    ctx.write("employees", people)
+    roster = pl.lit(date(year, 12, 31)).alias("as_of")  # the year's roster: a year uses only its own
+    ctx.write("employees", people.with_columns(roster))
     # headcount: actual month-end counts per unit; posts = 1 January staff × ~1.07
     month_ends = [date(year, m + 1, 1) - timedelta(days=1) for m in range(1, 12)] + [date(year, 12, 31)]
     grid = ctx.units.select("agency_id", "unit_no").join(
@@ -1084,6 +1085,14 @@ def _hr_tables(ctx: _Context, people: pl.DataFrame) -> None:
     leavers = leavers.with_columns(
         (pl.col("exit_interview_done") & (r.u("negative") < _lerp_expr(0.75, 0.05, q))).alias("negative_reason"),
         pl.col("left_on").alias("dismissed_on"),
+        # Appendix 12 note 6: paper interviews (≤ 10 % allowed) are rare, more frequent where HR is weak
+        pl.when(~pl.col("exit_interview_done"))
+        .then(None)
+        .when(r.u("channel") < _lerp_expr(0.2, 0.02, q))
+        .then(pl.lit("paper"))
+        .otherwise(pl.lit("electronic"))
+        .alias("interview_channel"),
+        (~pl.col("exempt_from_interview") & (r.u("voluntary") < 0.8)).alias("voluntary"),
     )
     ctx.write("dismissals", leavers)
 
@@ -1136,7 +1145,9 @@ def _hr_tables(ctx: _Context, people: pl.DataFrame) -> None:
     )
     base_p = (0.03, 0.005, 0.02, 0.10, 0.05, 0.02, 0.06, 0.02, 0.08, 0.25)
     scale = _lerp_expr(0.6, 1.5, q)
-    quals = keyed.with_columns(*[(r.u(flag) < p * scale).alias(flag) for flag, p in zip(flags, base_p, strict=True)])
+    quals = keyed.with_columns(
+        *[(r.u(flag) < p * scale).alias(flag) for flag, p in zip(flags, base_p, strict=True)], roster
+    )
     ctx.write("qualifications", quals)
 
     # promotions: appointments of the year's newcomers, 5 % internal promotions
@@ -1797,6 +1808,7 @@ def _body_tables(ctx: _Context, people: pl.DataFrame) -> None:
             late = min(answers, _small_poisson(rng, 4.0 - 3.8 * qo))
             media.append((body, year, language, high, total, requests, answers, late, media_pct, population_pct))
         is_cgo = body_type == "CGO"
+        records_rng = random.Random(f"kzeval-national:{ctx.seed}:it_records:{body}")
         systems = rng.randint(8, 25) if is_cgo else rng.randint(6, 15)
         registered = min(systems, round(systems * (0.55 + 0.45 * qi + rng.uniform(-0.05, 0.03))))
         smart = None if is_cgo else round(6900 * min(1.0, 0.3 + 0.62 * qi + rng.uniform(-0.04, 0.04)), 1)
@@ -1824,6 +1836,9 @@ def _body_tables(ctx: _Context, people: pl.DataFrame) -> None:
                 indicators,
                 None if indicators is None else min(indicators, round(indicators * (0.2 + 0.75 * qi))),
                 _small_poisson(rng, 1.8 - 1.8 * qi),
+                # columns added later draw from a stream of their own (the others keep their values)
+                records_rng.randint(50_000, 5_000_000) * systems,  # records_total (App. 8 Table 1)
+                records_rng.randint(0, 3),  # systems_dsp: marked ДСП, out of systems_total (para. 57)
             )
         )
         mean_q = (row["q_services"] + row["q_openness"] + row["q_appeals"] + row["q_hr"] + row["q_it"]) / 5
@@ -1875,6 +1890,11 @@ def generate_national(out: str | Path, seed: int = 42, year: int = 2024, fractio
     units = build_national_units(seed, fraction)
     frame = _units_frame(units, _qualities(units, seed))
     ctx = _Context(seed, year, fraction, out_dir, frame, WorkCalendar(year), {})
+    # para. 40(1) headcount units: CGO central office + committees' central offices; the akim's apparatus
+    frame = frame.with_columns(
+        pl.col("kind").is_in(["cgo_apparatus", "committee", "mio_apparatus"]).alias("is_apparatus")
+    )
+    ctx.units = frame
     ctx.write("agencies", frame, "agencies.parquet")
     people = _employees(ctx)
     _hr_tables(ctx, people)

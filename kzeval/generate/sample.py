@@ -128,6 +128,12 @@ class Unit:
     body_id: str
 
     @property
+    def is_apparatus(self) -> bool:
+        """Para. 40(1) headcount unit: a CGO's central office and its committees' central offices;
+        a MIO's akim apparatus (the assessed akimat itself), not its departments (управления)."""
+        return self.level == "central" if self.body_type == "CGO" else self.is_assessed
+
+    @property
     def in_turnstile(self) -> bool:
         """Sample turnstile covers the central office: CGO central apparatus + committees, MIO akimat."""
         return self.level == "central" or (self.body_type == "MIO" and self.is_assessed)
@@ -487,6 +493,7 @@ class _Sample:
                 u.region_code,
                 u.level,
                 u.workday_end,
+                u.is_apparatus,
             )
             for u in self.units
         ]
@@ -583,13 +590,26 @@ class _Sample:
         return rows
 
     def employees(self) -> list[tuple[Any, ...]]:
+        roster = date(self.year, 12, 31)  # the year's roster (as_of): a year's figures use only it
         return [
-            (p.employee_id, p.unit.agency_id, p.gender, p.corps, p.category, p.is_leadership, p.hired_on, p.left_on)
+            (
+                p.employee_id,
+                p.unit.agency_id,
+                p.gender,
+                p.corps,
+                p.category,
+                p.is_leadership,
+                p.hired_on,
+                p.left_on,
+                roster,
+            )
             for p in self.people
         ]
 
     def dismissals(self) -> list[tuple[Any, ...]]:
         rngs = self.rngs("dismissals")
+        # a stream of its own for the columns added later, so the earlier columns keep their values
+        extra = self.rngs("dismissals.channel")
         rows: list[tuple[Any, ...]] = []
         for p in self.people:
             rng = rngs[p.unit.body_id]
@@ -600,7 +620,13 @@ class _Sample:
             exempt = rng.random() < 0.2
             done = not exempt and rng.random() < _lerp(0.55, 1.0, q)
             negative = done and rng.random() < _lerp(0.75, 0.05, q)
-            rows.append((p.employee_id, p.unit.agency_id, p.left_on, left_system, done, exempt, negative))
+            x = extra[p.unit.body_id]
+            # paper interviews (App. 12 note 6: ≤ 10 %): rare, more often where HR quality is low
+            channel = ("paper" if x.random() < _lerp(0.2, 0.02, q) else "electronic") if done else None
+            voluntary = not exempt and x.random() < 0.8  # «по собственному желанию»
+            rows.append(
+                (p.employee_id, p.unit.agency_id, p.left_on, left_system, done, exempt, negative, channel, voluntary)
+            )
         return rows
 
     def training(self) -> list[tuple[Any, ...]]:
@@ -666,7 +692,7 @@ class _Sample:
             rng = rngs[p.unit.body_id]
             scale = _lerp(0.6, 1.5, QUALITY[p.unit.body_id].hr)
             flags = tuple(rng.random() < b * scale for b in base)
-            rows.append((p.employee_id, p.unit.agency_id, *flags))
+            rows.append((p.employee_id, p.unit.agency_id, *flags, date(self.year, 12, 31)))
         return rows
 
     def promotions(self) -> list[tuple[Any, ...]]:
@@ -1121,6 +1147,7 @@ class _Sample:
     # --- IT ------------------------------------------------------------------------------
     def it_report(self) -> list[tuple[Any, ...]]:
         rngs = self.rngs("it_report")
+        extra = self.rngs("it_report.records")
         rows: list[tuple[Any, ...]] = []
         by_body = self._people_by_body()
         for body in self.bodies:
@@ -1146,6 +1173,9 @@ class _Sample:
                 else None
             )
             unused = _poisson(rng, _lerp(1.8, 0.0, q))
+            x = extra[body.agency_id]  # columns added later: a stream of their own
+            records = x.randint(50_000, 5_000_000) * systems
+            dsp = x.randint(0, 3)  # systems marked ДСП, left out of systems_total (para. 57)
             rows.append(
                 (
                     body.agency_id,
@@ -1165,6 +1195,8 @@ class _Sample:
                     indicators,
                     automatic,
                     unused,
+                    records,
+                    dsp,
                 )
             )
         return rows

@@ -128,9 +128,30 @@ def hr_scope(agencies_resolved: pl.DataFrame) -> pl.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 
-def average_headcount(month_end_headcount_sum: float) -> float:
-    """n / z (paras. 37, 40, 45-1): month-end headcounts summed and divided by 12."""
-    return month_end_headcount_sum / od.HEADCOUNT_MONTHS
+def average_headcount(
+    month_end_headcount_sum: float, months_reported: int | None = None, reading: str = "divide_by_12"
+) -> float:
+    """n / z (paras. 37, 40, 45-1): month-end headcounts summed and divided by 12.
+
+    Reading ``hr.headcount_missing_months``: ``divide_by_12`` (the seed's words, default) or
+    ``months_reported`` (divide by the month-end values present; 0 months → 0).
+    """
+    if reading == "divide_by_12" or months_reported is None:
+        return month_end_headcount_sum / od.HEADCOUNT_MONTHS
+    if reading == "months_reported":
+        return month_end_headcount_sum / months_reported if months_reported > 0 else 0.0
+    raise ValueError(f"unknown headcount reading {reading!r}")
+
+
+def empty_denominator_ratio(reading: str, full_marks_ratio: float = 1.0) -> float | None:
+    """The share an empty denominator stands for under ``hr.empty_denominator`` (None: not assessed)."""
+    if reading == "full_marks":
+        return full_marks_ratio
+    if reading == "zero":
+        return 0.0
+    if reading == "not_assessed":
+        return None
+    raise ValueError(f"unknown empty-denominator reading {reading!r}")
 
 
 def net_turnover_points(leavers_civil_service: int, avg_headcount: float, reading: str) -> float:
@@ -152,22 +173,55 @@ def stability_points(employees_long_tenure: int, avg_headcount: float) -> float:
     return clamp(safe_ratio(employees_long_tenure, avg_headcount, 0.0) * od.STABILITY_K, 0.0, od.STABILITY_K)
 
 
-def exit_interview_penalty(negative_leavers: int, leavers: int) -> float:
-    """Para. 35: −1,5 when more than 50 % of leavers cite negative aspects (50 % exactly: none)."""
-    if leavers == 0:
+def paper_interviews_counted(electronic: int, paper: int, reading: str) -> int:
+    """Appendix 12 note 6: paper exit interviews count up to 10 % (reading ``hr.paper_interview_limit``).
+
+    ``share_of_total``: at most floor(10 % × (electronic + paper)); ``share_of_counted``: the
+    largest p with p ≤ 10 % × (electronic + p), i.e. floor(electronic / 9).
+    """
+    if paper <= 0:
+        return 0
+    share = od.PAPER_INTERVIEW_MAX_SHARE
+    if reading == "share_of_total":
+        limit = int(_rounded(share * (electronic + paper)) // 1)
+    elif reading == "share_of_counted":
+        limit = int(_rounded(share * electronic / (1 - share)) // 1)
+    else:
+        raise ValueError(f"unknown paper-interview reading {reading!r}")
+    return min(paper, limit)
+
+
+def exit_interview_penalty(negative_leavers: int, base: int) -> float:
+    """Para. 35: −1,5 when more than 50 % of the base cite negative aspects (50 % exactly: none).
+
+    The base (all non-exempt leavers, or those interviewed) is reading
+    ``hr.exit_interview_negative_base``; an empty base gives no penalty.
+    """
+    if base == 0:
         return 0.0
-    share = _rounded(negative_leavers / leavers)
+    share = _rounded(negative_leavers / base)
     return od.EXIT_INTERVIEW_NEGATIVE_PENALTY if share > od.EXIT_INTERVIEW_NEGATIVE_SHARE else 0.0
 
 
-def exit_interview_points(interviewed: int, leavers: int, negative_leavers: int) -> float:
+def exit_interview_points(
+    interviewed: int,
+    leavers: int,
+    negative_leavers: int,
+    negative_base: int | None = None,
+    empty_reading: str = "full_marks",
+) -> float | None:
     """V «Выходное интервью», para. 35 (RECONSTRUCTED-HIGH): ``V = a / b × k − penalty``.
 
-    k = 5; a = leavers who filled the interview, b = leavers of the civil service or the body
-    (exempt exits of Appendix 12 item 7 out of both, Q7); b = 0 → V = 5; floor 0, max 5.
+    k = 5; a = leavers who filled the interview (paper ones within the 10 % limit), b =
+    leavers of the civil service or the body (exempt exits of Appendix 12 item 7 out of both,
+    Q7); floor 0, max 5. b = 0 → reading ``hr.empty_denominator`` (5, 0 or None = not
+    assessed). ``negative_base`` defaults to b.
     """
-    ratio = safe_ratio(interviewed, leavers, od.EXIT_INTERVIEW_EMPTY_RATIO)
-    value = ratio * od.EXIT_INTERVIEW_K - exit_interview_penalty(negative_leavers, leavers)
+    if leavers == 0:
+        ratio = empty_denominator_ratio(empty_reading, od.EXIT_INTERVIEW_EMPTY_RATIO)
+        return None if ratio is None else ratio * od.EXIT_INTERVIEW_K
+    base = leavers if negative_base is None else negative_base
+    value = interviewed / leavers * od.EXIT_INTERVIEW_K - exit_interview_penalty(negative_leavers, base)
     return clamp(value, 0.0, od.EXIT_INTERVIEW_K)
 
 
@@ -179,13 +233,20 @@ def _band(value_pct: float, bands: Iterable[tuple[float, float]]) -> float:
     return 0.0
 
 
-def gender_points(women_leaders: int, leaders: int, reading: str) -> float:
+def gender_points(women_leaders: int, leaders: int, reading: str, empty_reading: str = "full_marks") -> float | None:
     """G «Гендерный состав» (base act; RECONSTRUCTED-LOW, Q15): women in leadership posts.
 
     ``target_share``: ``min(k, k × (w / L) / 0,30)``; ``banded``: GENDER_BANDS on the share.
-    L = 0 (no leadership post counted) → the target share, i.e. full points.
+    L = 0 (no leadership post counted) → reading ``hr.empty_denominator``: the target share
+    (full points), 0, or None (not assessed).
     """
-    share = safe_ratio(women_leaders, leaders, od.GENDER_EMPTY_SHARE)
+    if leaders == 0:
+        empty = empty_denominator_ratio(empty_reading, od.GENDER_EMPTY_SHARE)
+        if empty is None:
+            return None
+        share = empty
+    else:
+        share = women_leaders / leaders
     if reading == "target_share":
         return clamp(od.GENDER_K * share / od.GENDER_TARGET_SHARE, 0.0, od.GENDER_K)
     if reading == "banded":
@@ -291,16 +352,22 @@ def competition_video_penalty(violations: int) -> float:
 
 
 def competition_transparency_points(
-    held: int, with_observer: int, with_video: int, violations: int, reading: str
-) -> float:
+    held: int, with_observer: int, with_video: int, violations: int, reading: str, empty_reading: str = "full_marks"
+) -> float | None:
     """A «Прозрачность конкурсных процедур», para. 48 (RECONSTRUCTED-MEDIUM, Q9).
 
     k = 10; a = held with observers, b = held with video, c = held. ``mean``:
     ``k × (a/c + b/c) / 2``; ``product``: ``k × a/c × b/c``; ``video_subset``: ``k × b/c``.
-    Minus the video penalty; floor 0, max 10. c = 0 → both shares 1 (nothing held opaquely).
+    Minus the video penalty; floor 0, max 10. c = 0 → reading ``hr.empty_denominator``: both
+    shares 1 (nothing held opaquely), 0, or None (not assessed).
     """
-    observer_share = safe_ratio(with_observer, held, od.COMPETITION_EMPTY_RATIO)
-    video_share = safe_ratio(with_video, held, od.COMPETITION_EMPTY_RATIO)
+    if held == 0:
+        empty = empty_denominator_ratio(empty_reading, od.COMPETITION_EMPTY_RATIO)
+        if empty is None:
+            return None
+        observer_share = video_share = empty
+    else:
+        observer_share, video_share = with_observer / held, with_video / held
     if reading == "mean":
         base = od.COMPETITION_K * (observer_share + video_share) / 2
     elif reading == "product":
@@ -312,14 +379,22 @@ def competition_transparency_points(
     return clamp(base - competition_video_penalty(violations), 0.0, od.COMPETITION_K)
 
 
-def career_promotion_coefficient(promoted_from_within: int, promoted: int) -> float:
-    """kr = a / b, para. 50 (RECONSTRUCTED-HIGH); b = 0 (no promotion) → 1."""
-    return safe_ratio(promoted_from_within, promoted, od.CAREER_GROWTH_EMPTY_RATIO)
+def career_promotion_coefficient(
+    promoted_from_within: int, promoted: int, empty_reading: str = "full_marks"
+) -> float | None:
+    """kr = a / b, para. 50 (RECONSTRUCTED-HIGH); b = 0 (no promotion) → reading
+    ``hr.empty_denominator``: 1, 0, or None (not assessed)."""
+    if promoted == 0:
+        return empty_denominator_ratio(empty_reading, od.CAREER_GROWTH_EMPTY_RATIO)
+    return promoted_from_within / promoted
 
 
-def career_growth_points(promoted_from_within: int, promoted: int) -> float:
+def career_growth_points(promoted_from_within: int, promoted: int, empty_reading: str = "full_marks") -> float | None:
     """C «Карьерный рост», para. 50 (IN SEED): 10 when kr ≥ 0,80, else ``k × kr`` (jump at 0,8)."""
-    kr = _rounded(career_promotion_coefficient(promoted_from_within, promoted))
+    coefficient = career_promotion_coefficient(promoted_from_within, promoted, empty_reading)
+    if coefficient is None:
+        return None
+    kr = _rounded(coefficient)
     if kr >= od.CAREER_GROWTH_FULL_THRESHOLD:
         return od.CAREER_GROWTH_K
     return clamp(od.CAREER_GROWTH_K * kr, 0.0, od.CAREER_GROWTH_K)
@@ -362,21 +437,47 @@ def headcount_by_body(headcount: pl.DataFrame, year: int) -> dict[str, dict[str,
     return _rows_by_body(agg)
 
 
-def dismissals_by_body(dismissals: pl.DataFrame, year: int) -> dict[str, dict[str, Any]]:
-    """Leavers of the year, exempt exits (Appendix 12 item 7) excluded from every count."""
-    counted = pl.col("exempt_from_interview").fill_null(False).not_()
-    agg = (
-        dismissals.filter(pl.col("dismissed_on").dt.year() == year)
-        .group_by(BODY)
-        .agg(
-            counted.sum().cast(pl.Int64).alias("leavers"),
-            (counted & (pl.col("left_system") == "civil_service")).sum().cast(pl.Int64).alias("leavers_civil_service"),
-            (counted & pl.col("exit_interview_done").fill_null(False)).sum().cast(pl.Int64).alias("interviewed"),
-            (counted & pl.col("negative_reason").fill_null(False)).sum().cast(pl.Int64).alias("negative_leavers"),
-            (~counted).sum().cast(pl.Int64).alias("exempt_leavers"),
-        )
+def dismissals_by_body(dismissals: pl.DataFrame, year: int, voluntary_only: bool = False) -> dict[str, dict[str, Any]]:
+    """Leavers of the year, exempt exits (Appendix 12 item 7) excluded from every count.
+
+    Interviews are split by ``interview_channel`` (null = electronic) for the 10 % paper limit
+    of Appendix 12 note 6; ``voluntary_only`` (reading ``hr.exit_interview_leavers``) keeps
+    only leavers «по собственному желанию» (a null ``voluntary`` counts and is tallied).
+    """
+    frame = dismissals.filter(pl.col("dismissed_on").dt.year() == year)
+    for column, dtype in (("interview_channel", pl.Utf8), ("voluntary", pl.Boolean)):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(column))
+    non_exempt = pl.col("exempt_from_interview").fill_null(False).not_()
+    counted = non_exempt & pl.col("voluntary").fill_null(True) if voluntary_only else non_exempt
+    interviewed = counted & pl.col("exit_interview_done").fill_null(False)
+    paper = pl.col("interview_channel") == "paper"
+    agg = frame.group_by(BODY).agg(
+        counted.sum().cast(pl.Int64).alias("leavers"),
+        (non_exempt & (pl.col("left_system") == "civil_service")).sum().cast(pl.Int64).alias("leavers_civil_service"),
+        (interviewed & paper.fill_null(False).not_()).sum().cast(pl.Int64).alias("interviewed_electronic"),
+        (interviewed & paper.fill_null(False)).sum().cast(pl.Int64).alias("interviewed_paper"),
+        (counted & pl.col("negative_reason").fill_null(False)).sum().cast(pl.Int64).alias("negative_leavers"),
+        (interviewed & pl.col("negative_reason").fill_null(False)).sum().cast(pl.Int64).alias("negative_interviewed"),
+        (pl.col("exempt_from_interview").fill_null(False)).sum().cast(pl.Int64).alias("exempt_leavers"),
+        (counted & pl.col("voluntary").is_null()).sum().cast(pl.Int64).alias("voluntary_unknown"),
     )
     return _rows_by_body(agg)
+
+
+def roster_of_year(frame: pl.DataFrame, year: int) -> tuple[pl.DataFrame, bool]:
+    """The year's roster of a snapshot table (``employees``, ``qualifications``; data contracts).
+
+    Per unit, the rows of its newest ``as_of`` dated in ``year``; a roster of another year is
+    never used. A table without any dated row (no ``as_of`` column, or all null: a drop made
+    before the column existed) is used as it is, and the second value says so (provisional).
+    """
+    if "as_of" not in frame.columns or frame["as_of"].null_count() == frame.height:
+        return frame, False
+    dated = frame.filter(pl.col("as_of").dt.year() == year)
+    newest = dated.group_by("agency_id").agg(pl.col("as_of").max().alias("_newest"))
+    rows = dated.join(newest, on="agency_id").filter(pl.col("as_of") == pl.col("_newest")).drop("_newest")
+    return rows, True
 
 
 def employees_by_body(employees: pl.DataFrame, year: int, tenure_years: int) -> dict[str, dict[str, Any]]:
@@ -420,18 +521,27 @@ def qualifications_by_body(qualifications: pl.DataFrame) -> dict[str, dict[str, 
     return _rows_by_body(agg)
 
 
-def training_by_body(training: pl.DataFrame, year: int) -> dict[str, dict[str, Any]]:
+def training_by_body(
+    training: pl.DataFrame, year: int, after_year_end: str = "not_completed"
+) -> dict[str, dict[str, Any]]:
     """Training due in the year: due / on time per kind, late and missed (para. 44).
 
     On time: completed by ``due_by``. Late: completed after ``due_by`` within the year.
-    Missed: not completed by 31 December (null, or completed only the next year).
+    Missed: not completed at all. Completed only after 31 December: missed (reading
+    ``hr.training_after_year_end=not_completed``, default) or late (``late``); counted
+    apart as ``completed_after_year_end``.
     """
     year_end = date(year, 12, 31)
     done = pl.col("completed_on")
+    after = done.is_not_null() & (done > year_end)
+    if after_year_end not in ("not_completed", "late"):
+        raise ValueError(f"unknown training reading {after_year_end!r}")
+    as_late = after_year_end == "late"
     frame = training.filter(pl.col("due_by").dt.year() == year).with_columns(
         (done.is_not_null() & (done <= pl.col("due_by"))).alias("on_time"),
-        (done.is_not_null() & (done > pl.col("due_by")) & (done <= year_end)).alias("late"),
-        (done.is_null() | (done > year_end)).alias("missed"),
+        ((done.is_not_null() & (done > pl.col("due_by")) & (done <= year_end)) | (after & as_late)).alias("late"),
+        (done.is_null() | (after & (not as_late))).alias("missed"),
+        after.alias("after_year_end"),
     )
     agg = frame.group_by(BODY).agg(
         (pl.col("kind") == "qualification").sum().cast(pl.Int64).alias("qualification_due"),
@@ -440,6 +550,7 @@ def training_by_body(training: pl.DataFrame, year: int) -> dict[str, dict[str, A
         ((pl.col("kind") == "retraining") & pl.col("on_time")).sum().cast(pl.Int64).alias("retraining_on_time"),
         pl.col("late").sum().cast(pl.Int64).alias("late"),
         pl.col("missed").sum().cast(pl.Int64).alias("missed"),
+        pl.col("after_year_end").sum().cast(pl.Int64).alias("completed_after_year_end"),
     )
     return _rows_by_body(agg)
 
@@ -457,19 +568,33 @@ def internships_by_body(internships: pl.DataFrame, year: int) -> dict[str, dict[
 
 
 def personal_files_by_body(personal_files: pl.DataFrame, year: int) -> dict[str, dict[str, Any]]:
-    """Latest snapshot of the year per unit (normally 31 December), summed per body."""
-    latest = (
-        personal_files.filter(pl.col("as_of").dt.year() == year)
-        .sort("as_of")
-        .group_by("agency_id", BODY)
-        .agg(pl.col("employees").last(), pl.col("files_complete").last(), pl.col("as_of").last())
-    )
-    agg = latest.group_by(BODY).agg(
+    """The 31 December snapshot of the year per unit (para. 45-2), summed per body.
+
+    «на последний день декабря оцениваемого года»: an earlier snapshot is never used. A unit
+    that reported the year only with earlier dates is listed in ``units_without_31_december``
+    (it is not filled from September).
+    """
+    year_end = date(year, 12, 31)
+    of_year = personal_files.filter(pl.col("as_of").dt.year() == year)
+    snapshot = of_year.filter(pl.col("as_of") == year_end)
+    agg = snapshot.group_by(BODY).agg(
         pl.col("employees").sum().cast(pl.Int64).alias("employees"),
         pl.col("files_complete").sum().cast(pl.Int64).alias("files_complete"),
         pl.col("as_of").max().alias("as_of"),
     )
-    return _rows_by_body(agg)
+    result = _rows_by_body(agg)
+    missing = (
+        of_year.join(snapshot.select("agency_id").unique(), on="agency_id", how="anti")
+        .group_by(BODY)
+        .agg(pl.col("agency_id").unique().sort().alias("units_without_31_december"))
+    )
+    for row in missing.iter_rows(named=True):
+        body = row[BODY]
+        if body is None:
+            continue
+        result.setdefault(body, {BODY: body, "employees": 0, "files_complete": 0, "as_of": None})
+        result[body]["units_without_31_december"] = list(row["units_without_31_december"])
+    return result
 
 
 def promotions_by_body(promotions: pl.DataFrame, year: int) -> dict[str, dict[str, Any]]:
@@ -542,6 +667,14 @@ def overtime_by_body(overtime: pl.DataFrame | None) -> dict[str, tuple[float, fl
     return result
 
 
+def overtime_provisional_bodies(overtime: pl.DataFrame | None) -> set[str]:
+    """Bodies whose N1 row is provisional (e.g. m, p, n measured on the fallback level rule)."""
+    if overtime is None or not {"indicator", "is_provisional"} <= set(overtime.columns):
+        return set()
+    rows = overtime.filter((pl.col("indicator") == CODE_N1) & pl.col("is_provisional").fill_null(False))
+    return set(rows["agency_id"].drop_nulls().to_list())
+
+
 # ---------------------------------------------------------------------------------------
 # Assembly
 # ---------------------------------------------------------------------------------------
@@ -556,17 +689,31 @@ class _BodyResults:
     readings: ActiveReadings
     results: dict[str, IndicatorResult] = field(default_factory=dict)
     keys: dict[str, set[str]] = field(default_factory=dict)
+    # snapshot tables read without a dated roster of the year (figures from them are provisional)
+    undated_rosters: set[str] = field(default_factory=set)
+    # indicators left unassessed by reading hr.empty_denominator=not_assessed
+    not_assessed: list[str] = field(default_factory=list)
 
     def add(
         self,
         code: str,
-        value: float,
+        value: float | None,
         inputs: Mapping[str, Any],
         reading_keys: Iterable[str] = (),
         provisional: bool = False,
     ) -> None:
-        definition = _DEFINITIONS[code]
+        """Store one indicator row; ``value`` None = not assessed (listed, no row)."""
         keys = set(reading_keys)
+        if value is None:
+            self.not_assessed.append(code)
+            self.keys[code] = keys
+            return
+        definition = _DEFINITIONS[code]
+        tables = INDICATOR_TABLES.get(code, ())
+        undated = sorted(t for t in tables if t in self.undated_rosters)
+        if undated:
+            inputs = {**inputs, "undated_roster": undated}
+            provisional = True
         self.keys[code] = keys
         self.results[code] = IndicatorResult(
             agency_id=self.agency_id,
@@ -588,11 +735,14 @@ def _scoped(frame: pl.DataFrame | None, units: list[str]) -> pl.DataFrame | None
     return frame.filter(pl.col("agency_id").is_in(units))
 
 
-def _headcount_inputs(stats: Mapping[str, Any] | None) -> tuple[float, dict[str, Any]]:
+def _headcount_inputs(stats: Mapping[str, Any] | None, reading: str) -> tuple[float, dict[str, Any], bool]:
+    """(n, inputs, provisional): fewer than 12 month-end values make the n-based figures provisional."""
     headcount_sum = float(stats["headcount_sum"]) if stats else 0.0
     months = int(stats["months_reported"]) if stats else 0
-    avg = average_headcount(headcount_sum)
-    return avg, {"avg_headcount": avg, "headcount_months_reported": months}
+    avg = average_headcount(headcount_sum, months, reading)
+    incomplete = 0 < months < od.HEADCOUNT_MONTHS
+    inputs = {"avg_headcount": avg, "headcount_months_reported": months, "headcount_months_missing": incomplete}
+    return avg, inputs, incomplete
 
 
 def compute_hr(
@@ -619,7 +769,11 @@ def compute_hr(
     """
     scope = hr_scope(agencies_resolved)
     hr_units = scope.filter(pl.col("in_hr_scope"))["agency_id"].to_list()
-    career_units = scope.filter(pl.col("in_career_scope"))["agency_id"].to_list()
+    career_units = (
+        scope.filter(pl.col("in_career_scope"))["agency_id"].to_list()
+        if readings.value(od.READING_CAREER_DISTRICT) == "district_included"
+        else hr_units
+    )
     present = {name for name in HR_TABLES if frames.get(name) is not None}
     if not present and not overtime_by_body(overtime):
         return [], []
@@ -632,6 +786,17 @@ def compute_hr(
     dismissals = scoped("dismissals")
     employees = scoped("employees")
     qualifications = scoped("qualifications")
+    undated_rosters: set[str] = set()
+    if employees is not None:
+        employees, dated = roster_of_year(employees, year)
+        undated_rosters |= set() if dated else {"employees"}
+    if qualifications is not None:
+        qualifications, dated = roster_of_year(qualifications, year)
+        undated_rosters |= set() if dated else {"qualifications"}
+    # a snapshot table without a roster of the year is absent for the year (not «nobody in post»)
+    for name, roster in (("employees", employees), ("qualifications", qualifications)):
+        if roster is not None and roster.height == 0:
+            present.discard(name)
     training = scoped("training")
     internships = scoped("internships")
     personal_files = scoped("personal_files")
@@ -640,12 +805,14 @@ def compute_hr(
     strategy = scoped("hr_strategy")
     survey = scoped("survey_responses")
 
+    voluntary_only = readings.value(od.READING_EXIT_LEAVERS) == "voluntary_only"
+    after_year_end = readings.value(od.READING_TRAINING_AFTER_YEAR_END)
     stats: dict[str, dict[str, dict[str, Any]]] = {
         "headcount_monthly": headcount_by_body(headcount, year) if headcount is not None else {},
-        "dismissals": dismissals_by_body(dismissals, year) if dismissals is not None else {},
+        "dismissals": dismissals_by_body(dismissals, year, voluntary_only) if dismissals is not None else {},
         "employees": employees_by_body(employees, year, tenure_years) if employees is not None else {},
         "qualifications": qualifications_by_body(qualifications) if qualifications is not None else {},
-        "training": training_by_body(training, year) if training is not None else {},
+        "training": training_by_body(training, year, after_year_end) if training is not None else {},
         "internships": internships_by_body(internships, year) if internships is not None else {},
         "personal_files": personal_files_by_body(personal_files, year) if personal_files is not None else {},
         "promotions": promotions_by_body(promotions, year) if promotions is not None else {},
@@ -654,13 +821,23 @@ def compute_hr(
     }
     survey_counts = statement_answer_counts(answer_counts(survey, year)) if survey is not None else {}
     overtime_parts = overtime_by_body(overtime)
+    overtime_provisional = overtime_provisional_bodies(overtime)
 
     indicator_results: list[IndicatorResult] = []
     direction_results: list[DirectionResult] = []
     for agency_id, body_type in bodies.select("agency_id", "body_type").sort("agency_id").iter_rows():
-        body = _BodyResults(agency_id, body_type, readings)
+        if not has_hr_data(agency_id, stats, survey_counts, overtime_parts):
+            continue  # issue 16: no HR row at all → «not computed», never empty-denominator full marks
+        body = _BodyResults(agency_id, body_type, readings, undated_rosters=undated_rosters)
         _add_staff_potential(body, stats, present, tenure_years)
-        _add_work_organisation(body, stats, present, survey_counts.get(agency_id), overtime_parts.get(agency_id))
+        _add_work_organisation(
+            body,
+            stats,
+            present,
+            survey_counts.get(agency_id),
+            overtime_parts.get(agency_id),
+            agency_id in overtime_provisional,
+        )
         _add_meritocracy(body, stats, present, survey_counts.get(agency_id))
         criteria, direction = _criteria_and_direction(body, overtime_parts.get(agency_id))
         indicator_results.extend(body.results.values())
@@ -668,6 +845,20 @@ def compute_hr(
         if direction is not None:
             direction_results.append(direction)
     return indicator_results, direction_results
+
+
+def has_hr_data(
+    agency_id: str,
+    stats: Mapping[str, Mapping[str, Any]],
+    survey_counts: Mapping[str, Any],
+    overtime_parts: Mapping[str, Any],
+) -> bool:
+    """Does the body have at least one HR row of the year (any table, survey or turnstile)?"""
+    return (
+        any(agency_id in by_body for by_body in stats.values())
+        or agency_id in survey_counts
+        or agency_id in overtime_parts
+    )
 
 
 def _has(present: set[str], code: str) -> bool:
@@ -680,8 +871,12 @@ def _add_staff_potential(
     """R, St, V, G, P of «Кадровый потенциал»."""
     agency_id = body.agency_id
     readings = body.readings
-    avg, headcount_inputs = _headcount_inputs(stats["headcount_monthly"].get(agency_id))
+    avg, headcount_inputs, months_missing = _headcount_inputs(
+        stats["headcount_monthly"].get(agency_id), readings.value(od.READING_HEADCOUNT_MONTHS)
+    )
     no_headcount = avg <= 0
+    n_flag = no_headcount or months_missing
+    n_keys = [od.READING_HEADCOUNT_MONTHS] if months_missing else []
     dismissal = stats["dismissals"].get(agency_id) or {}
     employee = stats["employees"].get(agency_id) or {}
 
@@ -699,8 +894,8 @@ def _add_staff_potential(
                 "k": od.NET_TURNOVER_K,
                 "empty_denominator": no_headcount,
             },
-            [od.READING_NET_TURNOVER],
-            provisional=no_headcount,
+            [od.READING_NET_TURNOVER, *n_keys],
+            provisional=n_flag,
         )
     if _has(present, "hr_stability"):
         long_tenure = int(employee.get("long_tenure", 0))
@@ -715,38 +910,65 @@ def _add_staff_potential(
                 "k": od.STABILITY_K,
                 "empty_denominator": no_headcount,
             },
-            [od.READING_STABILITY],
-            provisional=no_headcount,
+            [od.READING_STABILITY, *n_keys],
+            provisional=n_flag,
         )
     if _has(present, "hr_exit_interview"):
         leavers = int(dismissal.get("leavers", 0))
-        interviewed = int(dismissal.get("interviewed", 0))
-        negative = int(dismissal.get("negative_leavers", 0))
+        electronic = int(dismissal.get("interviewed_electronic", 0))
+        paper = int(dismissal.get("interviewed_paper", 0))
+        paper_counted = paper_interviews_counted(electronic, paper, readings.value(od.READING_PAPER_INTERVIEWS))
+        interviewed = electronic + paper_counted
+        negative_base_reading = readings.value(od.READING_EXIT_NEGATIVE_BASE)
+        if negative_base_reading == "leavers":
+            negative, base = int(dismissal.get("negative_leavers", 0)), leavers
+        elif negative_base_reading == "interviewed":
+            # every filled interview (paper ones beyond the 10 % limit included): the test is about
+            # what the leavers said, the limit only about the credit in a
+            negative, base = int(dismissal.get("negative_interviewed", 0)), electronic + paper
+        else:
+            raise ValueError(f"unknown exit-interview negative-base reading {negative_base_reading!r}")
+        voluntary_unknown = int(dismissal.get("voluntary_unknown", 0))
+        voluntary_only = readings.value(od.READING_EXIT_LEAVERS) == "voluntary_only"
         body.add(
             "hr_exit_interview",
-            exit_interview_points(interviewed, leavers, negative),
+            exit_interview_points(interviewed, leavers, negative, base, readings.value(od.READING_HR_EMPTY)),
             {
                 "interviewed": interviewed,
+                "interviewed_electronic": electronic,
+                "interviewed_paper": paper,
+                "paper_counted": paper_counted,
                 "leavers": leavers,
                 "negative_leavers": negative,
+                "negative_base": base,
                 "exempt_leavers": int(dismissal.get("exempt_leavers", 0)),
-                "negative_penalty": exit_interview_penalty(negative, leavers),
+                "voluntary_unknown": voluntary_unknown,
+                "negative_penalty": exit_interview_penalty(negative, base),
                 "k": od.EXIT_INTERVIEW_K,
+                "empty_denominator": leavers == 0,
             },
+            [
+                od.READING_EXIT_NEGATIVE_BASE,
+                od.READING_EXIT_LEAVERS,
+                od.READING_PAPER_INTERVIEWS,
+                *([od.READING_HR_EMPTY] if leavers == 0 else []),
+            ],
+            provisional=voluntary_only and voluntary_unknown > 0,
         )
     if _has(present, "hr_gender"):
         women = int(employee.get("women_leaders", 0))
         leaders = int(employee.get("leaders", 0))
         body.add(
             "hr_gender",
-            gender_points(women, leaders, readings.value(od.READING_GENDER)),
+            gender_points(women, leaders, readings.value(od.READING_GENDER), readings.value(od.READING_HR_EMPTY)),
             {
                 "women_leaders": women,
                 "leaders": leaders,
                 "target_share": od.GENDER_TARGET_SHARE,
                 "k": od.GENDER_K,
+                "empty_denominator": leaders == 0,
             },
-            [od.READING_GENDER],
+            [od.READING_GENDER, *([od.READING_HR_EMPTY] if leaders == 0 else [])],
         )
     if _has(present, "hr_qualifications"):
         qualification = stats["qualifications"].get(agency_id) or {}
@@ -766,8 +988,8 @@ def _add_staff_potential(
                 "k": od.QUALIFICATIONS_K,
                 "empty_denominator": no_headcount,
             },
-            [od.READING_QUALIFICATIONS],
-            provisional=no_headcount,
+            [od.READING_QUALIFICATIONS, *n_keys],
+            provisional=n_flag,
         )
 
 
@@ -792,6 +1014,7 @@ def _add_work_organisation(
     present: set[str],
     survey_counts: Mapping[int, Mapping[int, int]] | None,
     overtime_part: tuple[float, float] | None,
+    overtime_provisional: bool = False,
 ) -> None:
     """N (with N2), T, Y, U, S, I, K of «Организация труда»."""
     agency_id = body.agency_id
@@ -810,10 +1033,12 @@ def _add_work_organisation(
             "hr_overtime",
             overtime_points(n1, n2, weekend, target),
             {"N1": n1, "N2": n2, "W": weekend if n1 is not None else None, "n_source": source},
-            [od.READING_AGREEMENT_INDEX, od.READING_WEEKEND_PENALTY]
-            if n2 is not None
-            else [od.READING_WEEKEND_PENALTY],
-            provisional=source != "turnstile_and_survey",
+            [
+                od.READING_WEEKEND_PENALTY,
+                *([od.READING_AGREEMENT_INDEX] if n2 is not None else []),
+                *([od.READING_EXIT_ALLOWANCE] if n1 is not None else []),
+            ],
+            provisional=source != "turnstile_and_survey" or overtime_provisional,
         )
     if survey_ok:
         _add_survey_indicator(body, "hr_work_conditions", survey_counts)
@@ -835,7 +1060,13 @@ def _add_work_organisation(
         body.add(
             "hr_training",
             training_points(**parts),
-            {**parts, "penalty": training_penalty(parts["late"], parts["missed"]), "k": od.TRAINING_K},
+            {
+                **parts,
+                "completed_after_year_end": int(t.get("completed_after_year_end", 0)),
+                "penalty": training_penalty(parts["late"], parts["missed"]),
+                "k": od.TRAINING_K,
+            },
+            [od.READING_TRAINING_AFTER_YEAR_END],
         )
     if _has(present, "hr_strategy"):
         s = stats["hr_strategy"].get(agency_id) or {}
@@ -852,7 +1083,9 @@ def _add_work_organisation(
                 "source_agency_id": s.get("agency_id"),
             },
         )
-    avg, headcount_inputs = _headcount_inputs(stats["headcount_monthly"].get(agency_id))
+    avg, headcount_inputs, months_missing = _headcount_inputs(
+        stats["headcount_monthly"].get(agency_id), readings.value(od.READING_HEADCOUNT_MONTHS)
+    )
     if _has(present, "hr_internships"):
         i = stats["internships"].get(agency_id) or {}
         sent, received = int(i.get("interns_sent", 0)), int(i.get("interns_received", 0))
@@ -866,12 +1099,14 @@ def _add_work_organisation(
                 "share_pct": safe_ratio(sent + received, avg, 0.0) * 100,
                 "empty_denominator": avg <= 0,
             },
-            provisional=avg <= 0,
+            [od.READING_HEADCOUNT_MONTHS] if months_missing else [],
+            provisional=avg <= 0 or months_missing,
         )
     if _has(present, "hr_personal_files"):
         f = stats["personal_files"].get(agency_id) or {}
         complete, total = int(f.get("files_complete", 0)), int(f.get("employees", 0))
         as_of = f.get("as_of")
+        without = list(f.get("units_without_31_december") or [])
         body.add(
             "hr_personal_files",
             personal_files_points(complete, total),
@@ -880,7 +1115,9 @@ def _add_work_organisation(
                 "employees": total,
                 "share_pct": safe_ratio(complete, total, 0.0) * 100,
                 "as_of": None if as_of is None else str(as_of),
+                "units_without_31_december": without,
             },
+            provisional=bool(without),
         )
 
 
@@ -899,7 +1136,12 @@ def _add_meritocracy(
         body.add(
             "hr_competition_transparency",
             competition_transparency_points(
-                held, observed, video, violations, body.readings.value(od.READING_COMPETITION)
+                held,
+                observed,
+                video,
+                violations,
+                body.readings.value(od.READING_COMPETITION),
+                body.readings.value(od.READING_HR_EMPTY),
             ),
             {
                 "a_with_observer": observed,
@@ -908,24 +1150,28 @@ def _add_meritocracy(
                 "video_violations": violations,
                 "video_penalty": competition_video_penalty(violations),
                 "k": od.COMPETITION_K,
+                "empty_denominator": held == 0,
             },
-            [od.READING_COMPETITION],
+            [od.READING_COMPETITION, *([od.READING_HR_EMPTY] if held == 0 else [])],
         )
     if "survey_responses" in present:
         _add_survey_indicator(body, "hr_meritocracy", survey_counts)
     if _has(present, "hr_career_growth"):
         p = stats["promotions"].get(agency_id) or {}
         promoted, within = int(p.get("promoted", 0)), int(p.get("from_within", 0))
+        empty_reading = body.readings.value(od.READING_HR_EMPTY)
         body.add(
             "hr_career_growth",
-            career_growth_points(within, promoted),
+            career_growth_points(within, promoted, empty_reading),
             {
                 "a_from_within": within,
                 "b_promoted": promoted,
                 "entry_level_excluded": int(p.get("entry_level_excluded", 0)),
-                "kr": career_promotion_coefficient(within, promoted),
+                "kr": career_promotion_coefficient(within, promoted, empty_reading),
                 "k": od.CAREER_GROWTH_K,
+                "empty_denominator": promoted == 0,
             },
+            [od.READING_CAREER_DISTRICT, *([od.READING_HR_EMPTY] if promoted == 0 else [])],
         )
     if "survey_responses" in present:
         _add_survey_indicator(body, "hr_reward_transparency", survey_counts)
@@ -946,6 +1192,7 @@ def _criteria_and_direction(
     for criterion, components in od.HR_CRITERIA_COMPONENTS.items():
         produced = [c for c in components if c in body.results]
         missing = [c for c in components if c not in body.results]
+        unassessed = [c for c in components if c in body.not_assessed]
         if not produced:
             direction_provisional = True
             continue
@@ -953,6 +1200,9 @@ def _criteria_and_direction(
         component_sum = sum(body.results[c].value for c in produced)
         inputs: dict[str, Any] = {c: body.results[c].value for c in produced}
         inputs["missing"] = missing
+        if unassessed:
+            inputs["not_assessed"] = unassessed
+            keys.add(od.READING_HR_EMPTY)
         if criterion == "hr_work_organisation":
             weekend = 0.0
             if readings.value(od.READING_WEEKEND_PENALTY) == "work_organisation" and overtime_part is not None:

@@ -139,37 +139,97 @@ def unused_systems_penalty(unused_systems: int, reading: str) -> float:
     raise ValueError(f"unknown unused-systems reading {reading!r}")
 
 
-def it_total(signed_points: Iterable[float], reading: str) -> float:
+def it_total(signed_points: Iterable[float], reading: str, order: str = "cap_then_deduct") -> float:
     """I = A + B + C + E + L + J + F + H − D (para. 81), floor 0; cap 100 under ``cap_100`` (Q11).
 
-    ``signed_points`` holds D as a negative contribution.
+    ``signed_points`` holds D as a negative contribution. ``order`` (reading
+    ``it.cap_and_unused_order``): ``cap_then_deduct`` caps the criteria's sum at 100 and then
+    deducts D, so the F and H bonuses cannot absorb the penalty; ``deduct_then_cap`` caps the
+    difference. Without a cap the order does not matter.
     """
-    total = max(0.0, sum(signed_points))
-    if reading == "cap_100":
-        return min(od.IT_DIRECTION_MAX, total)
+    points = list(signed_points)
+    gains = sum(p for p in points if p >= 0)
+    deductions = sum(p for p in points if p < 0)
     if reading == "uncapped":
-        return total
-    raise ValueError(f"unknown IT total reading {reading!r}")
+        return max(0.0, gains + deductions)
+    if reading != "cap_100":
+        raise ValueError(f"unknown IT total reading {reading!r}")
+    if order == "cap_then_deduct":
+        return max(0.0, min(od.IT_DIRECTION_MAX, gains) + deductions)
+    if order == "deduct_then_cap":
+        return min(od.IT_DIRECTION_MAX, max(0.0, gains + deductions))
+    raise ValueError(f"unknown IT cap-order reading {order!r}")
+
+
+def nothing_to_count(code: str, report: Mapping[str, Any]) -> bool:
+    """Does the body have nothing to count on A, C or E (para. 57; reading ``it.nothing_to_count``)?
+
+    A and C: no non-ДСП information system (``systems_total`` = 0, e.g. every IS marked ДСП),
+    or for C a reported ``records_total`` of 0; E: no function subject to automation.
+    """
+    systems = int(report.get("systems_total") or 0)
+    if code == "it_architecture_portal":
+        return systems == 0
+    if code == "it_data_currency":
+        records = report.get("records_total")
+        return systems == 0 or (bool(report.get("records_total_reported")) and int(records or 0) == 0)
+    if code == "it_function_automation":
+        return int(report.get("functions_total") or 0) == 0
+    return False
 
 
 def it_report_by_body(it_report: pl.DataFrame, year: int) -> dict[str, dict[str, Any]]:
-    """One Appendix 8 record per body: counts summed over its units; the body's own row (else
-    the mean over units) for percentages and the smart-city sum; optional counts marked
-    ``<col>_reported``."""
+    """One Appendix 8 record per body: counts summed over its units; the body's own row for
+    percentages and the smart-city sum; optional counts marked ``<col>_reported``.
+
+    Without a row of its own, the currency percentage C is the mean over the units weighted by
+    ``records_total`` (App. 8 Table 1 collects both columns); when a unit lacks the record
+    count the unweighted mean is used and ``currency_aggregation`` says so (provisional).
+    """
     frame = it_report.filter(pl.col("year") == year)
-    summed = [c for c in SUMMED_COLUMNS if c in frame.columns]
+    for column in ("records_total", "systems_dsp"):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(column))
+    summed = [c for c in (*SUMMED_COLUMNS, "records_total", "systems_dsp") if c in frame.columns]
     body_level = [c for c in BODY_LEVEL_COLUMNS if c in frame.columns]
     own = pl.col("agency_id") == pl.col(BODY)
+    optional = [*OPTIONAL_COLUMNS, "records_total", "systems_dsp"]
+    pct = "records_current_weighted_pct"
+    with_pct = pl.col(pct).is_not_null()
+    weighted = (pl.col(pct) * pl.col("records_total")).filter(with_pct).sum() / pl.col("records_total").filter(
+        with_pct
+    ).sum()
+    all_weighted = pl.col("records_total").filter(with_pct).is_not_null().all()
     agg = frame.group_by(BODY).agg(
         *[pl.col(c).sum().alias(c) for c in summed],
-        *[pl.col(c).is_not_null().any().alias(f"{c}_reported") for c in OPTIONAL_COLUMNS if c in frame.columns],
+        *[pl.col(c).is_not_null().any().alias(f"{c}_reported") for c in optional if c in frame.columns],
         *[
             pl.coalesce(pl.col(c).filter(own & pl.col(c).is_not_null()).first(), pl.col(c).mean()).alias(c)
             for c in body_level
+            if c != pct
         ],
+        pl.col(pct).filter(own & with_pct).first().alias("_own_pct"),
+        pl.when(all_weighted & (pl.col("records_total").filter(with_pct).sum() > 0))
+        .then(weighted)
+        .otherwise(pl.col(pct).mean())
+        .alias("_units_pct"),
+        pl.when(all_weighted & (pl.col("records_total").filter(with_pct).sum() > 0))
+        .then(pl.lit("records_weighted"))
+        .otherwise(pl.lit("unweighted_mean"))
+        .alias("_units_aggregation"),
         pl.len().alias("report_rows"),
     )
-    return {row[BODY]: row for row in agg.iter_rows(named=True) if row[BODY] is not None}
+    result: dict[str, dict[str, Any]] = {}
+    for row in agg.iter_rows(named=True):
+        if row[BODY] is None:
+            continue
+        own_pct, units_pct, units_how = row.pop("_own_pct"), row.pop("_units_pct"), row.pop("_units_aggregation")
+        if own_pct is not None:
+            row[pct], row["currency_aggregation"] = own_pct, "own_row"
+        else:
+            row[pct], row["currency_aggregation"] = units_pct, units_how
+        result[row[BODY]] = row
+    return result
 
 
 def _result(
@@ -198,10 +258,22 @@ def _result(
     )
 
 
+PeerMeans = Mapping[tuple[str, str], tuple[float, list[str]]]
+
+
 def body_it_indicators(
-    agency_id: str, body_type: str, report: Mapping[str, Any], readings: ActiveReadings
+    agency_id: str,
+    body_type: str,
+    report: Mapping[str, Any],
+    readings: ActiveReadings,
+    peer_means: PeerMeans | None = None,
 ) -> tuple[list[IndicatorResult], DirectionResult]:
-    """IT criteria and the raw direction total of one body from its Appendix 8 record."""
+    """IT criteria and the raw direction total of one body from its Appendix 8 record.
+
+    A, C and E with nothing to count follow reading ``it.nothing_to_count``; under
+    ``type_mean`` ``peer_means[(body_type, code)]`` holds the mean of the bodies of the same
+    type assessed on that criterion and their ids (no peer → not assessed, provisional).
+    """
 
     def count(column: str) -> int:
         return int(report.get(column) or 0)
@@ -209,9 +281,21 @@ def body_it_indicators(
     results: list[IndicatorResult] = []
     keys_used: set[str] = set()
 
+    not_assessed: list[str] = []
+    empty_reading = readings.value(od.READING_IT_NOTHING_TO_COUNT)
+
     def add(
         code: str, value: float, inputs: Mapping[str, Any], keys: Iterable[str] = (), provisional: bool = False
     ) -> None:
+        if code in od.IT_NOTHING_TO_COUNT_CRITERIA and nothing_to_count(code, report):
+            keys = [*keys, od.READING_IT_NOTHING_TO_COUNT]
+            substitute = nothing_to_count_points(code, body_type, empty_reading, peer_means)
+            if substitute is None:
+                not_assessed.append(code)
+                keys_used.update(keys)
+                return
+            value, peers = substitute
+            inputs = {**inputs, "nothing_to_count": True, "substitute": empty_reading, "peer_bodies": peers}
         results.append(_result(agency_id, body_type, code, value, inputs, readings, keys, provisional))
         keys_used.update(keys)
 
@@ -219,7 +303,11 @@ def body_it_indicators(
     add(
         "it_architecture_portal",
         architecture_portal_points(count("systems_registered"), count("systems_total"), body_type, reading),
-        {"systems_registered": count("systems_registered"), "systems_total": count("systems_total")},
+        {
+            "systems_registered": count("systems_registered"),
+            "systems_total": count("systems_total"),
+            "systems_dsp": report.get("systems_dsp"),
+        },
         [od.READING_IT_ARCHITECTURE],
     )
     if weight("it_smart_city", body_type) is not None:
@@ -246,12 +334,14 @@ def body_it_indicators(
             "currency_pct": currency_pct,
             "records_current_weighted_pct": weighted_pct,
             "records_current_mean_pct": mean_pct,
+            "records_total": report.get("records_total"),
+            "currency_aggregation": report.get("currency_aggregation"),
             "c_source": "weighted_fallback"
             if fallback
             else ("mean" if currency_reading == "simple_mean" else "weighted"),
         },
         [od.READING_IT_DATA_CURRENCY],
-        provisional=fallback,
+        provisional=fallback or report.get("currency_aggregation") == "unweighted_mean",
     )
     add(
         "it_function_automation",
@@ -305,17 +395,59 @@ def body_it_indicators(
         [od.READING_IT_UNUSED_SYSTEMS],
     )
 
-    keys_used.add(od.READING_IT_TOTAL_CAP)
-    total = it_total((r.value for r in results), readings.value(od.READING_IT_TOTAL_CAP))
+    keys_used.update((od.READING_IT_TOTAL_CAP, od.READING_IT_CAP_ORDER))
+    total = it_total(
+        (r.value for r in results), readings.value(od.READING_IT_TOTAL_CAP), readings.value(od.READING_IT_CAP_ORDER)
+    )
     direction = DirectionResult(
         agency_id=agency_id,
         block=od.BLOCK,
         direction=DIRECTION,
         raw_score=total,
         reading=readings.label(keys_used),
-        is_provisional=readings.is_provisional(keys_used) or any(r.is_provisional for r in results),
+        is_provisional=readings.is_provisional(keys_used)
+        or any(r.is_provisional for r in results)
+        or bool(not_assessed),
     )
     return results, direction
+
+
+def nothing_to_count_points(
+    code: str, body_type: str, reading: str, peer_means: PeerMeans | None
+) -> tuple[float, list[str]] | None:
+    """Points of A, C or E with nothing to count under ``it.nothing_to_count`` (None: not assessed)."""
+    if reading == "zero":
+        return 0.0, []
+    if reading == "full_marks":
+        return _weight(code, body_type), []
+    if reading == "not_assessed":
+        return None
+    if reading == "type_mean":
+        found = (peer_means or {}).get((body_type, code))
+        return None if found is None else (found[0], list(found[1]))
+    raise ValueError(f"unknown nothing-to-count reading {reading!r}")
+
+
+def peer_means_by_type(
+    reports: Mapping[str, Mapping[str, Any]], bodies: pl.DataFrame, readings: ActiveReadings
+) -> dict[tuple[str, str], tuple[float, list[str]]]:
+    """Mean of A, C, E over the bodies of each type that have something to count (para. 67's rule)."""
+    values: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    # the bodies' own points only: a body with nothing to count is left out of the mean
+    own_only = ActiveReadings(
+        readings.definitions, {**readings.overrides, od.READING_IT_NOTHING_TO_COUNT: "not_assessed"}
+    )
+    for agency_id, body_type in bodies.select("agency_id", "body_type").sort("agency_id").iter_rows():
+        report = reports.get(agency_id)
+        if report is None:
+            continue
+        rows, _ = body_it_indicators(agency_id, body_type, report, own_only)
+        for row in rows:
+            if row.indicator in od.IT_NOTHING_TO_COUNT_CRITERIA:
+                values.setdefault((body_type, row.indicator), []).append((agency_id, row.value))
+    return {
+        key: (sum(v for _, v in found) / len(found), [a for a, _ in found]) for key, found in values.items() if found
+    }
 
 
 def compute_it(
@@ -330,13 +462,18 @@ def compute_it(
     if it_report is None:
         return [], []
     reports = it_report_by_body(it_report, year)
+    peers = (
+        peer_means_by_type(reports, bodies, readings)
+        if readings.value(od.READING_IT_NOTHING_TO_COUNT) == "type_mean"
+        else {}
+    )
     indicators: list[IndicatorResult] = []
     directions: list[DirectionResult] = []
     for agency_id, body_type in bodies.select("agency_id", "body_type").sort("agency_id").iter_rows():
         report = reports.get(agency_id)
         if report is None:
             continue
-        rows, direction = body_it_indicators(agency_id, body_type, report, readings)
+        rows, direction = body_it_indicators(agency_id, body_type, report, readings, peers)
         indicators.extend(rows)
         directions.append(direction)
     return indicators, directions

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import duckdb
 import polars as pl
 
 from kzeval.indicators.common import direction_frame, indicator_frame
@@ -101,10 +102,83 @@ def org_block_scoring_rules(readings: ActiveReadings) -> BlockScoringRules:
         tier_below=tuple(od.TIER_BELOW),  # type: ignore[arg-type]
         decimals=od.SCORE_DECIMALS,
         is_provisional=readings.is_provisional((od.READING_BLOCK_COMBINATION,)),
+        tier_on_rounded=tier_on_rounded(readings),
     )
+
+
+def tier_on_rounded(readings: ActiveReadings) -> bool:
+    """Reading ``org.tier_rounding``: is the tier read on the score rounded to 2 decimals?"""
+    choice = readings.value(od.READING_TIER_ROUNDING)
+    if choice not in ("round_first", "unrounded"):
+        raise ValueError(f"unknown tier-rounding reading {choice!r}")
+    return choice == "round_first"
 
 
 def block_reading(readings: ActiveReadings) -> tuple[str, bool]:
     """Reading label and provisional flag to store with block scores and reporting penalties."""
-    keys = (od.READING_BLOCK_COMBINATION, od.READING_LATE_REPORTING)
+    keys = (od.READING_BLOCK_COMBINATION, od.READING_LATE_REPORTING, od.READING_TIER_ROUNDING)
     return readings.label(keys), readings.is_provisional(keys)
+
+
+# (indicator, JSON path of a flag in its inputs, what the run summary says about the bodies/units)
+_RUN_NOTES: tuple[tuple[str, str, str], ...] = (
+    (
+        "hr_overtime_quantitative",
+        "$.scope",
+        "N1 (para. 40(1)): agencies.is_apparatus is not given, so m, p and n were measured on the level "
+        "rule (CGO central units; MIO akimat of the oblast, capital or city of republican significance) "
+        "and N1 is provisional",
+    ),
+    (
+        "hr_overtime_quantitative",
+        "$.headcount_months_missing",
+        "N1 (para. 40(1)): fewer than 12 month-end headcounts for the measured units; n and N1 are "
+        "provisional (reading hr.headcount_missing_months)",
+    ),
+    (
+        "hr_net_turnover",
+        "$.headcount_months_missing",
+        "average headcount (n, z): fewer than 12 month-end values in headcount_monthly; the figures built "
+        "on it are provisional (reading hr.headcount_missing_months)",
+    ),
+    (
+        "hr_personal_files",
+        "$.units_without_31_december",
+        "personal files (para. 45-2): units without a 31 December snapshot, not filled from an earlier date",
+    ),
+    (
+        "hr_stability",
+        "$.undated_roster",
+        "employees/qualifications without as_of: the undated roster was used and is provisional",
+    ),
+)
+
+
+def org_run_notes(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
+    """Lines for the run summary: org-development figures that are provisional, and why.
+
+    Reads ``marts.fct_indicator_scores`` of the published warehouse (inputs JSON); names the
+    bodies (at most five, then a count).
+    """
+    lines: list[str] = []
+    for indicator, path, text in _RUN_NOTES:
+        condition = (
+            f"json_extract_string(inputs, '{path}') = '{od.OVERTIME_SCOPE_LEVEL_RULE}'"
+            if path == "$.scope"
+            else f"coalesce(json_extract_string(inputs, '{path}') NOT IN ('false', '[]', 'null'), false)"
+        )
+        try:
+            bodies = [
+                r[0]
+                for r in con.execute(
+                    f"SELECT DISTINCT agency_id FROM marts.fct_indicator_scores WHERE year = ? AND indicator = ? "
+                    f"AND {condition} ORDER BY 1",
+                    [year, indicator],
+                ).fetchall()
+            ]
+        except duckdb.Error:
+            return lines  # no published indicator table (nothing computed): nothing to say
+        if bodies:
+            named = ", ".join(bodies[:5]) + (f" and {len(bodies) - 5} more" if len(bodies) > 5 else "")
+            lines.append(f"{text}: {len(bodies)} bodies ({named})")
+    return lines

@@ -77,17 +77,34 @@ def _finite(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def overtime_indicator_rows(fct_overtime_row: Mapping[str, Any], body_type: str) -> list[IndicatorResult]:
+def overtime_indicator_rows(
+    fct_overtime_row: Mapping[str, Any],
+    body_type: str,
+    scope_source: str | None = None,
+    reading_label: str = "default",
+    headcount_months: int | None = None,
+    headcount_reading: str = "divide_by_12",
+) -> list[IndicatorResult]:
     """Detail rows b, a, s, N1 and W for one ``marts.fct_overtime`` row (para. 40 (1)–(2)).
 
     Recomputes b, a and s from m, p, n and d with the functions above so the rows and the
     mart cannot drift apart. When n is missing or 0 only b is returned: a, s, N1 and W are
     not computed (the run summary lists them), never scored as «no overtime».
+    ``scope_source`` = ``"level_rule"`` (the body's units carry no ``agencies.is_apparatus``,
+    so m, p and n were measured on the fallback level rule) marks a, s, N1 and W provisional.
+    ``reading_label`` (e.g. ``hr.overtime_exit_allowance=deduction``) is stored with a, N1.
+    ``headcount_months`` below 12 (month-end values of the scope units) marks a, s, N1 and W
+    provisional; under ``headcount_reading = "months_reported"`` (reading
+    ``hr.headcount_missing_months``) n = Σ / months instead of the stored Σ / 12.
     """
+    months_missing = headcount_months is not None and 0 < headcount_months < ed.HEADCOUNT_MONTHS
+    provisional = scope_source == ed.OVERTIME_SCOPE_LEVEL_RULE or months_missing
     agency_id = str(fct_overtime_row["agency_id"])
     m = float(fct_overtime_row["workday_overtime_hours"])
     p = float(fct_overtime_row["weekend_overtime_hours"])
     n = _finite(fct_overtime_row.get("avg_headcount")) or 0.0
+    if months_missing and headcount_reading == "months_reported":
+        n = n * ed.HEADCOUNT_MONTHS / headcount_months  # type: ignore[operator]
     d = int(fct_overtime_row["workdays"])
     b = normal_hours(d)
     by_code = {x.code: x for x in OVERTIME_INDICATORS}
@@ -101,10 +118,18 @@ def overtime_indicator_rows(fct_overtime_row: Mapping[str, Any], body_type: str)
             indicator=code,
             value=value,
             max_points=definition.max_for(body_type),
-            inputs=inputs,
+            inputs={**inputs, **extra} if code != CODE_B else inputs,
             role=definition.role,
+            reading=reading_label if code in (CODE_A, CODE_N1) else "default",
+            is_provisional=provisional and code != CODE_B,
         )
 
+    extra: dict[str, Any] = {}
+    if scope_source:
+        extra["scope"] = scope_source
+    if headcount_months is not None:
+        extra["headcount_months_reported"] = headcount_months
+        extra["headcount_months_missing"] = months_missing
     rows = [row(CODE_B, b, {"workdays": d})]
     a = avg_workday_hours(b, m, n)
     s = avg_weekend_overtime(p, n)

@@ -76,6 +76,7 @@ class BlockScoringRules:
     tier_below: tuple[str, str]
     decimals: int = 2
     is_provisional: bool = False  # the block combination itself rests on a LOW reading
+    tier_on_rounded: bool = True  # False: the tier is read on the unrounded score (org.tier_rounding)
 
     @classmethod
     def from_edition(cls, module: ModuleType) -> BlockScoringRules:
@@ -266,7 +267,7 @@ def score_directions_and_block(
             continue
         score = weighted_block_score(scores[agency_id], btype, rules)
         rounded = round_half_up(score, rules.decimals)
-        code, label = efficiency_tier(rounded, rules)
+        code, label = efficiency_tier(rounded if rules.tier_on_rounded else score, rules)
         block_rows.append(
             {
                 "year": year,

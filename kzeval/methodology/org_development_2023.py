@@ -25,6 +25,11 @@ OVERTIME_K = 5.0  # para. 40(1): N1 coefficient k
 OVERTIME_RIGIDITY = 8.0  # para. 40(1): «8 – показатель жесткости»
 OVERTIME_SURVEY_K = 5.0  # para. 40(3): N2 coefficient k
 OVERTIME_MAX = 10.0  # N = N1 + N2 − W, max 10
+# Para. 40(1) headcount scope: «Для МИО применяется средняя фактическая численность работников
+# аппарата акима области, столицы и городов республиканского значения» — agencies.is_apparatus;
+# without it the level rule is a fallback and N1 is provisional.
+OVERTIME_SCOPE_LEVEL_RULE = "level_rule"
+OVERTIME_SCOPE_APPARATUS = "is_apparatus"
 WEEKEND_PENALTY_BANDS: tuple[tuple[float, float], ...] = (
     # (lower bound of s in hours, inclusive; penalty points), para. 40(2)
     (9.0, 1.0),
@@ -222,6 +227,13 @@ IT_SHARE_BANDS: tuple[tuple[float, float], ...] = (
     (50.0, 0.5),
 )
 
+# V, Appendix 12 note 6: «количество выходных интервью на бумажном носителе не должно превышать
+# 10% от общего количества выходных интервью»
+PAPER_INTERVIEW_MAX_SHARE = 0.10
+# IT criteria whose denominator can be empty because there is nothing to count (all systems ДСП,
+# para. 57; no functions subject to automation): reading it.nothing_to_count.
+IT_NOTHING_TO_COUNT_CRITERIA: tuple[str, ...] = ("it_architecture_portal", "it_data_currency", "it_function_automation")
+
 # --- Reporting penalties, para. 24 (Q10) -----------------------------------------------
 # Names below are the scoring constants read by kzeval.indicators.scoring (BlockScoringRules).
 ORG_LATE_REPORTING_PENALTY: dict[str, float] = {"as_unreliable": 0.2, "as_incomplete": 2.0, "none": 0.0}
@@ -263,6 +275,18 @@ READING_IT_UNUSED_SYSTEMS = "it.unused_systems"
 READING_IT_TOTAL_CAP = "it.total_cap"
 READING_LATE_REPORTING = "org.late_reporting_penalty"
 READING_BLOCK_COMBINATION = "org.block_combination"
+# Added 2026-12-04 (issues 15, 21): every open choice of seed 001 is a named reading.
+READING_EXIT_NEGATIVE_BASE = "hr.exit_interview_negative_base"
+READING_EXIT_LEAVERS = "hr.exit_interview_leavers"
+READING_PAPER_INTERVIEWS = "hr.paper_interview_limit"
+READING_CAREER_DISTRICT = "hr.career_growth_district_posts"
+READING_EXIT_ALLOWANCE = "hr.overtime_exit_allowance"
+READING_HR_EMPTY = "hr.empty_denominator"
+READING_HEADCOUNT_MONTHS = "hr.headcount_missing_months"
+READING_TRAINING_AFTER_YEAR_END = "hr.training_after_year_end"
+READING_IT_NOTHING_TO_COUNT = "it.nothing_to_count"
+READING_IT_CAP_ORDER = "it.cap_and_unused_order"
+READING_TIER_ROUNDING = "org.tier_rounding"
 
 
 def _hr(
@@ -613,6 +637,7 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "base act (Appendix 9)",
         "Q8: definition of «индекс согласия»",
+        legal_text="i1 – индекс согласия с утверждением 1 опросного листа государственных служащих",
     ),
     ReadingDef(
         READING_NET_TURNOVER,
@@ -624,6 +649,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "base act",
         "Q15: net turnover formula and slope",
+        legal_text="чистая сменяемость персонала – показатель, определяющий уровень ухода работников из системы "
+        "государственной службы",
     ),
     ReadingDef(
         READING_STABILITY,
@@ -635,6 +662,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "base act",
         "Q15: tenure threshold X of «Стабильность кадрового состава»",
+        legal_text="стабильность кадрового состава – показатель, определяющий уровень устойчивости кадровой "
+        "политики и постоянства кадров в государственном органе",
     ),
     ReadingDef(
         READING_GENDER,
@@ -646,6 +675,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "base act",
         "Q15: gender composition formula",
+        legal_text="гендерный состав – показатель, определяющий представительство женщин в государственном органе "
+        "на руководящих должностях в соответствии с Концепцией семейной и гендерной политики до 2030 года",
     ),
     ReadingDef(
         READING_QUALIFICATIONS,
@@ -657,6 +688,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "para. 37",
         "P: plain sum of overlapping category counts or distinct employees",
+        legal_text="a – количество административных государственных служащих, имеющих степень кандидата наук "
+        "(в том числе окончившие аспирантуру)",
     ),
     ReadingDef(
         READING_WEEKEND_PENALTY,
@@ -668,6 +701,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "para. 40(2)",
         "Q17: where the weekend-overtime penalty W is deducted",
+        legal_text="При наличии сверхурочных работ в выходные и праздничные дни государственному органу "
+        "присваиваются штрафные баллы по следующей шкале",
     ),
     ReadingDef(
         READING_COMPETITION,
@@ -680,6 +715,9 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "para. 48",
         "Q9: how the observer and video-recording shares combine",
+        legal_text="a – количество состоявшихся конкурсов на занятие вакантных должностей в государственном органе, "
+        "проведенных с участием наблюдателей … b – количество состоявшихся конкурсов на занятие вакантных "
+        "должностей в государственном органе, проведенных с видеофискацией",
     ),
     ReadingDef(
         READING_IT_ARCHITECTURE,
@@ -691,6 +729,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "base act §1",
         "Q16: architecture-portal criterion",
+        legal_text="доля учтенных информационных систем государственных органов на архитектурном портале – "
+        "информационные системы, по которым осуществлен учет сведений об объектах информатизации",
     ),
     ReadingDef(
         READING_IT_DATA_CURRENCY,
@@ -703,6 +743,7 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "base act §4",
         "Q16: data-currency aggregation over IS",
+        legal_text="Текущий уровень актуальности сведений (%) … Общее количество записей в системе / базе данных",
     ),
     ReadingDef(
         READING_IT_FUNCTION_AUTOMATION,
@@ -714,6 +755,7 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "base act §5",
         "Q16: automation-of-functions criterion",
+        legal_text="автоматизация функций государственных органов",
     ),
     ReadingDef(
         READING_IT_LOCAL_CONTENT,
@@ -725,6 +767,7 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "base act §6, para. 79",
         "Q16: local-content bonus",
+        legal_text="Сумма договора с учетом уровня местного содержания",
     ),
     ReadingDef(
         READING_IT_UNUSED_SYSTEMS,
@@ -736,6 +779,7 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "base act §7",
         "Q16: penalty per unused IS and its cap",
+        legal_text="наличие неиспользуемых информационных систем и баз данных",
     ),
     ReadingDef(
         READING_IT_TOTAL_CAP,
@@ -747,6 +791,7 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "para. 81",
         "Q11: IT total capped at 100",
+        legal_text="I = A + B + C + E + L + J + F + H – D",
     ),
     ReadingDef(
         READING_LATE_REPORTING,
@@ -759,6 +804,8 @@ READINGS: tuple[ReadingDef, ...] = (
         "LOW",
         "para. 24",
         "Q10: per-fact penalty for late reporting",
+        legal_text="Общая сумма всех вычитаемых за представление/размещение недостоверной, неполной, "
+        "несвоевременной информации штрафных баллов составляет не более 10 баллов по каждому направлению оценки.",
     ),
     ReadingDef(
         READING_BLOCK_COMBINATION,
@@ -771,5 +818,159 @@ READINGS: tuple[ReadingDef, ...] = (
         "MEDIUM",
         "not in seeds (Decree 954)",
         "Q12: combination of HR and IT into the block score",
+        legal_text="Заключения о результатах операционной оценки деятельности оцениваемых государственных органов по "
+        'блоку "Организационное развитие государственного органа" формируются уполномоченным органом в сфере '
+        "информатизации",
+    ),
+    ReadingDef(
+        READING_EXIT_NEGATIVE_BASE,
+        {
+            "leavers": "the −1,5 applies when negative-reason leavers > 50 % of all non-exempt leavers (b)",
+            "interviewed": "… > 50 % of the leavers who filled the exit interview (a)",
+        },
+        "leavers",
+        "HIGH",
+        "para. 35",
+        "V: base of the «более 50%» negative-motive test",
+        legal_text="Если большинство (более 50%) уволенных служащих связывает свое увольнение с негативными "
+        "аспектами деятельности государственного органа",
+    ),
+    ReadingDef(
+        READING_EXIT_LEAVERS,
+        {
+            "all_non_exempt": "b = every leaver of the civil service or the body, exempt exits (App. 12 item 7) out",
+            "voluntary_only": "b = only leavers «по собственному желанию» (dismissals.voluntary; null counts)",
+        },
+        "all_non_exempt",
+        "MEDIUM",
+        "para. 35; Appendix 12 note 1",
+        "V: does b count only voluntary leavers",
+        legal_text="b – общее количество административных государственных служащих, уволенных в отчетном "
+        "периоде из системы государственной службы и системы государственного органа",
+    ),
+    ReadingDef(
+        READING_PAPER_INTERVIEWS,
+        {
+            "share_of_total": "paper interviews count up to floor(10 % × all exit interviews); the rest is not a",
+            "share_of_counted": "paper interviews count up to 10 % of the interviews counted: floor(electronic / 9)",
+        },
+        "share_of_total",
+        "HIGH",
+        "Appendix 12 note 6",
+        "V: paper exit interviews beyond the 10 % limit",
+        legal_text="количество выходных интервью на бумажном носителе не должно превышать 10% от общего "
+        "количества выходных интервью",
+    ),
+    ReadingDef(
+        READING_CAREER_DISTRICT,
+        {
+            "district_included": "b and a include appointments to posts in district units (city of oblast "
+            "significance, district in a city); villages and rural okrugs stay out",
+            "appointed_in_scope": "only appointments to posts in para. 28 units count; a district employee "
+            "appointed there counts in a as «from within»",
+        },
+        "district_included",
+        "MEDIUM",
+        "paras. 28, 50",
+        "C: promotions inside district units",
+        legal_text='По показателю "Карьерный рост" учитываются назначения из подразделений районов (городов '
+        "областного значения), района в городе.",
+    ),
+    ReadingDef(
+        READING_EXIT_ALLOWANCE,
+        {
+            "deduction": "workday overtime = time present after workday_end + 30 min (the 30 min never count)",
+            "threshold": "a stay past workday_end + 30 min counts from workday_end; a shorter one not at all",
+        },
+        "deduction",
+        "HIGH",
+        "para. 40(1)",
+        "m: the 30-minute exit allowance",
+        legal_text="расчет m производится с учетом 30 минут необходимых на выход государственного служащего из "
+        "здания государственного органа после завершения рабочего дня",
+    ),
+    ReadingDef(
+        READING_HR_EMPTY,
+        {
+            "full_marks": "an empty denominator (no leavers, no competition, no promotion, no leadership post) "
+            "scores the indicator's maximum, as para. 44 rules for training",
+            "zero": "an empty denominator scores 0",
+            "not_assessed": "the indicator is not assessed; criteria and the direction are provisional",
+        },
+        "full_marks",
+        "MEDIUM",
+        "para. 44 (by analogy); paras. 35, 48, 50",
+        "HR indicators with nothing to measure (V, G, A, C)",
+        legal_text="При отсутствии административных государственных служащих, подлежащих повышению "
+        "квалификации в оцениваемом периоде, a/b = 1.",
+    ),
+    ReadingDef(
+        READING_HEADCOUNT_MONTHS,
+        {
+            "divide_by_12": "n, z = Σ month-end headcounts / 12 even when months are missing (flagged)",
+            "months_reported": "n, z = Σ month-end headcounts / months reported",
+        },
+        "divide_by_12",
+        "HIGH",
+        "paras. 37, 40, 45-1",
+        "Average headcount with missing month-end values",
+        legal_text="суммируется фактическая численность работников в органе по состоянию на последний день "
+        "каждого месяца и делится на количество месяцев в году (12)",
+    ),
+    ReadingDef(
+        READING_TRAINING_AFTER_YEAR_END,
+        {
+            "not_completed": "training due in the year and completed after 31 December is a non-completion (1)",
+            "late": "… is a late completion (0,5)",
+        },
+        "not_completed",
+        "MEDIUM",
+        "para. 44",
+        "U: training completed after the assessed year",
+        legal_text="a – количество административных государственных служащих, прошедших повышение "
+        "квалификации в отчетном периоде в установленные сроки … За каждый факт непрохождения повышения "
+        "квалификации и/или переподготовки … 1 штрафной балл.",
+    ),
+    ReadingDef(
+        READING_IT_NOTHING_TO_COUNT,
+        {
+            "type_mean": "A, C, E with nothing to count (all IS ДСП, no function to automate) get the mean of "
+            "the bodies of the same type assessed on that criterion (para. 67's principle)",
+            "full_marks": "… get the criterion's maximum",
+            "zero": "… score 0",
+            "not_assessed": "… are not assessed; the direction total is provisional",
+        },
+        "type_mean",
+        "MEDIUM",
+        "para. 57",
+        "IT criteria with an empty denominator",
+        legal_text="информационные системы государственных органов, содержащие информацию, имеющую пометку "
+        '"ДСП", при операционной оценке деятельности государственных органов не учитываются.',
+    ),
+    ReadingDef(
+        READING_IT_CAP_ORDER,
+        {
+            "cap_then_deduct": "I = min(100, A + B + C + E + L + J + F + H) − D: bonuses cannot absorb D",
+            "deduct_then_cap": "I = min(100, A + B + C + E + L + J + F + H − D)",
+        },
+        "cap_then_deduct",
+        "MEDIUM",
+        "para. 81; Appendix 16",
+        "Order of the 100 cap and the unused-IS deduction D",
+        legal_text='I = A + B + C + E + L + J + F + H – D … D - балл по критерию "Наличие неиспользуемых '
+        'информационных систем"',
+    ),
+    ReadingDef(
+        READING_TIER_ROUNDING,
+        {
+            "round_first": "the block score is rounded half up to 2 decimals, then the tier is read",
+            "unrounded": "the tier is read on the unrounded score (89,996 stays below 90)",
+        },
+        "round_first",
+        "MEDIUM",
+        "interaction para. 108 (by analogy)",
+        "Org-development tiers: rounding before the tier",
+        legal_text="показателю оценки от 90 до 100 баллов, средняя степень – от 70 до 89,99 балла, низкая "
+        "степень – от 50 до 69,99 балла",
     ),
 )

@@ -15,6 +15,7 @@ from kzeval.indicators.org_development import ORG_DEVELOPMENT_TABLES as ORG_TABL
 from kzeval.pipeline import (
     bodies_of,
     build_agencies,
+    check_year_has_rows,
     interaction_frames,
     landing_frames,
     overtime_points_for,
@@ -57,6 +58,7 @@ def interaction_indicators(context: AssetExecutionContext, kzeval: KzevalResourc
     year = int(context.partition_key)
     readings = kzeval.active_readings()
     with kzeval.connect(context) as con:
+        check_year_has_rows(con, year)  # a year the drop holds nothing for stops here: nothing is published
         resolved = build_agencies(con)
         frames = interaction_frames(con, resolved, year)
         bodies = bodies_of(resolved)
@@ -89,9 +91,10 @@ def org_development_indicators(context: AssetExecutionContext, kzeval: KzevalRes
     year = int(context.partition_key)
     readings = kzeval.active_readings()
     with kzeval.connect(context) as con:
+        check_year_has_rows(con, year)
         resolved = build_agencies(con)
         frames = landing_frames(con, ORG_TABLES, resolved)
-        overtime = overtime_points_for(con, year)
+        overtime = overtime_points_for(con, year, readings)
         indicators, directions = compute_org_development(
             frames, bodies_of(resolved), resolved, year, readings, overtime=overtime
         )

@@ -10,6 +10,7 @@ from datetime import datetime
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE
 from kzeval.overtime_run import compute_overtime_year
 from pipelines.defs.landing import landing_key
 from pipelines.partitions import monthly_partitions, yearly_partitions
@@ -31,7 +32,12 @@ TURNSTILE_INPUTS = [landing_key(t) for t in ("agencies", "calendar", "turnstile_
 def overtime_daily(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
     month_start = datetime.strptime(context.partition_key, "%Y-%m-%d")
     with kzeval.connect(context) as con:
-        result = compute_overtime_year(con, month_start.year, months=[month_start.month])
+        result = compute_overtime_year(
+            con,
+            month_start.year,
+            months=[month_start.month],
+            exit_allowance=kzeval.active_readings().value(READING_EXIT_ALLOWANCE),
+        )
     return dg.MaterializeResult(
         metadata={"recomputed": bool(result.months_recomputed), "message": result.message or "ok"}
     )
@@ -50,7 +56,7 @@ def overtime_daily(context: AssetExecutionContext, kzeval: KzevalResource) -> dg
 def overtime_by_body(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
     year = int(context.partition_key)
     with kzeval.connect(context) as con:
-        result = compute_overtime_year(con, year)
+        result = compute_overtime_year(con, year, exit_allowance=kzeval.active_readings().value(READING_EXIT_ALLOWANCE))
     if result.message:
         context.log.warning(f"overtime {year}: {result.message}")
     return dg.MaterializeResult(

@@ -61,8 +61,11 @@ def test_it_total_cap_readings() -> None:
     # all CGO maxima 30 + 20 + 25 + 20 + 5 + F 5 + H 5 = 110
     assert it.it_total([30, 20, 25, 20, 5, 5, 5, 0], "cap_100") == 100.0
     assert it.it_total([30, 20, 25, 20, 5, 5, 5, 0], "uncapped") == 110.0
-    # 110 − 3 = 107 → 100 (cap after D)
-    assert it.it_total([30, 20, 25, 20, 5, 5, 5, -3], "cap_100") == 100.0
+    # deduct_then_cap: 110 − 3 = 107 → 100 (the bonuses absorb D)
+    assert it.it_total([30, 20, 25, 20, 5, 5, 5, -3], "cap_100", "deduct_then_cap") == 100.0
+    # cap_then_deduct (default): min(100, 110) − 3 = 97
+    assert it.it_total([30, 20, 25, 20, 5, 5, 5, -3], "cap_100") == 97.0
+    assert it.it_total([30, 20, 25, 20, 5, 5, 5, -3], "uncapped") == 107.0  # order irrelevant without a cap
     assert it.it_total([1.0, -5.0], "cap_100") == 0.0  # floor 0
 
 
@@ -206,8 +209,12 @@ def test_it_reading_switches() -> None:
     # 30 + 20 + 25 + 20 + 5 + 5 + 5 − 5 (flat) = 105, uncapped
     assert directions[0].raw_score == pytest.approx(105.0)
     _, capped = it.compute_it({"it_report": frame}, BODIES, 2024, active_readings())
-    # default: 110 − 1 = 109 → 100
-    assert capped[0].raw_score == 100.0
+    # default cap_then_deduct: min(100, 110) − 1 = 99
+    assert capped[0].raw_score == 99.0
+    _, absorbed = it.compute_it(
+        {"it_report": frame}, BODIES, 2024, active_readings({"it.cap_and_unused_order": "deduct_then_cap"})
+    )
+    assert absorbed[0].raw_score == 100.0  # 110 − 1 = 109 → 100: the bonuses absorb D
 
 
 def test_data_currency_simple_mean_falls_back_and_flags() -> None:
@@ -226,3 +233,90 @@ def test_data_currency_simple_mean_falls_back_and_flags() -> None:
 
 def test_no_it_report_table() -> None:
     assert it.compute_it({}, BODIES, 2024, active_readings()) == ([], [])
+
+
+# --- issue 21: nothing to count (para. 57), criterion C weighting, cap order ----------------------
+
+THREE_CGO = pl.DataFrame(
+    {
+        "agency_id": ["X", "Y", "Z"],
+        "body_type": ["CGO", "CGO", "CGO"],
+        "name_ru": ["Все ИС ДСП", "Орган Y", "Орган Z"],
+        "region_code": [None, None, None],
+    }
+)
+
+
+def _three(**x_values: float | None) -> pl.DataFrame:
+    return _frame(
+        _report("X", "X", "CGO", systems_registered=0, systems_total=0, **x_values),  # every IS marked ДСП
+        _report("Y", "Y", "CGO", systems_registered=40, systems_total=50, records_current_weighted_pct=90.0),
+        _report("Z", "Z", "CGO", systems_registered=45, systems_total=50, records_current_weighted_pct=70.0),
+    ).with_columns(pl.lit(None, dtype=pl.Int64).alias("records_total"), pl.lit(4, dtype=pl.Int64).alias("systems_dsp"))
+
+
+def test_all_systems_dsp_gets_the_same_type_mean_by_default() -> None:
+    rows, _ = it.compute_it({"it_report": _three()}, THREE_CGO, 2024, active_readings())
+    x = {r.indicator: r for r in rows if r.agency_id == "X"}
+    # A: Y 40/50 × 30 = 24, Z 45/50 × 30 = 27 → mean 25,5; C: Y 90 % → 18, Z 70 % → 14 → mean 16
+    assert x["it_architecture_portal"].value == pytest.approx(25.5)
+    assert x["it_architecture_portal"].inputs["peer_bodies"] == ["Y", "Z"]
+    assert x["it_data_currency"].value == pytest.approx(16.0)
+    assert "it.nothing_to_count=type_mean" in x["it_architecture_portal"].reading
+    # E is not empty for X (18 of 24 functions): its own 18,75
+    assert x["it_function_automation"].value == pytest.approx(18.75)
+    assert x["it_architecture_portal"].inputs["systems_dsp"] == 4
+
+
+@pytest.mark.parametrize(("reading", "a_points"), [("zero", 0.0), ("full_marks", 30.0)])
+def test_nothing_to_count_zero_and_full_marks(reading: str, a_points: float) -> None:
+    rows, _ = it.compute_it({"it_report": _three()}, THREE_CGO, 2024, active_readings({"it.nothing_to_count": reading}))
+    x = {r.indicator: r.value for r in rows if r.agency_id == "X"}
+    assert x["it_architecture_portal"] == a_points
+    assert x["it_data_currency"] == (0.0 if reading == "zero" else 20.0)
+
+
+def test_nothing_to_count_not_assessed_and_no_peer() -> None:
+    rows, directions = it.compute_it(
+        {"it_report": _three()}, THREE_CGO, 2024, active_readings({"it.nothing_to_count": "not_assessed"})
+    )
+    x = {r.indicator for r in rows if r.agency_id == "X"}
+    assert "it_architecture_portal" not in x and "it_data_currency" not in x
+    assert {d.agency_id: d.is_provisional for d in directions}["X"]
+    # type_mean with zero assessed peers (X alone): not assessed, flagged
+    only_x = THREE_CGO.filter(pl.col("agency_id") == "X")
+    rows, directions = it.compute_it({"it_report": _three()}, only_x, 2024, active_readings())
+    assert "it_architecture_portal" not in {r.indicator for r in rows}
+    assert directions[0].is_provisional
+
+
+def test_function_automation_with_no_function_to_automate() -> None:
+    frame = _three(functions_total=0, functions_automated=0)
+    rows, _ = it.compute_it({"it_report": frame}, THREE_CGO, 2024, active_readings())
+    x = {r.indicator: r.value for r in rows if r.agency_id == "X"}
+    # Y and Z both automate 18 of 24 → 18,75 each → mean 18,75 (not the 0 of the old rule)
+    assert x["it_function_automation"] == pytest.approx(18.75)
+
+
+def test_data_currency_weighted_by_records_when_units_report() -> None:
+    frame = _frame(
+        _report("MIN-C1", "MIN", "CGO", records_current_weighted_pct=90.0),
+        _report("MIN-C2", "MIN", "CGO", records_current_weighted_pct=50.0),
+    ).with_columns(pl.Series("records_total", [1_000_000, 250_000], dtype=pl.Int64))
+    rows, _ = it.compute_it({"it_report": frame}, BODIES, 2024, active_readings())
+    c = next(r for r in rows if r.indicator == "it_data_currency")
+    # (90 × 1 000 000 + 50 × 250 000) / 1 250 000 = 82 % → 82 / 100 × 20 = 16,4 (unweighted mean 70 → 14)
+    assert c.value == pytest.approx(16.4)
+    assert c.inputs["currency_aggregation"] == "records_weighted"
+    unknown = frame.with_columns(pl.Series("records_total", [1_000_000, None], dtype=pl.Int64))
+    rows, _ = it.compute_it({"it_report": unknown}, BODIES, 2024, active_readings())
+    c = next(r for r in rows if r.indicator == "it_data_currency")
+    assert c.value == pytest.approx(14.0)  # a unit without its record count: unweighted 70 %, flagged
+    assert c.inputs["currency_aggregation"] == "unweighted_mean" and c.is_provisional  # (C is LOW anyway)
+    own = _frame(
+        _report("MIN", "MIN", "CGO", records_current_weighted_pct=60.0),
+        _report("MIN-C1", "MIN", "CGO", records_current_weighted_pct=90.0),
+    ).with_columns(pl.Series("records_total", [10, 1_000_000], dtype=pl.Int64))
+    rows, _ = it.compute_it({"it_report": own}, BODIES, 2024, active_readings())
+    c = next(r for r in rows if r.indicator == "it_data_currency")
+    assert c.value == pytest.approx(12.0) and c.inputs["currency_aggregation"] == "own_row"  # the body's 60 %

@@ -152,6 +152,9 @@ def dismissals() -> pl.DataFrame:
     )
 
 
+ROSTER_DATE = date(YEAR, 12, 31)
+
+
 def employees() -> pl.DataFrame:
     rows = [
         ("e1", "MIN", "F", "A", None, True, date(2015, 3, 1), None),
@@ -176,7 +179,7 @@ def employees() -> pl.DataFrame:
             "hired_on": pl.Date,
             "left_on": pl.Date,
         },
-    )
+    ).with_columns(pl.lit(ROSTER_DATE).alias("as_of"))  # the year's 31 December roster
 
 
 QUALIFICATION_FLAGS = [
@@ -205,7 +208,7 @@ def qualifications() -> pl.DataFrame:
     ]
     return _frame(
         rows, {"employee_id": pl.Utf8, "agency_id": pl.Utf8, **dict.fromkeys(QUALIFICATION_FLAGS, pl.Boolean)}
-    )
+    ).with_columns(pl.lit(ROSTER_DATE).alias("as_of"))
 
 
 def training() -> pl.DataFrame:
@@ -435,7 +438,9 @@ def test_hr_indicators_hand_computed() -> None:
     assert rows["hr_overtime_survey"]["role"] == "detail"
     assert json.loads(rows["hr_overtime"]["inputs"])["n_source"] == "turnstile_and_survey"
     assert not rows["hr_overtime"]["is_provisional"]
-    assert rows["hr_overtime"]["reading"] == "hr.agreement_index=normalised_mean;hr.weekend_penalty_target=overtime"
+    assert rows["hr_overtime"]["reading"] == (
+        "hr.agreement_index=normalised_mean;hr.overtime_exit_allowance=deduction;hr.weekend_penalty_target=overtime"
+    )
 
 
 def test_mio_survey_only_overtime_and_career_scope() -> None:

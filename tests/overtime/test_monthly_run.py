@@ -20,7 +20,9 @@ def con():
     ensure_tables(connection)
     ensure_core_tables(connection)
     connection.execute(
-        "INSERT INTO raw.agencies VALUES ('C1', 'Министерство', NULL, 'CGO', NULL, true, NULL, 'central', '18:30', "
+        "INSERT INTO raw.agencies (agency_id, name_ru, name_kk, body_type, parent_agency_id, is_assessed, region_code, "
+        "level, workday_end, _file_sha256, _file_path, _row_number) "
+        "VALUES ('C1', 'Министерство', NULL, 'CGO', NULL, true, NULL, 'central', '18:30', "
         "'sha-a', 'agencies/a.csv', 1)"
     )
     connection.execute(

@@ -6,6 +6,8 @@ select
     exit_interview_done,
     exempt_from_interview,
     negative_reason,
+    interview_channel,  -- electronic | paper (Appendix 12 note 6: paper ≤ 10 %)
+    voluntary,  -- left «по собственному желанию»
     employee_id,  -- keyed pseudonym, never an IIN
     _file_path as source_file,
     _row_number as source_row

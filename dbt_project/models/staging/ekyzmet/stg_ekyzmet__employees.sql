@@ -7,6 +7,7 @@ select
     is_leadership,
     hired_on,
     left_on,
+    as_of,  -- the roster's date: a year uses its own newest roster
     employee_id,  -- keyed pseudonym, never an IIN
     _file_path as source_file,
     _row_number as source_row

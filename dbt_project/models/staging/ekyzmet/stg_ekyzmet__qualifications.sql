@@ -11,6 +11,7 @@ select
     aspirant,
     youth_reserve,
     masters_kz,
+    as_of,  -- same rule as employees.as_of
     employee_id,  -- keyed pseudonym, never an IIN
     _file_path as source_file,
     _row_number as source_row

@@ -17,6 +17,8 @@ select
     indicators_total,
     indicators_automatic,
     unused_systems,
+    records_total,  -- App. 8 Table 1 «Общее количество записей»
+    systems_dsp,  -- systems marked ДСП, left out of the assessment (para. 57)
     _file_path as source_file,
     _row_number as source_row
 from {{ source('raw', 'it_report') }}
