@@ -390,6 +390,44 @@ def analyse(
     return SensitivityResult(year, rows, time.perf_counter() - started, dict(engine.memo.computed), base, pass_units)
 
 
+def reference_pass(con: duckdb.DuckDBPyConnection, year: int, readings: ActiveReadings) -> pl.DataFrame:
+    """One scoring pass exactly as the run's assessment assets do it (pipelines/defs/assessment.py).
+
+    For tests and the benchmark only: it *writes* into ``con`` as the assets do (core tables,
+    quarantine, lineage), so give it a copy of the warehouse. Returns the block scores.
+    """
+    from kzeval.indicators.interaction import check_openness_points, compute_interaction
+    from kzeval.indicators.org_development import ORG_DEVELOPMENT_TABLES, compute_org_development
+    from kzeval.pipeline import (
+        bodies_of,
+        build_agencies,
+        interaction_frames,
+        landing_frames,
+        overtime_points_for,
+        quarantine_rule_violations,
+        replace_year_slice,
+    )
+    from kzeval.scoring_run import score_year
+
+    resolved = build_agencies(con)
+    frames = interaction_frames(con, resolved, year)
+    bodies = bodies_of(resolved)
+    if "openness_points" in frames:
+        bad = check_openness_points(frames["openness_points"], bodies)
+        frames["openness_points"] = quarantine_rule_violations(
+            con, "openness_points", frames["openness_points"], bad, "points"
+        )
+    _, directions = compute_interaction(frames, bodies, year, readings)
+    replace_year_slice(con, "core", "direction_raw", directions, year, {"block": "interaction"})
+    org = landing_frames(con, ORG_DEVELOPMENT_TABLES, resolved)
+    _, org_directions = compute_org_development(
+        org, bodies, resolved, year, readings, overtime=overtime_points_for(con, year)
+    )
+    replace_year_slice(con, "core", "direction_raw", org_directions, year, {"block": "org_development"})
+    _, blocks = score_year(con, year, readings)
+    return blocks
+
+
 def published_block_scores(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
     if not warehouse.table_exists(con, "core", "block_scores"):
         return pl.DataFrame()

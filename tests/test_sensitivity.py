@@ -35,6 +35,7 @@ from kzeval.sensitivity import (
     body_summary,
     configurations,
     national_lines,
+    reference_pass,
     run_sensitivity,
     sensitivity_rows,
 )
@@ -210,40 +211,6 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return landing, published
 
 
-def _library_pass(con: duckdb.DuckDBPyConnection, readings: ActiveReadings) -> pl.DataFrame:
-    """What the run's assessment assets do (pipelines/defs/assessment.py), step by step."""
-    from kzeval.indicators.interaction import check_openness_points, compute_interaction
-    from kzeval.indicators.org_development import ORG_DEVELOPMENT_TABLES, compute_org_development
-    from kzeval.pipeline import (
-        bodies_of,
-        build_agencies,
-        interaction_frames,
-        landing_frames,
-        overtime_points_for,
-        quarantine_rule_violations,
-        replace_year_slice,
-    )
-    from kzeval.scoring_run import score_year
-
-    resolved = build_agencies(con)
-    frames = interaction_frames(con, resolved, YEAR)
-    bodies = bodies_of(resolved)
-    if "openness_points" in frames:
-        bad = check_openness_points(frames["openness_points"], bodies)
-        frames["openness_points"] = quarantine_rule_violations(
-            con, "openness_points", frames["openness_points"], bad, "points"
-        )
-    _, directions = compute_interaction(frames, bodies, YEAR, readings)
-    replace_year_slice(con, "core", "direction_raw", directions, YEAR, {"block": "interaction"})
-    org = landing_frames(con, ORG_DEVELOPMENT_TABLES, resolved)
-    _, org_directions = compute_org_development(
-        org, bodies, resolved, YEAR, readings, overtime=overtime_points_for(con, YEAR)
-    )
-    replace_year_slice(con, "core", "direction_raw", org_directions, YEAR, {"block": "org_development"})
-    _, blocks = score_year(con, YEAR, readings)
-    return blocks
-
-
 def _as_dict(frame: pl.DataFrame, score: str = "score") -> dict[tuple[str, str], tuple[Any, ...]]:
     return {
         (r["agency_id"], r["block"]): (round(r[score], 9), r["efficiency_tier"], r["rank_in_body_type"])
@@ -262,7 +229,7 @@ def test_every_option_equals_the_runs_library_pass(sample: tuple[Path, Path], tm
         configs = configurations(result.baseline)
         assert len({(c.reading, c.option) for c in configs}) == sum(len(d.options) for d in all_readings().values()) + 1
         for config in configs:
-            expected = _as_dict(_library_pass(con, active_readings(config.overrides)))
+            expected = _as_dict(reference_pass(con, YEAR, active_readings(config.overrides)))
             got = _as_dict(
                 result.rows.filter((pl.col("reading") == config.reading) & (pl.col("option") == config.option))
             )

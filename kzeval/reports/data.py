@@ -74,6 +74,7 @@ class Snapshot:
     directions: pl.DataFrame
     blocks: pl.DataFrame
     rollup: pl.DataFrame  # fct_national_rollup of ``year`` (empty when the mart is absent)
+    sensitivity: pl.DataFrame | None = None  # fct_reading_sensitivity of ``year`` (`kzeval sensitivity`)
 
     @property
     def previous_year(self) -> int:
@@ -108,6 +109,9 @@ def load_snapshot_from(con: duckdb.DuckDBPyConnection, year: int) -> Snapshot:
     directions = _frame(con, "fct_direction_scores", DIRECTIONS_SCHEMA, "year IN (?, ?)", years)
     indicators = _frame(con, "fct_indicator_scores", INDICATORS_SCHEMA, "year IN (?, ?)", years)
     rollup = _frame(con, "fct_national_rollup", ROLLUP_SCHEMA, "year = ?", [year])
+    from kzeval.reports.robustness import load_sensitivity
+
+    sensitivity = load_sensitivity(con, year)
     return Snapshot(
         year=year,
         units=units,
@@ -116,6 +120,7 @@ def load_snapshot_from(con: duckdb.DuckDBPyConnection, year: int) -> Snapshot:
         directions=directions.join(types, on="agency_id", how="inner"),
         blocks=blocks,
         rollup=rollup,
+        sensitivity=sensitivity,
     )
 
 
