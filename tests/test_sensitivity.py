@@ -315,6 +315,21 @@ def test_command_publishes_the_marts_and_leaves_the_figures(sample: tuple[Path, 
         assert summary == bodies
         assert con.execute("SELECT count(*) FROM marts.dim_readings").fetchall()[0][0] == readings_frame().height
     assert not target.with_name("kzeval.building.duckdb").exists()
+    # the national reports carry the section; the HTML chart marks the published score
+    html, xlsx = tmp_path / "national.html", tmp_path / "national.xlsx"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["report", "--year", str(YEAR), "--warehouse", str(target), "--out", str(html)]) == 0
+        assert (
+            main(["report", "--year", str(YEAR), "--warehouse", str(target), "--format", "xlsx", "--out", str(xlsx)])
+            == 0
+        )
+    page = html.read_text()
+    assert "Устойчивость результатов" in page and 'id="chart-robustness-org_development"' in page
+    assert "Опубликованная оценка" in page and "org.block_combination" in page
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(xlsx)["Устойчивость"]
+    assert sheet["A3"].value == "Блок" and len(sheet._charts) == 2  # one range chart per block
     # explain mentions robustness
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -325,3 +340,33 @@ def test_command_publishes_the_marts_and_leaves_the_figures(sample: tuple[Path, 
 def test_command_refuses_a_warehouse_without_the_year(tmp_path: Path) -> None:
     with pytest.raises(SensitivityError, match="не найдено"):
         run_sensitivity(YEAR, tmp_path / "none.duckdb")
+
+
+def test_report_section_from_hand_rows() -> None:
+    from kzeval.reports.robustness import build_robustness
+
+    base = _blocks([("A", "interaction", "CGO", 75.0, "medium", 1), ("B", "interaction", "CGO", 69.0, "low", 2)])
+    up = _blocks([("A", "interaction", "CGO", 76.5, "medium", 2), ("B", "interaction", "CGO", 90.5, "high", 1)])
+    rows = sensitivity_rows(
+        base,
+        [
+            (Configuration("r", "base", {}, True), base),
+            (Configuration("r", "up", {"r": "up"}, False), up),
+            (Configuration("q", "same", {"q": "same"}, False), base),
+        ],
+        YEAR,
+        dt.datetime(2026, 12, 4),
+    )
+    published = base.with_columns(pl.lit(YEAR).alias("year"))
+    rob = build_robustness(YEAR, rows, published, {"A": "Орган А", "B": "Орган Б"})
+    assert rob.note == ""
+    assert [(b.name, b.is_robust, b.tiers_reachable) for b in rob.fragile] == [("Орган Б", False, ("high", "low"))]
+    # only options that move a score are listed; q moves nothing
+    assert [(line.reading, line.option, line.bodies_changing_tier) for line in rob.lines] == [("r", "up", 1)]
+    assert rob.no_effect == ("q",)
+    # a rerun since the analysis (B's published score moved): the stored analysis is not shown
+    rerun = published.with_columns(
+        pl.when(pl.col("agency_id") == "B").then(70.0).otherwise(pl.col("score")).alias("score")
+    )
+    assert "устарел" in build_robustness(YEAR, rows, rerun, {}).note
+    assert "не выполнялся" in build_robustness(YEAR, None, published, {}).note

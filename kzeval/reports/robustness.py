@@ -147,7 +147,7 @@ def robustness_chart(rob: Robustness, block: str) -> go.Figure:
         x=[b.score for b in own],
         mode="markers",
         marker={"symbol": "line-ns-open", "size": 16, "color": "#1f4e79", "line": {"width": 3}},
-        name="Опубликованная оценка (чтения по умолчанию)",
+        name="Опубликованная оценка",
     )
     from kzeval.reports.charts import BAR_HEIGHT, _layout, _tier_lines
 
