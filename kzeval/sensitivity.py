@@ -107,6 +107,10 @@ class ReadingMemo:
     computed: dict[str, int] = field(default_factory=dict)
     _serial: int = 0
 
+    def consulted(self) -> set[str]:
+        """Every reading some unit consulted (a reading outside it cannot move a block score)."""
+        return {k for entries in self.entries.values() for observed, _, _ in entries for k in observed}
+
     def get(self, unit: str, readings: ActiveReadings, compute: Callable[[ActiveReadings], Any]) -> tuple[int, Any]:
         """(serial, result): the serial identifies the result (downstream units key on it)."""
         for observed, serial, result in self.entries.get(unit, []):
@@ -364,6 +368,7 @@ class SensitivityResult:
     units_computed: dict[str, int]
     baseline: dict[str, str]
     pass_units: int = 0  # unit computations of one full scoring pass (the baseline)
+    unconsulted: tuple[str, ...] = ()  # selected readings no unit of the scoring pass consulted
     text: str = ""
 
 
@@ -387,7 +392,10 @@ def analyse(
     pass_units = sum(engine.memo.computed.values())
     results = [(c, engine.block_scores(active_readings(c.overrides))) for c in configs]
     rows = sensitivity_rows(baseline_scores, results, year, computed_at or dt.datetime.now(dt.UTC).replace(tzinfo=None))
-    return SensitivityResult(year, rows, time.perf_counter() - started, dict(engine.memo.computed), base, pass_units)
+    varied = {c.reading for c in configs if c.reading != COMBINED}
+    unconsulted = tuple(sorted(varied - engine.memo.consulted()))
+    seconds = time.perf_counter() - started
+    return SensitivityResult(year, rows, seconds, dict(engine.memo.computed), base, pass_units, unconsulted)
 
 
 def reference_pass(con: duckdb.DuckDBPyConnection, year: int, readings: ActiveReadings) -> pl.DataFrame:
@@ -546,6 +554,12 @@ def render(result: SensitivityResult) -> str:
             f"меняют: {r['moving']}"
         )
     configs = national.select("reading", "option").unique().height
+    if result.unconsulted:
+        out.append("")
+        out.append(
+            "Не участвуют в расчете оценок блоков (оценки корпуса «Б»; данные турникетов берутся из "
+            "опубликованного core.overtime): " + ", ".join(result.unconsulted)
+        )
     out.append("")
     out.append(
         f"Расчет: {result.seconds:.1f} с, {configs} вариантов; вычислений частей расчета: "

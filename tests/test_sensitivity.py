@@ -247,6 +247,8 @@ def test_every_option_equals_the_runs_library_pass(sample: tuple[Path, Path], tm
     assert _as_dict(baseline) == _as_dict(published_scores)
     # units: one pass computes each unit once; corps «Б» readings are read by no unit and cost nothing
     assert result.units_computed["interaction:appeals"] <= 2  # only appeals.r4_impossible's second option
+    assert "corps_b.sanction_cap_scope" in result.unconsulted
+    assert "svc.k3_cap" not in result.unconsulted
 
 
 @pytest.mark.slow
