@@ -21,6 +21,10 @@ def score_year(
     con.execute("DELETE FROM core.block_scores WHERE year = ?", [year]).fetchall()
     replace_year_slice(con, "core", "direction_scores", direction_scores.drop("year", strict=False), year)
     replace_year_slice(con, "core", "block_scores", block_scores.drop("year", strict=False), year)
+    from kzeval.warehouse import table_exists
+
+    if table_exists(con, "core", "reading_sensitivity"):  # it described the figures just replaced
+        con.execute("DELETE FROM core.reading_sensitivity WHERE year = ?", [year]).fetchall()
     return direction_scores, block_scores
 
 

@@ -337,6 +337,13 @@ def test_command_publishes_the_marts_and_leaves_the_figures(sample: tuple[Path, 
     with contextlib.redirect_stdout(out):
         assert main(["explain", "--year", str(YEAR), "--agency", "CGO-MZ", "--warehouse", str(target)]) == 0
     assert "Устойчивость к чтениям (kzeval sensitivity)" in out.getvalue()
+    # a new scoring of the year (run or recompute) clears the analysis it would make stale
+    copy = tmp_path / "rerun.duckdb"
+    shutil.copyfile(target, copy)
+    with duckdb.connect(str(copy)) as con:
+        assert con.execute("SELECT count(*) FROM core.reading_sensitivity").fetchall()[0][0] > 0
+        reference_pass(con, YEAR, active_readings())
+        assert con.execute("SELECT count(*) FROM core.reading_sensitivity").fetchall()[0][0] == 0
 
 
 def test_command_refuses_a_warehouse_without_the_year(tmp_path: Path) -> None:
