@@ -368,7 +368,7 @@ def test_report_section_from_hand_rows() -> None:
     )
     published = base.with_columns(pl.lit(YEAR).alias("year"))
     rob = build_robustness(YEAR, rows, published, {"A": "Орган А", "B": "Орган Б"})
-    assert rob.note == ""
+    assert rob is not None and rob.note == ""
     assert [(b.name, b.is_robust, b.tiers_reachable) for b in rob.fragile] == [("Орган Б", False, ("high", "low"))]
     # only options that move a score are listed; q moves nothing
     assert [(line.reading, line.option, line.bodies_changing_tier) for line in rob.lines] == [("r", "up", 1)]
@@ -377,5 +377,6 @@ def test_report_section_from_hand_rows() -> None:
     rerun = published.with_columns(
         pl.when(pl.col("agency_id") == "B").then(70.0).otherwise(pl.col("score")).alias("score")
     )
-    assert "устарел" in build_robustness(YEAR, rows, rerun, {}).note
-    assert "не выполнялся" in build_robustness(YEAR, None, published, {}).note
+    stale = build_robustness(YEAR, rows, rerun, {})
+    assert stale is not None and "устарел" in stale.note and not stale.bodies
+    assert build_robustness(YEAR, None, published, {}) is None  # never analysed: no section

@@ -71,12 +71,13 @@ def load_sensitivity(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
 
 def build_robustness(
     year: int, sensitivity: pl.DataFrame | None, blocks: pl.DataFrame, names: dict[str, str]
-) -> Robustness:
-    """The section's content from the stored analysis and the published block scores of ``year``."""
+) -> Robustness | None:
+    """The section's content from the stored analysis and the published block scores of ``year``.
+
+    None when `kzeval sensitivity` was not run for the year (the reports then have no section).
+    """
     if sensitivity is None or sensitivity.is_empty():
-        return Robustness(
-            year, note=f"Анализ чувствительности за {year} год не выполнялся: kzeval sensitivity --year {year}."
-        )
+        return None
     published = blocks.filter(pl.col("year") == year).select("agency_id", "block", "score", "efficiency_tier")
     if baseline_mismatches(published, sensitivity):
         return Robustness(
