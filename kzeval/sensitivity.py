@@ -148,17 +148,24 @@ def _landed(
 ) -> dict[str, pl.DataFrame]:
     """:func:`kzeval.pipeline.landing_frames` without its writes (audit, quarantine, lineage).
 
-    The corrections a run applies (those of the year, :func:`kzeval.corrections.selection`)
-    are applied to the frames with the pure :func:`kzeval.corrections.apply_to_frame`.
+    The corrections the published figures rest on — those of the year in
+    ``audit.corrections_applied`` — are applied with the pure
+    :func:`kzeval.corrections.apply_to_frame`. After a plain run these are all valid corrections
+    of the year; a decision still waiting for its body's `kzeval recompute` is left out, as in
+    the published figures.
     """
     from kzeval.agencies import attach_assessed
     from kzeval.contracts import CONTRACTS
-    from kzeval.corrections import apply_to_frame, assessed_bodies_of, previously_applied, read_corrections, selection
+    from kzeval.corrections import Correction, apply_to_frame, assessed_bodies_of, previously_applied, read_corrections
     from kzeval.pipeline import read_raw, table_has_rows
 
     corrections = read_corrections(con)
     assessed_of = assessed_bodies_of(con) if corrections else None
-    chosen = selection(year, None, assessed_of, previously_applied(con)) if corrections else None
+    applied = previously_applied(con) if corrections else set()
+
+    def chosen(correction: Correction) -> bool:
+        return correction.year == year and correction.correction_id in applied
+
     frames: dict[str, pl.DataFrame] = {}
     for table in tables:
         if table in ("agencies", "calendar") or not table_has_rows(con, table):
