@@ -1007,7 +1007,12 @@ def _robustness_section(con: duckdb.DuckDBPyConnection, year: int, agency: str) 
     """Whether the body's tier holds under every reading (`kzeval sensitivity`), and which readings move it."""
     from kzeval.sensitivity import body_robustness_line, stored_rows
 
-    lines = body_robustness_line(stored_rows(con, year), agency, BLOCK_LABELS)
+    rows, stale = stored_rows(con, year)
+    lines = body_robustness_line(rows, agency, BLOCK_LABELS)
+    if stale:
+        return (
+            f"Устойчивость к чтениям: анализ устарел, оценки пересчитаны после него (kzeval sensitivity --year {year})."
+        )
     if not lines:
         return f"Устойчивость к чтениям: не анализировалась (kzeval sensitivity --year {year})."
     return "Устойчивость к чтениям (kzeval sensitivity)\n" + "\n".join(f"  {line}" for line in lines)

@@ -547,6 +547,17 @@ def render(result: SensitivityResult) -> str:
         if r["unscored"]:
             blocks = (blocks + "; " if blocks else "") + f"не оценен: {r['unscored']}"
         out.append(f"{r['reading']:<32} {option:<26} {r['bodies_changing_tier']:>14} {delta:>10}  {blocks}")
+    moving = per_option.filter(pl.col("bodies_changing_tier") > 0)
+    if moving.height:
+        counts = moving.group_by("reading", maintain_order=True).agg(pl.col("bodies_changing_tier").max())
+        out.append("")
+        out.append(
+            "Меняют степень хотя бы одного органа: "
+            + ", ".join(f"{r['reading']} (до {r['bodies_changing_tier']})" for r in counts.iter_rows(named=True))
+        )
+    else:
+        out.append("")
+        out.append("Ни одно чтение не меняет степень эффективности ни одного органа.")
     summary = body_summary(rows)
     fragile = summary.filter(~pl.col("is_robust"))
     out.append("")
@@ -657,16 +668,17 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------
 
 
-def stored_rows(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
-    """The year's rows of ``core.reading_sensitivity`` if they still describe the published scores."""
+def stored_rows(con: duckdb.DuckDBPyConnection, year: int) -> tuple[pl.DataFrame, bool]:
+    """(rows of ``core.reading_sensitivity`` for the year, stale): stale rows (the year was rescored
+    since the analysis) come back empty with ``stale`` True."""
     if not warehouse.table_exists(con, "core", "reading_sensitivity"):
-        return pl.DataFrame()
+        return pl.DataFrame(), False
     rows = con.execute("SELECT * FROM core.reading_sensitivity WHERE year = ?", [year]).pl()
     if rows.is_empty():
-        return rows
+        return rows, False
     if baseline_mismatches(published_block_scores(con, year), rows):
-        return pl.DataFrame()  # the year was rerun since: the analysis is stale
-    return rows
+        return pl.DataFrame(), True
+    return rows, False
 
 
 def body_robustness_line(rows: pl.DataFrame, agency_id: str, block_labels: Mapping[str, str]) -> list[str]:

@@ -380,3 +380,28 @@ def test_report_section_from_hand_rows() -> None:
     stale = build_robustness(YEAR, rows, rerun, {})
     assert stale is not None and "устарел" in stale.note and not stale.bodies
     assert build_robustness(YEAR, None, published, {}) is None  # never analysed: no section
+
+
+def test_stored_rows_are_stale_once_the_year_is_rescored() -> None:
+    from kzeval.explain import _robustness_section
+    from kzeval.sensitivity import stored_rows
+
+    base = _blocks([("A", "interaction", "CGO", 75.0, "medium", 1)])
+    rows = sensitivity_rows(base, [(Configuration("r", "base", {}, True), base)], YEAR, dt.datetime(2026, 12, 4))
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA core")
+    none, stale = stored_rows(con, YEAR)  # no table yet
+    assert none.is_empty() and not stale
+    published = base.with_columns(pl.lit(YEAR).alias("year"))
+    con.register("b", published)
+    con.register("s", rows)
+    con.execute("CREATE TABLE core.block_scores AS SELECT * FROM b")
+    con.execute("CREATE TABLE core.reading_sensitivity AS SELECT * FROM s")
+    fresh, stale = stored_rows(con, YEAR)
+    assert fresh.height == 1 and not stale
+    assert "устойчива при всех" in _robustness_section(con, YEAR, "A")
+    con.execute("UPDATE core.block_scores SET score = 75.5")  # the year was rescored since
+    gone, stale = stored_rows(con, YEAR)
+    assert gone.is_empty() and stale
+    assert "анализ устарел" in _robustness_section(con, YEAR, "A")
+    assert "не анализировалась" in _robustness_section(con, YEAR + 1, "A")
