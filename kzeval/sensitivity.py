@@ -376,6 +376,7 @@ class SensitivityResult:
     baseline: dict[str, str]
     pass_units: int = 0  # unit computations of one full scoring pass (the baseline)
     unconsulted: tuple[str, ...] = ()  # selected readings no unit of the scoring pass consulted
+    load_seconds: float = 0.0  # reading the inputs (once)
     text: str = ""
 
 
@@ -395,6 +396,7 @@ def analyse(
     base = dict(baseline) if baseline is not None else parse_reading_overrides(published_readings(con, year))
     configs = configurations(base, readings)
     engine = ScoringEngine(load_inputs(con, year))
+    load_seconds = time.perf_counter() - started
     baseline_scores = engine.block_scores(active_readings(base))
     pass_units = sum(engine.memo.computed.values())
     results = [(c, engine.block_scores(active_readings(c.overrides))) for c in configs]
@@ -402,7 +404,9 @@ def analyse(
     varied = {c.reading for c in configs if c.reading != COMBINED}
     unconsulted = tuple(sorted(varied - engine.memo.consulted()))
     seconds = time.perf_counter() - started
-    return SensitivityResult(year, rows, seconds, dict(engine.memo.computed), base, pass_units, unconsulted)
+    return SensitivityResult(
+        year, rows, seconds, dict(engine.memo.computed), base, pass_units, unconsulted, load_seconds
+    )
 
 
 def reference_pass(con: duckdb.DuckDBPyConnection, year: int, readings: ActiveReadings) -> pl.DataFrame:
