@@ -6,8 +6,9 @@ this recomputes every body's block scores from the landed data (``raw`` and the 
 reading at a time with the others as the year was published (the *baseline*), plus one
 combined configuration with every LOW-confidence reading at its first alternative option.
 
-Speed. A scoring pass is split into units — each direction of the interaction block, the HR
-and IT directions, the scoring of each block. Every unit runs under a
+Speed. A scoring pass is split into units — each block's indicators (through the library
+entry points the run's assets call, ``compute_interaction`` and ``compute_org_development``)
+and each block's scoring. Every unit runs under a
 :class:`TrackedReadings` that records which readings it consulted; its result is reused for
 any configuration that agrees on those readings (:class:`ReadingMemo`). A unit's result is a
 deterministic function of the readings it consulted, so the reuse is exact. Inputs are read
@@ -232,35 +233,23 @@ class ScoringEngine:
     inputs: YearInputs
     memo: ReadingMemo = field(default_factory=ReadingMemo)
 
-    def direction_raw(self, readings: ActiveReadings) -> tuple[tuple[int, ...], tuple[int, ...], pl.DataFrame]:
-        """(interaction serials, org serials, raw direction totals of both blocks)."""
-        from kzeval.indicators.common import direction_frame
-        from kzeval.indicators.hr import compute_hr
-        from kzeval.indicators.interaction import DIRECTION_MODULES
-        from kzeval.indicators.it import compute_it
+    def direction_raw(self, readings: ActiveReadings) -> dict[str, tuple[int, pl.DataFrame]]:
+        """block → (serial, raw direction totals), through the library entry points the run's assets call."""
+        from kzeval.indicators.interaction import compute_interaction
+        from kzeval.indicators.org_development import compute_org_development
 
         i = self.inputs
-        interaction_serials: list[int] = []
-        interaction_results: list[Any] = []
-        for name, (compute, _) in DIRECTION_MODULES.items():
-            available: dict[str, pl.DataFrame | None] = dict(i.interaction)
 
-            def direction(r: ActiveReadings, compute: Any = compute, available: Any = available) -> Any:
-                return compute(available, i.bodies, i.year, r)
+        def interaction(r: ActiveReadings) -> pl.DataFrame:
+            return compute_interaction(dict(i.interaction), i.bodies, i.year, r)[1]
 
-            serial, (_, directions) = self.memo.get(f"interaction:{name}", readings, direction)
-            interaction_serials.append(serial)
-            interaction_results.extend(directions)
-        hr_serial, (_, hr_directions) = self.memo.get(
-            "org_development:hr",
-            readings,
-            lambda r: compute_hr(i.org, i.bodies, i.resolved, i.year, r, i.overtime),
-        )
-        it_serial, (_, it_directions) = self.memo.get(
-            "org_development:it", readings, lambda r: compute_it(i.org, i.bodies, i.year, r)
-        )
-        frame = direction_frame([*interaction_results, *hr_directions, *it_directions])
-        return tuple(interaction_serials), (hr_serial, it_serial), frame
+        def org_development(r: ActiveReadings) -> pl.DataFrame:
+            return compute_org_development(dict(i.org), i.bodies, i.resolved, i.year, r, overtime=i.overtime)[1]
+
+        return {
+            "interaction": self.memo.get("interaction", readings, interaction),
+            "org_development": self.memo.get("org_development", readings, org_development),
+        }
 
     def block_scores(self, readings: ActiveReadings) -> pl.DataFrame:
         """core.block_scores rows (BLOCK_SCORES_SCHEMA) the run would publish under ``readings``."""
@@ -268,18 +257,16 @@ class ScoringEngine:
         from kzeval.scoring_run import score_blocks
 
         i = self.inputs
-        interaction_serials, org_serials, directions = self.direction_raw(readings)
         parts = [pl.DataFrame(schema=BLOCK_SCORES_SCHEMA)]
-        for block, serials in (("interaction", interaction_serials), ("org_development", org_serials)):
+        for block, (serial, directions) in self.direction_raw(readings).items():
             own = directions.filter(pl.col("block") == block)
             if own.is_empty():
                 continue
-            token = ",".join(map(str, serials))
 
             def score(r: ActiveReadings, own: pl.DataFrame = own) -> pl.DataFrame:
                 return score_blocks(own, i.penalties, i.bodies, i.year, r)[1]
 
-            _, blocks = self.memo.get(f"score:{block}:{token}", readings, score)
+            _, blocks = self.memo.get(f"score:{block}:{serial}", readings, score)
             parts.append(blocks)
         return pl.concat(parts, how="vertical_relaxed")
 
