@@ -156,6 +156,18 @@ def cmd_recompute(args: argparse.Namespace) -> int:
     return run_recompute(args)
 
 
+def cmd_readings(args: argparse.Namespace) -> int:
+    from kzeval.readings_catalogue import cmd_readings as run_readings
+
+    return run_readings(args)
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from kzeval.sensitivity import cmd_sensitivity as run_sensitivity
+
+    return run_sensitivity(args)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from kzeval.bench import cmd_bench as run_bench
 
@@ -215,6 +227,19 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--agency", required=True)
     _add_common(rec, landing=True)
     rec.set_defaults(func=cmd_recompute)
+
+    rdg = sub.add_parser("readings", help="every named reading: paragraph, confidence, options, default, legal text")
+    rdg.add_argument("--confidence", choices=("IN_SEED", "VERIFIED", "HIGH", "MEDIUM", "LOW"), default=None)
+    rdg.add_argument("--format", choices=("text", "csv"), default="text")
+    rdg.set_defaults(func=cmd_readings)
+
+    sens = sub.add_parser(
+        "sensitivity", help="recompute a run year under every option of every reading; publish the robustness"
+    )
+    sens.add_argument("--year", type=int, required=True)
+    sens.add_argument("--readings", nargs="+", default=None, metavar="NAME", help="only these readings")
+    _add_common(sens)
+    sens.set_defaults(func=cmd_sensitivity)
 
     bench = sub.add_parser("bench", help="national-scale benchmark: time, memory, rows/s per stage")
     bench.add_argument("--fraction", type=float, default=1.0)

@@ -1103,9 +1103,25 @@ def explain_overview(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[st
             ],
         ),
         _corrections_section(applied_corrections(con, year, body["agency_id"])),
+        _robustness_section(con, year, body["agency_id"]),
         f"Подробно: kzeval explain --year {year} --agency {body['agency_id']} --indicator <код | направление | блок>",
     ]
     return "\n\n".join(sections)
+
+
+def _robustness_section(con: duckdb.DuckDBPyConnection, year: int, agency: str) -> str:
+    """Whether the body's tier holds under every reading (`kzeval sensitivity`), and which readings move it."""
+    from kzeval.sensitivity import body_robustness_line, stored_rows
+
+    rows, stale = stored_rows(con, year)
+    lines = body_robustness_line(rows, agency, BLOCK_LABELS)
+    if stale:
+        return (
+            f"Устойчивость к чтениям: анализ устарел, оценки пересчитаны после него (kzeval sensitivity --year {year})."
+        )
+    if not lines:
+        return f"Устойчивость к чтениям: не анализировалась (kzeval sensitivity --year {year})."
+    return "Устойчивость к чтениям (kzeval sensitivity)\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def explain(

@@ -265,6 +265,17 @@ CORE_TABLES: dict[str, str] = {
         "year BIGINT, agency_id VARCHAR, block VARCHAR, direction VARCHAR, kind VARCHAR, act_ref VARCHAR, "
         "facts BIGINT, points_per_fact DOUBLE, points DOUBLE"
     ),
+    "readings": (
+        "reading_key VARCHAR, block VARCHAR, edition VARCHAR, paragraph VARCHAR, confidence VARCHAR, "
+        "question VARCHAR, legal_text VARCHAR, option VARCHAR, option_order BIGINT, option_description VARCHAR, "
+        "is_default BOOLEAN, default_option VARCHAR"
+    ),
+    "reading_sensitivity": (
+        "year BIGINT, agency_id VARCHAR, block VARCHAR, body_type VARCHAR, reading VARCHAR, option VARCHAR, "
+        "is_baseline BOOLEAN, score DOUBLE, score_rounded DOUBLE, efficiency_tier VARCHAR, tier_label_ru VARCHAR, "
+        "rank_in_body_type BIGINT, baseline_score DOUBLE, baseline_tier VARCHAR, baseline_rank BIGINT, "
+        "delta DOUBLE, is_tier_changed BOOLEAN, computed_at TIMESTAMP"
+    ),
     "overtime_unit_quality": (
         "year BIGINT, agency_id VARCHAR, unclosed_turnstile_days BIGINT, orphan_out_events BIGINT"
     ),
@@ -292,6 +303,9 @@ def ensure_core_tables(con: duckdb.DuckDBPyConnection) -> None:
     for table, columns in CORE_TABLES.items():
         con.execute(f"CREATE TABLE IF NOT EXISTS core.{table} ({columns})").fetchall()
     ensure_tables(con)
+    from kzeval.readings_catalogue import write_readings_catalogue
+
+    write_readings_catalogue(con)  # the readings of this code (marts.dim_readings), refreshed by every run
 
 
 def compute_corps_b_year(con: duckdb.DuckDBPyConnection, year: int, readings: ActiveReadings) -> tuple[int, int]:

@@ -31,6 +31,7 @@ from kzeval.reports.appendices import (
 )
 from kzeval.reports.data import NATIONAL_REGION, ROLLUP_SCHEMA, Snapshot
 from kzeval.reports.fmt import num, pct, signed
+from kzeval.reports.robustness import Robustness, build_robustness
 
 WEAKEST_COUNT = 5  # indicators listed in «Наиболее слабые показатели»
 MOVERS_COUNT = 5  # risers and fallers listed per block and body type
@@ -297,6 +298,7 @@ class NationalReport:
     direction_stats: tuple[DirectionStat, ...]
     has_previous_year: bool
     notes: tuple[str, ...] = field(default_factory=tuple)
+    robustness: Robustness | None = None  # «Устойчивость результатов» (kzeval sensitivity)
 
     @property
     def previous_year(self) -> int:
@@ -1025,4 +1027,7 @@ def build_national_report(snap: Snapshot) -> NationalReport:
         direction_stats=tuple(stats),
         has_previous_year=snap.blocks.filter(pl.col("year") == prev_year).height > 0,
         notes=tuple(notes),
+        robustness=build_robustness(
+            year, snap.sensitivity, snap.blocks, {k: str(v["name_ru"]) for k, v in names.items()}
+        ),
     )

@@ -122,6 +122,7 @@ class Snapshot:
     # the commission's decisions on objections of ``year`` and the recomputes' before/after (Appendix 14)
     objections: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=OBJECTIONS_SCHEMA))
     dispute_results: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=DISPUTE_RESULTS_SCHEMA))
+    sensitivity: pl.DataFrame | None = None  # fct_reading_sensitivity of ``year`` (`kzeval sensitivity`)
 
     @property
     def previous_year(self) -> int:
@@ -206,6 +207,9 @@ def load_snapshot_from(con: duckdb.DuckDBPyConnection, year: int) -> Snapshot:
     directions = _frame(con, "fct_direction_scores", DIRECTIONS_SCHEMA, "year IN (?, ?)", years)
     indicators = _frame(con, "fct_indicator_scores", INDICATORS_SCHEMA, "year IN (?, ?)", years)
     rollup = _frame(con, "fct_national_rollup", ROLLUP_SCHEMA, "year = ?", [year])
+    from kzeval.reports.robustness import load_sensitivity
+
+    sensitivity = load_sensitivity(con, year)
     return Snapshot(
         year=year,
         units=units,
@@ -217,6 +221,7 @@ def load_snapshot_from(con: duckdb.DuckDBPyConnection, year: int) -> Snapshot:
         penalty_facts=_frame(con, "fct_reporting_penalty_facts", PENALTY_FACTS_SCHEMA, "year = ?", [year]),
         objections=load_objections(con, year),
         dispute_results=_frame(con, "fct_dispute_results", DISPUTE_RESULTS_SCHEMA, "year = ?", [year]),
+        sensitivity=sensitivity,
     )
 
 

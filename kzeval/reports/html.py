@@ -94,6 +94,18 @@ def render_national_html(report: NationalReport) -> str:
             for t in report.rankings
         ],
     }
+    from kzeval.reports.robustness import robustness_chart
+
+    rob = report.robustness
+    chart_divs["robustness"] = (
+        [
+            figure_div(robustness_chart(rob, block), f"chart-robustness-{block}")
+            for block in forms.BLOCK_ORDER
+            if any(b.block == block for b in rob.bodies)
+        ]
+        if rob is not None
+        else []
+    )
     context = _common(f"Национальный рейтинг {report.year}", report.any_provisional)
     context.update(r=report, charts=chart_divs)
     return _env().get_template("national.html.j2").render(**context)

@@ -765,5 +765,9 @@ def write_national_xlsx(report: NationalReport, path: Path) -> Path:
     if row == 3:
         sh.merged(3, f"В хранилище нет оценок за {prev} год: динамика не рассчитывается.", st.note)
     sh.finish(2)
+    if report.robustness is not None:
+        from kzeval.reports.robustness import write_robustness_sheet
+
+        write_robustness_sheet(wb, report.robustness, st, used)
     wb.close()
     return path

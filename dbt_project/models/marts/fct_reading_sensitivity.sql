@@ -1,0 +1,23 @@
+-- Sensitivity of the block scores to the readings (`kzeval sensitivity`): per year, body, block,
+-- reading and option, the score, tier and rank the year would have under that option (every
+-- other reading as published), and the change against the published configuration (baseline).
+select
+    "year",
+    agency_id,
+    block,
+    body_type,
+    reading,
+    option,
+    is_baseline,
+    score,
+    score_rounded,
+    efficiency_tier,
+    tier_label_ru,
+    rank_in_body_type,
+    baseline_score,
+    baseline_tier,
+    baseline_rank,
+    delta,
+    is_tier_changed,
+    computed_at
+from {{ ref('stg_kzeval__reading_sensitivity') }}
