@@ -68,19 +68,26 @@ def read_raw_from_files(con: duckdb.DuckDBPyConnection, table: str, shas: list[s
 
 
 def landed_count_mismatches(con: duckdb.DuckDBPyConnection, table: str, loaded: list[FileOutcome]) -> list[str]:
-    """Files whose rows in ``raw.<table>`` differ in number from what the loader says it landed."""
+    """Files whose rows in ``raw.<table>`` differ in number from what the loader says it landed.
+
+    Rows a newer extract superseded are in ``history.<table>``, with the older versions that
+    arrived late (``rows_superseded``): both count.
+    """
     if not loaded:
         return []
+    shas = [o.sha256 for o in loaded]
     counts = dict(
         con.execute(
-            f"SELECT _file_sha256, count(*) FROM raw.{table} WHERE _file_sha256 IN ? GROUP BY 1",
-            [[o.sha256 for o in loaded]],
+            f"SELECT _file_sha256, count(*) FROM (SELECT _file_sha256 FROM raw.{table} WHERE _file_sha256 IN ? "
+            f"UNION ALL SELECT _file_sha256 FROM history.{table} WHERE _file_sha256 IN ?) GROUP BY 1",
+            [shas, shas],
         ).fetchall()
     )
     return [
-        f"{o.path}: {counts.get(o.sha256, 0)} row(s) in raw.{table}, {o.rows_loaded} landed"
+        f"{o.path}: {counts.get(o.sha256, 0)} row(s) in raw.{table} and history.{table}, "
+        f"{o.rows_loaded + o.rows_superseded} landed"
         for o in loaded
-        if counts.get(o.sha256, 0) != o.rows_loaded
+        if counts.get(o.sha256, 0) != o.rows_loaded + o.rows_superseded
     ]
 
 

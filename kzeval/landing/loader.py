@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from kzeval.contracts import CONTRACTS, TableContract
+from kzeval.landing.extracts import EXTRACT_COLUMN, ExtractDateError, extract_date_from_column, extract_date_from_name
 from kzeval.landing.parse import parse_frame
 from kzeval.landing.reader import (
     ROW_COLUMN,
@@ -44,6 +45,10 @@ from kzeval.landing.schemas import POLARS_TYPES, failure_cases
 from kzeval.warehouse import fetch_one
 
 DEFAULT_HOLD_BACK_SHARE = 0.05
+LEDGER_COLUMNS = (
+    "file_path, file_sha256, table_name, status, rows_total, rows_loaded, rows_quarantined, duplicates_dropped, "
+    "message, loaded_at, superseded_by, raw_copy, extract_date"
+)
 STORED_PSEUDONYMISED_SUFFIX = ".pseudonymised.parquet"
 QUARANTINE_SCHEMA = {
     "table_name": pl.Utf8,
@@ -86,6 +91,9 @@ class FileOutcome:
     message: str = ""
     copied_from_parquet: bool = False  # validated as delivered (typed Parquet) and copied by DuckDB
     problems: list[str] = field(default_factory=list)
+    extract_date: date | None = None  # extracted_on, else the date in the file name (None: load order decides)
+    rows_superseded: int = 0  # rows of an older extract arriving after a newer one: kept in history.<table> only
+    rows_replaced: int = 0  # loaded rows of older extracts this file's newer versions moved to history.<table>
 
 
 @dataclass
@@ -332,6 +340,10 @@ def check_file(
         hint = f"; the data appear to be on sheet {sheet!r}: move it first" if sheet else ""
         return _rejected(table, shown, sha, exc.reason + hint)
     try:
+        extract_date = _file_extract_date(path, raw.frame)
+    except ExtractDateError as exc:
+        return _rejected(table, shown, sha, str(exc), raw.frame.height)
+    try:
         frame, iin_errors, personal = _protect_personal_data(raw.frame)
     except PseudonymError as exc:
         return _rejected(table, shown, sha, str(exc), raw.frame.height)
@@ -395,8 +407,18 @@ def check_file(
         rows_quarantined=n_bad,
         duplicates_dropped=dropped,
         message=message,
+        extract_date=extract_date,
     )
     return CheckedFile(outcome, good, quarantine, context, stored_frame)
+
+
+def _file_extract_date(path: Path, frame: pl.DataFrame | None) -> date | None:
+    """The file's extract date: its ``extracted_on`` column, else the date in its name (spec «Extracts»)."""
+    if frame is not None and EXTRACT_COLUMN in frame.columns:
+        found = extract_date_from_column(frame.get_column(EXTRACT_COLUMN))
+        if found is not None:
+            return found
+    return extract_date_from_name(path.stem)
 
 
 def _typed_parquet_frame(path: Path, contract: TableContract) -> pl.DataFrame | None:
@@ -460,7 +482,16 @@ def check_typed_parquet(
             return None
     if frame.select(_key_hash(contract.key).n_unique()).item() != frame.height:
         return None
-    outcome = FileOutcome(table, display_path, sha, "loaded", rows_total=frame.height, rows_loaded=frame.height)
+    try:
+        extracted = (
+            pl.read_parquet(path, columns=[EXTRACT_COLUMN]) if EXTRACT_COLUMN in pl.read_parquet_schema(path) else None
+        )
+        extract_date = _file_extract_date(path, extracted)
+    except ExtractDateError:
+        return None  # the full check rejects the file with the reason
+    outcome = FileOutcome(
+        table, display_path, sha, "loaded", rows_total=frame.height, rows_loaded=frame.height, extract_date=extract_date
+    )
     context = _context(frame, contract)
     return CheckedFile(outcome, frame, _empty_quarantine(), context, None, direct_insert=path)
 
@@ -490,6 +521,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
             message VARCHAR, loaded_at TIMESTAMP, superseded_by VARCHAR, raw_copy VARCHAR
         )"""
     ).fetchall()
+    con.execute("ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS extract_date DATE").fetchall()
+    con.execute("CREATE SCHEMA IF NOT EXISTS history").fetchall()
     con.execute(
         """
         CREATE TABLE IF NOT EXISTS quarantine.rows (
@@ -524,6 +557,11 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
             f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols}, _file_sha256 VARCHAR, _file_path VARCHAR, "
             f"_row_number BIGINT)"
         ).fetchall()
+        # older versions of records superseded by a newer extract (spec «Extracts and record updates»)
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS history.{table} ({cols}, _file_sha256 VARCHAR, _file_path VARCHAR, "
+            f"_row_number BIGINT, _superseded_by VARCHAR, _superseded_by_path VARCHAR)"
+        ).fetchall()
 
 
 def _ledger_status(con: duckdb.DuckDBPyConnection, table: str, sha: str) -> str | None:
@@ -536,13 +574,44 @@ def _ledger_status(con: duckdb.DuckDBPyConnection, table: str, sha: str) -> str 
     return None if row is None else str(row[0])
 
 
-def _cross_file_duplicates(
-    con: duckdb.DuckDBPyConnection, good: pl.DataFrame, contract: TableContract
-) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    """Compare incoming keys with rows already loaded from other files."""
+@dataclass
+class Resolution:
+    """How the incoming rows of a file relate to the rows already loaded (one current row per key).
+
+    ``kept``: rows to land in ``raw.<table>`` (new keys and newer versions); ``errors``:
+    conflicting duplicates (same key, same extract date, different values); ``identical``:
+    rows already loaded as they are; ``late``: older versions arriving after a newer one, kept
+    in ``history.<table>`` (with ``_superseded_by``/``_superseded_by_path``); ``replaced``:
+    loaded rows (file SHA-256, row number) that the incoming newer versions supersede.
+    """
+
+    kept: pl.DataFrame
+    errors: pl.DataFrame
+    identical: int = 0
+    late: pl.DataFrame | None = None
+    replaced: pl.DataFrame | None = None
+
+
+def _ledger_dates_sql() -> str:
+    return (
+        "(SELECT file_sha256, max(extract_date) AS extract_date FROM audit.load_ledger "
+        "WHERE table_name = ? AND status = 'loaded' GROUP BY 1)"
+    )
+
+
+def _resolve_against_loaded(
+    con: duckdb.DuckDBPyConnection, good: pl.DataFrame, contract: TableContract, extract_date: date | None
+) -> Resolution:
+    """Compare incoming keys with the rows already loaded: the newest extract's row wins.
+
+    Spec (data-contracts.md, «Extracts and record updates»): for every key the row of the
+    newest extract is used; an older extract arriving later is kept as history; two files with
+    the same extract date that disagree on a key are conflicting duplicates. Identical rows
+    are loaded once.
+    """
     existing = fetch_one(con, f"SELECT count(*) FROM raw.{contract.name}")
     if not existing or existing[0] == 0 or good.height == 0:
-        return good, _empty_errors(), 0
+        return Resolution(good, _empty_errors())
     key = list(contract.key)
     on = " AND ".join(f'i."{k}" IS NOT DISTINCT FROM r."{k}"' for k in key)
     same = " AND ".join(f'i."{c}" IS NOT DISTINCT FROM r."{c}"' for c in contract.column_names)
@@ -556,28 +625,77 @@ def _cross_file_duplicates(
             where, params = f' WHERE "{contract.date_column}" BETWEEN ? AND ?', [low, high]
             # the usual case (the next month, or a month re-delivered after its old rows went): nothing to join
             if not fetch_one(con, f"SELECT EXISTS (SELECT 1 FROM raw.{contract.name}{where})", params)[0]:  # type: ignore[index]
-                return good, _empty_errors(), 0
+                return Resolution(good, _empty_errors())
     con.register("incoming_rows", good.select(ROW_COLUMN, *contract.column_names))
     try:
         matches = con.execute(
-            f"SELECT i.{ROW_COLUMN} AS row_number, bool_and({same}) AS identical "
-            f"FROM incoming_rows i JOIN (SELECT * FROM raw.{contract.name}{where}) r ON {on} GROUP BY 1",
-            params,
+            f"SELECT i.{ROW_COLUMN} AS row_number, ({same}) AS identical, r._file_sha256 AS existing_sha, "
+            f"r._file_path AS existing_path, r._row_number AS existing_row, l.extract_date AS existing_date "
+            f"FROM incoming_rows i JOIN (SELECT * FROM raw.{contract.name}{where}) r ON {on} "
+            f"LEFT JOIN {_ledger_dates_sql()} l ON l.file_sha256 = r._file_sha256 ORDER BY 1, 3, 5",
+            [*params, contract.name],
         ).pl()
     finally:
         con.unregister("incoming_rows")
     if matches.height == 0:
-        return good, _empty_errors(), 0
-    identical = matches.filter(pl.col("identical"))["row_number"].implode()
-    conflicting = matches.filter(~pl.col("identical"))["row_number"].implode()
+        return Resolution(good, _empty_errors())
+    incoming = pl.lit(extract_date, dtype=pl.Date)
+    existing_date = pl.col("existing_date").cast(pl.Date)
+    matches = matches.with_columns(
+        pl.when(pl.col("identical"))
+        .then(pl.lit("identical"))
+        .when(incoming.is_null() | existing_date.is_null() | (incoming > existing_date))
+        .then(pl.lit("newer"))
+        .when(incoming == existing_date)
+        .then(pl.lit("conflict"))
+        .otherwise(pl.lit("older"))
+        .alias("verdict")
+    )
+    # one verdict per incoming row (a key normally has one current row): identical, conflict, older, newer
+    per_row = matches.group_by("row_number", maintain_order=True).agg(
+        pl.when(pl.col("verdict").eq("identical").any())
+        .then(pl.lit("identical"))
+        .when(pl.col("verdict").eq("conflict").any())
+        .then(pl.lit("conflict"))
+        .when(pl.col("verdict").eq("older").any())
+        .then(pl.lit("older"))
+        .otherwise(pl.lit("newer"))
+        .alias("verdict"),
+        pl.col("existing_sha").first(),
+        pl.col("existing_path").first(),
+    )
+
+    def rows(verdict: str) -> pl.Series:
+        return per_row.filter(pl.col("verdict") == verdict)["row_number"]
+
+    conflicting, older, identical = rows("conflict").implode(), rows("older"), rows("identical")
     errors = good.filter(pl.col(ROW_COLUMN).is_in(conflicting)).select(
         pl.col(ROW_COLUMN).alias("row_number"),
         pl.lit(",".join(key)).alias("column"),
         pl.concat_str([pl.col(k).cast(pl.Utf8) for k in key], separator="|", ignore_nulls=True).alias("value"),
-        pl.lit("conflicting duplicate: key already loaded from another file with different values").alias("reason"),
+        pl.lit(
+            "conflicting duplicate: key already loaded from another file of the same extract date, with different values"
+        ).alias("reason"),
     )
-    kept = good.filter(~pl.col(ROW_COLUMN).is_in(identical) & ~pl.col(ROW_COLUMN).is_in(conflicting))
-    return kept, errors, int(matches["identical"].sum())
+    late = good.join(
+        per_row.filter(pl.col("verdict") == "older").select(
+            pl.col("row_number").alias(ROW_COLUMN),
+            pl.col("existing_sha").alias("_superseded_by"),
+            pl.col("existing_path").alias("_superseded_by_path"),
+        ),
+        on=ROW_COLUMN,
+        how="inner",
+        maintain_order="left",
+    )
+    newer_rows = per_row.filter(pl.col("verdict") == "newer")["row_number"].implode()
+    replaced = matches.filter(pl.col("row_number").is_in(newer_rows)).select(
+        pl.col("existing_sha").alias("_file_sha256"), pl.col("existing_row").alias("_row_number")
+    )
+    gone = pl.concat([conflicting.explode(), older, identical])
+    kept = good.filter(~pl.col(ROW_COLUMN).is_in(gone.implode()))
+    return Resolution(
+        kept, errors, identical.len(), late if late.height else None, replaced if replaced.height else None
+    )
 
 
 def _keep_raw_copy(path: Path, table: str, sha: str, raw_store: Path, stored_frame: pl.DataFrame | None) -> Path:
@@ -608,6 +726,7 @@ def _supersede(con: duckdb.DuckDBPyConnection, table: str, relative: str, sha: s
     replaced = []
     for old_sha, old_status in previous:
         if old_status == "loaded":
+            _restore_history(con, CONTRACTS[table], str(old_sha))
             con.execute(f"DELETE FROM raw.{table} WHERE _file_sha256 = ?", [old_sha]).fetchall()
             con.execute(
                 "DELETE FROM audit.file_landed_rows WHERE table_name = ? AND file_sha256 = ?", [table, old_sha]
@@ -619,6 +738,58 @@ def _supersede(con: duckdb.DuckDBPyConnection, table: str, relative: str, sha: s
             [sha, table, old_sha],
         ).fetchall()
     return replaced
+
+
+def _restore_history(con: duckdb.DuckDBPyConnection, contract: TableContract, old_sha: str) -> None:
+    """Before a file version's rows go: the older versions they superseded become current again.
+
+    Rows superseded by a row that is itself history now point to that row's successor; of the
+    rows superseded by a current row, the newest extract's (then the latest loaded) returns to
+    ``raw.<table>`` — a record absent from the new file version is not lost — and the others
+    now point to it. The new version's rows are then resolved against them as usual.
+    """
+    table = contract.name
+    ensure_tables(con, [table])
+    key = [f'"{k}"' for k in contract.key]
+    same_key = " AND ".join(f"h.{k} IS NOT DISTINCT FROM o.{k}" for k in key)
+    con.execute(
+        f"UPDATE history.{table} h SET _superseded_by = o._superseded_by, _superseded_by_path = o._superseded_by_path "
+        f"FROM history.{table} o WHERE o._file_sha256 = ? AND h._superseded_by = ? AND {same_key}",
+        [old_sha, old_sha],
+    ).fetchall()
+    con.execute(f"DELETE FROM history.{table} WHERE _file_sha256 = ?", [old_sha]).fetchall()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _kzeval_restore AS SELECT h.*, row_number() OVER ("
+        f"PARTITION BY {', '.join('h.' + k for k in key)} ORDER BY l.extract_date DESC NULLS LAST, l.loaded_at DESC, "
+        f"h._file_sha256, h._row_number) AS _rank FROM history.{table} h LEFT JOIN ("
+        "SELECT file_sha256, max(extract_date) AS extract_date, max(loaded_at) AS loaded_at FROM audit.load_ledger "
+        "WHERE table_name = ? AND status = 'loaded' GROUP BY 1) l ON l.file_sha256 = h._file_sha256 "
+        "WHERE h._superseded_by = ?",
+        [table, old_sha],
+    ).fetchall()
+    try:
+        restored = [
+            str(r[0])
+            for r in con.execute("SELECT DISTINCT _file_sha256 FROM _kzeval_restore WHERE _rank = 1").fetchall()
+        ]
+        if not restored:
+            return
+        con.execute(
+            f"INSERT INTO raw.{table} BY NAME SELECT * EXCLUDE (_superseded_by, _superseded_by_path, _rank) "
+            "FROM _kzeval_restore WHERE _rank = 1"
+        ).fetchall()
+        con.execute(
+            f"UPDATE history.{table} h SET _superseded_by = o._file_sha256, _superseded_by_path = o._file_path "
+            f"FROM _kzeval_restore o WHERE o._rank = 1 AND h._superseded_by = ? AND {same_key}",
+            [old_sha],
+        ).fetchall()
+        con.execute(
+            f"DELETE FROM history.{table} h WHERE (h._file_sha256, h._row_number) IN "
+            "(SELECT (_file_sha256, _row_number) FROM _kzeval_restore WHERE _rank = 1)"
+        ).fetchall()
+        _recount_files(con, contract, restored)
+    finally:
+        con.execute("DROP TABLE IF EXISTS _kzeval_restore").fetchall()
 
 
 def _rows_per_year_and_agency(context: pl.DataFrame, table: str, sha: str, counted: str) -> pl.DataFrame:
@@ -658,6 +829,60 @@ def _insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, sha:
     finally:
         con.execute("RESET preserve_insertion_order").fetchall()
         con.execute("RESET disabled_compression_methods").fetchall()
+
+
+def _raw_rows(
+    frame: pl.DataFrame, contract: TableContract, sha: str, relative: str, history: bool = False
+) -> pl.DataFrame:
+    """Typed rows as ``raw.<table>`` stores them (with the history columns for ``history.<table>``)."""
+    extra = [pl.col("_superseded_by"), pl.col("_superseded_by_path")] if history else []
+    return frame.select(
+        *[pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in contract.columns],
+        pl.lit(sha).alias("_file_sha256"),
+        pl.lit(relative).alias("_file_path"),
+        pl.col(ROW_COLUMN).alias("_row_number"),
+        *extra,
+    )
+
+
+def _move_to_history(
+    con: duckdb.DuckDBPyConnection, contract: TableContract, replaced: pl.DataFrame, sha: str, relative: str
+) -> int:
+    """Move loaded rows superseded by a newer extract from ``raw.<table>`` to ``history.<table>``.
+
+    Their files' landed-row counts are recounted, so ``audit.landed_rows`` stays exact.
+    """
+    table = contract.name
+    con.register("_kzeval_replaced", replaced.unique())
+    try:
+        match = "(r._file_sha256, r._row_number) IN (SELECT (_file_sha256, _row_number) FROM _kzeval_replaced)"
+        con.execute(
+            f"INSERT INTO history.{table} BY NAME SELECT r.*, ? AS _superseded_by, ? AS _superseded_by_path "
+            f"FROM raw.{table} r WHERE {match}",
+            [sha, relative],
+        ).fetchall()
+        con.execute(f"DELETE FROM raw.{table} r WHERE {match}").fetchall()
+    finally:
+        con.unregister("_kzeval_replaced")
+    _recount_files(con, contract, replaced["_file_sha256"].unique().to_list())
+    return replaced.height
+
+
+def _recount_files(con: duckdb.DuckDBPyConnection, contract: TableContract, shas: list[str]) -> None:
+    """``audit.file_landed_rows`` of the given files recounted from ``raw.<table>``."""
+    if not shas:
+        return
+    table = contract.name
+    agency = attribution_agency_column(contract)
+    agency_sql = f'"{agency}"' if agency else "CAST(NULL AS VARCHAR)"
+    con.execute(
+        "DELETE FROM audit.file_landed_rows WHERE table_name = ? AND file_sha256 IN ?", [table, shas]
+    ).fetchall()
+    con.execute(
+        f"INSERT INTO audit.file_landed_rows SELECT ?, _file_sha256, {year_sql(contract)}, {agency_sql}, count(*) "
+        f"FROM raw.{table} WHERE _file_sha256 IN ? GROUP BY ALL",
+        [table, shas],
+    ).fetchall()
 
 
 def _insert(con: duckdb.DuckDBPyConnection, target: str, frame: pl.DataFrame) -> None:
@@ -707,14 +932,20 @@ def load_file(
         if replaced:
             outcome.message = f"{relative}: supersedes the earlier version {', '.join(s[:12] for s in replaced)}"
         if outcome.status == "loaded":
-            good, cross_errors, cross_dupes = _cross_file_duplicates(con, checked.good, contract)
+            resolution = _resolve_against_loaded(con, checked.good, contract, outcome.extract_date)
+            good, cross_errors = resolution.kept, resolution.errors
             if cross_errors.height:
                 quarantine = pl.concat(
                     [quarantine, _quarantine_rows(cross_errors, table, relative, sha, checked.context)]
                 )
                 outcome.rows_quarantined += cross_errors.height
-            outcome.duplicates_dropped += cross_dupes
+            outcome.duplicates_dropped += resolution.identical
             outcome.rows_loaded = good.height
+            if resolution.replaced is not None:
+                outcome.rows_replaced = _move_to_history(con, contract, resolution.replaced, sha, relative)
+            if resolution.late is not None:
+                outcome.rows_superseded = resolution.late.height
+                _insert(con, f"history.{table}", _raw_rows(resolution.late, contract, sha, relative, history=True))
             # a typed Parquet file copied whole lands every row it has: its profile is its landed count
             copied_whole = checked.direct_insert is not None and good.height == checked.good.height
             landed_counts = (
@@ -731,18 +962,12 @@ def load_file(
                 _insert_parquet(con, table, raw_copy or checked.direct_insert, sha, relative)
                 outcome.copied_from_parquet = True
             else:
-                insert = good.select(
-                    *[pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in contract.columns],
-                    pl.lit(sha).alias("_file_sha256"),
-                    pl.lit(relative).alias("_file_path"),
-                    pl.col(ROW_COLUMN).alias("_row_number"),
-                )
-                _insert(con, f"raw.{table}", insert)
+                _insert(con, f"raw.{table}", _raw_rows(good, contract, sha, relative))
         if file_counts is not None:
             _insert(con, "audit.file_profile", file_counts)
         _insert(con, "quarantine.rows", quarantine)
         con.execute(
-            "INSERT INTO audit.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+            f"INSERT INTO audit.load_ledger ({LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
             [
                 relative,
                 sha,
@@ -755,6 +980,7 @@ def load_file(
                 outcome.message,
                 datetime.now(UTC).replace(tzinfo=None),
                 None if raw_copy is None else str(raw_copy),
+                outcome.extract_date,
             ],
         ).fetchall()
         con.execute("COMMIT").fetchall()
@@ -840,7 +1066,7 @@ def _unsupported(con: duckdb.DuckDBPyConnection, path: Path, table: str, landing
         ).fetchall()
         _supersede(con, table, relative, sha, "rejected")
         con.execute(
-            "INSERT INTO audit.load_ledger VALUES (?, ?, ?, 'rejected', 0, 0, 0, 0, ?, ?, NULL, NULL)",
+            f"INSERT INTO audit.load_ledger ({LEDGER_COLUMNS}) VALUES (?, ?, ?, 'rejected', 0, 0, 0, 0, ?, ?, NULL, NULL, NULL)",
             [relative, sha, table, message, datetime.now(UTC).replace(tzinfo=None)],
         ).fetchall()
         con.execute("COMMIT").fetchall()
