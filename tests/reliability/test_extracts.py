@@ -26,10 +26,10 @@ HEADER = (
 )
 
 
-def _appeals(reviewed: bool, ids: range = range(1, 11), extra: str = "") -> str:
+def _appeals(reviewed: bool, ids: range = range(1, 11)) -> str:
     # received 2024-01-10, due 2024-01-25; reviewed (in December's extract) on 2024-01-20, in time
-    lines = [f"A{i},CGO-A,complaint,2024-01-10,2024-01-25,{'2024-01-20' if reviewed else ''},,,,{extra}" for i in ids]
-    return HEADER.rstrip("\n") + ("" if not extra else "") + "\n" + "\n".join(lines) + "\n"
+    lines = [f"A{i},CGO-A,complaint,2024-01-10,2024-01-25,{'2024-01-20' if reviewed else ''},,,," for i in ids]
+    return HEADER + "\n".join(lines) + "\n"
 
 
 def _load(con: duckdb.DuckDBPyConnection, root: Path):
@@ -109,7 +109,7 @@ def test_older_extract_arriving_later_is_history_and_does_not_override(landing, 
     root = landing("appeals", "appeals_2024-12.csv", _appeals(reviewed=True)).parents[1]
     _load(con, root)
     landing("appeals", "appeals_2024-01.csv", _appeals(reviewed=False))
-    january = [o for o in _load(con, root) if o.status != "already_loaded"][0]
+    january = next(o for o in _load(con, root) if o.status != "already_loaded")
     assert january.rows_loaded == 0 and january.rows_superseded == 10 and january.rows_quarantined == 0
     assert _p(con) == 10
     assert _count(con, "SELECT count(*) FROM history.appeals WHERE _file_path = 'appeals/appeals_2024-01.csv'") == 10
