@@ -168,7 +168,7 @@ def landing_frames(
         if table in ("agencies", "calendar") or not table_has_rows(con, table):
             continue
         frame = apply_corrections(con, table, read_raw(con, table), year, run_id)
-        record_source_contributions(con, table)
+        record_source_contributions(con, table, year)
         if CONTRACTS[table].agency_column:
             frame = attach_assessed(frame, resolved, CONTRACTS[table].agency_column or "agency_id")
         frames[table] = frame
@@ -191,7 +191,7 @@ def interaction_frames(con: duckdb.DuckDBPyConnection, resolved: pl.DataFrame, y
     tables = [t for t in INTERACTION_TABLES if not (in_duckdb and t == "appeals")]
     frames = landing_frames(con, tables, resolved)
     if in_duckdb:
-        record_source_contributions(con, "appeals")
+        record_source_contributions(con, "appeals", year)
         frames[AGGREGATED_FRAME] = aggregate_appeals_in_duckdb(con, "raw.appeals", "core.agencies", year)
     return frames
 
@@ -362,8 +362,12 @@ def prepare_dispute_tables(con: duckdb.DuckDBPyConnection) -> None:
     write_indicator_sources(con)
 
 
-def record_source_contributions(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Rows of each landed file of ``table`` per assessed body and year (``core.source_contributions``)."""
+def record_source_contributions(con: duckdb.DuckDBPyConnection, table: str, year: int | None = None) -> None:
+    """Rows of each landed file of ``table`` per assessed body and year (``core.source_contributions``).
+
+    With the run's ``year`` only that year's slice is replaced: running another year never
+    changes (nor adds files to) the lineage of figures it did not compute.
+    """
     from kzeval.explain import write_source_contributions
 
-    write_source_contributions(con, table)
+    write_source_contributions(con, table, year)

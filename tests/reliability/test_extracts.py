@@ -117,8 +117,10 @@ def test_older_extract_arriving_later_is_history_and_does_not_override(landing, 
 
 def test_extracted_on_column_wins_over_the_file_name(landing, con):
     # named as December but extracted in January: it is the older extract
-    early = HEADER.rstrip("\n") + ",extracted_on\n" + "\n".join(
-        f"A{i},CGO-A,complaint,2024-01-10,2024-01-25,,,,,,2024-01-31" for i in range(1, 11)
+    early = (
+        HEADER.rstrip("\n")
+        + ",extracted_on\n"
+        + "\n".join(f"A{i},CGO-A,complaint,2024-01-10,2024-01-25,,,,,,2024-01-31" for i in range(1, 11))
     )
     root = landing("appeals", "a_2024-12.csv", early + "\n").parents[1]
     landing("appeals", "b.csv", _appeals(reviewed=True))  # no date at all: loaded later, so newer
@@ -172,3 +174,54 @@ def test_new_version_of_the_newer_file_brings_back_what_it_no_longer_holds(landi
         ("A4", "appeals/appeals_2024-01.csv"),
     ]
     assert _count(con, "SELECT count(*) FROM history.appeals") == 2  # January's A1, A2
+
+
+# --- lineage: superseded files named as such; another year's run leaves a year's lineage alone ----
+
+
+def _contributions(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    return con.execute(
+        "SELECT file_path, agency_id, year, rows_contributing, rows_superseded FROM core.source_contributions "
+        "WHERE table_name = ? ORDER BY ALL",
+        [table],
+    ).fetchall()
+
+
+def test_lineage_lists_the_superseded_file_as_superseded(landing, con):
+    from kzeval.explain import write_source_contributions
+    from kzeval.pipeline import build_agencies
+
+    root = landing("appeals", "appeals_2024-01.csv", _appeals(reviewed=False, ids=range(1, 4))).parents[1]
+    landing("appeals", "appeals_2024-12.csv", _appeals(reviewed=True, ids=range(1, 3)))
+    _load(con, root)
+    build_agencies(con)
+    write_source_contributions(con, "appeals", 2024)
+    # A1, A2: December's versions count, January's are superseded; A3 only in January: it counts
+    assert _contributions(con, "appeals") == [
+        ("appeals/appeals_2024-01.csv", "CGO-A", 2024, 0, 2),
+        ("appeals/appeals_2024-01.csv", "CGO-A", 2024, 1, 0),
+        ("appeals/appeals_2024-12.csv", "CGO-A", 2024, 2, 0),
+    ]
+
+
+EMPLOYEES = "employee_id,agency_id,gender,corps,is_leadership,hired_on\n"
+
+
+def test_running_another_year_leaves_a_years_lineage_alone(landing, con):
+    from kzeval.explain import write_source_contributions
+    from kzeval.pipeline import build_agencies
+
+    root = landing("employees", "staff_2024-12.csv", EMPLOYEES + "E1,CGO-A,F,A,false,2020-01-01\n").parents[1]
+    load_table(con, root, "agencies", root.parent / "raw")
+    load_table(con, root, "employees", root.parent / "raw")
+    build_agencies(con)
+    write_source_contributions(con, "employees", 2024)  # the 2024 run
+    before = _contributions(con, "employees")
+    assert before == [("employees/staff_2024-12.csv", "CGO-A", 2024, 1, 0)]
+    # then the 2023 drop arrives and 2023 is run: its file did not feed the 2024 figures
+    landing("employees", "staff_2023-12.csv", EMPLOYEES + "E2,CGO-A,M,B,false,2019-01-01\n")
+    load_table(con, root, "employees", root.parent / "raw")
+    write_source_contributions(con, "employees", 2023)
+    after = _contributions(con, "employees")
+    assert [r for r in after if r[2] == 2024] == before
+    assert {r[0] for r in after if r[2] == 2023} == {"employees/staff_2023-12.csv", "employees/staff_2024-12.csv"}
