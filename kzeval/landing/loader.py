@@ -194,19 +194,57 @@ def _context(typed: pl.DataFrame, contract: TableContract) -> pl.DataFrame:
     )
 
 
-def _protect_personal_data(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
-    """Drop name columns and replace ``iin`` by keyed pseudonyms before anything else sees the rows.
+class PersonalDataUnprotected(Exception):
+    """IIN-shaped values outside an ``iin`` column, and no pseudonym key to replace them: the file is rejected."""
+
+
+def _protect_personal_data(frame: pl.DataFrame, contract: TableContract) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+    """Remove every IIN and name before anything else sees the rows (issue 16 item 3).
+
+    * an ``iin`` column (also spelt ``ИИН``) is replaced by keyed pseudonyms in ``employee_id``;
+    * columns named like a person's name in any language (``fio``, ``ФИО``, ``employee_name``,
+      ``фамилия``, …) are dropped;
+    * in a table with personal data (a pseudonymised contract column, or a file found to hold
+      any) every unknown extra column is dropped;
+    * any other IIN-shaped value (12 digits, with or without separators) left in any column —
+      an IIN delivered in ``employee_id``, one written into a note — is replaced by its
+      pseudonym, the same one the ``iin`` column would give.
 
     Returns (frame without IINs or names, IIN errors, whether anything was removed). A
     malformed IIN is a row error in column ``iin`` whose value is null: the digits are never
-    kept, not even in quarantine. Without a pseudonym key this raises
-    :class:`kzeval.pseudonym.PseudonymKeyError` (landing must stop, the IINs cannot be replaced).
+    kept, not even in quarantine. Without a pseudonym key an ``iin`` column raises
+    :class:`kzeval.pseudonym.PseudonymKeyError` (landing must stop); IIN-shaped values elsewhere
+    raise :class:`PersonalDataUnprotected` (the file is rejected, naming the columns).
     """
     from kzeval import pseudonym
 
-    names = pseudonym.name_columns(frame)
-    if pseudonym.IIN_COLUMN not in frame.columns:
-        return frame.drop(names), _empty_errors(), bool(names)
+    declared = set(contract.column_names)
+    aliases = [c for c in frame.columns if c in pseudonym.IIN_ALIASES and c != pseudonym.IIN_COLUMN]
+    if aliases and pseudonym.IIN_COLUMN not in frame.columns:
+        frame = frame.rename({aliases[0]: pseudonym.IIN_COLUMN})
+    drop = set(pseudonym.name_columns(frame, declared))
+    # other spellings of the IIN column next to `iin` or `employee_id`: never kept
+    drop |= {c for c in frame.columns if c in pseudonym.IIN_ALIASES and c != pseudonym.IIN_COLUMN}
+    has_iin = pseudonym.IIN_COLUMN in frame.columns
+    kept_always = declared | {ROW_COLUMN, EXTRACT_COLUMN, pseudonym.IIN_COLUMN}
+    suspicious = pseudonym.columns_with_iins(frame.drop(drop), skip={ROW_COLUMN, pseudonym.IIN_COLUMN})
+    personal_table = any(c.pii for c in contract.columns) or has_iin or bool(drop) or bool(suspicious)
+    if personal_table:
+        drop |= {c for c in frame.columns if c not in kept_always}
+    removed = bool(drop)
+    frame = frame.drop(sorted(drop))
+    suspicious = [c for c in suspicious if c in frame.columns]
+    if suspicious:
+        try:
+            key = pseudonym.load_pseudonym_key()
+        except pseudonym.PseudonymKeyError as exc:
+            raise PersonalDataUnprotected(
+                f"column(s) {', '.join(suspicious)} hold IIN-shaped values and they cannot be pseudonymised: {exc}"
+            ) from exc
+        frame = pseudonym.scrub_iins(frame, suspicious, key)
+        removed = True
+    if not has_iin:
+        return frame, _empty_errors(), removed
     replaced = pseudonym.replace_iin_column(frame, pseudonym.load_pseudonym_key())
     errors = replaced.filter(pl.col(pseudonym.IIN_ERROR_COLUMN).is_not_null()).select(
         pl.col(ROW_COLUMN).alias("row_number"),
@@ -241,7 +279,10 @@ def _duplicates(typed: pl.DataFrame, contract: TableContract) -> tuple[pl.DataFr
 
 
 def _rejected(table: str, shown: str, sha: str, reason: str, rows: int = 0) -> CheckedFile:
-    outcome = FileOutcome(table, shown, sha, "rejected", rows_total=rows, message=f"{shown}: {reason}")
+    from kzeval.pseudonym import mask_iins
+
+    # a reason may quote the file (a parser's message): never an IIN in the ledger or the logs
+    outcome = FileOutcome(table, shown, sha, "rejected", rows_total=rows, message=f"{shown}: {mask_iins(reason)}")
     return CheckedFile(outcome, pl.DataFrame(), _empty_quarantine())
 
 
@@ -340,13 +381,13 @@ def check_file(
         hint = f"; the data appear to be on sheet {sheet!r}: move it first" if sheet else ""
         return _rejected(table, shown, sha, exc.reason + hint)
     try:
-        extract_date = _file_extract_date(path, raw.frame)
-    except ExtractDateError as exc:
+        frame, iin_errors, personal = _protect_personal_data(raw.frame, contract)
+    except (PseudonymError, PersonalDataUnprotected) as exc:
         return _rejected(table, shown, sha, str(exc), raw.frame.height)
     try:
-        frame, iin_errors, personal = _protect_personal_data(raw.frame)
-    except PseudonymError as exc:
-        return _rejected(table, shown, sha, str(exc), raw.frame.height)
+        extract_date = _file_extract_date(path, frame)
+    except ExtractDateError as exc:
+        return _rejected(table, shown, sha, str(exc), frame.height)
     stored_frame = frame.drop(ROW_COLUMN) if personal else None
     missing = [c for c in required if c not in frame.columns]
     if missing:
@@ -424,8 +465,8 @@ def _file_extract_date(path: Path, frame: pl.DataFrame | None) -> date | None:
 def _typed_parquet_frame(path: Path, contract: TableContract) -> pl.DataFrame | None:
     """The file as typed rows when it is a Parquet file already in the contract's types, else None.
 
-    Such a file needs no parsing: every contract column present with exactly its type, and no
-    ``iin`` or name column (those files are pseudonymised and stored as rewritten Parquet).
+    Such a file needs no parsing: every contract column present with exactly its type, no other
+    column, and no IIN-shaped value (those files are pseudonymised and stored as rewritten Parquet).
     """
     from kzeval import pseudonym
 
@@ -435,12 +476,16 @@ def _typed_parquet_frame(path: Path, contract: TableContract) -> pl.DataFrame | 
         schema = pl.read_parquet_schema(path)
     except Exception:  # unreadable: the full check names the reason
         return None
-    if pseudonym.IIN_COLUMN in schema or any(c.strip().lower() in pseudonym.NAME_COLUMNS for c in schema):
+    # any column beyond the contract (an IIN, a name, a comment) goes through the full check, which removes it
+    if not set(schema).issubset({*contract.column_names, EXTRACT_COLUMN}):
         return None
     if any(schema.get(c.name) != POLARS_TYPES[c.type] for c in contract.columns):
         return None
     frame = pl.read_parquet(path, columns=list(contract.column_names))
     if frame.height == 0:
+        return None
+    # an IIN-shaped value in a text column (an IIN delivered as employee_id): pseudonymised by the full check
+    if pseudonym.columns_with_iins(frame, skip={c.name for c in contract.columns if c.type != "string"}):
         return None
     return frame.with_row_index(ROW_COLUMN, offset=1).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
 
