@@ -54,6 +54,9 @@ def _print_summary(result: object) -> None:
     print(f"Files loaded: {len(loaded)}; rows quarantined: {quarantined} (see quarantine.rows)")
     for f in problems:
         print(f"  HELD BACK / REJECTED: {f['message']}")
+    for f in result.files:
+        if f["status"] == "ignored":  # hidden files, links, files at the root, folders that are no table
+            print(f"  IGNORED: {f['message']}")
     if result.tables_missing:
         print("Tables not in the drop (figures needing them are not computed): " + ", ".join(result.tables_missing))
     for line in result.not_computed:
@@ -78,6 +81,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from kzeval.runner import run_assessment
 
     problem = _check_readings(args.reading)
+    if problem:
+        print(f"kzeval run: {problem}", file=sys.stderr)
+        return 2
+    from kzeval.landing.loader import pseudonym_key_problem
+
+    problem = pseudonym_key_problem(args.landing)  # before any landing starts: one line, no traceback
     if problem:
         print(f"kzeval run: {problem}", file=sys.stderr)
         return 2

@@ -77,6 +77,11 @@ def _materialize(
     log_level: str,
 ) -> RunResult:
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    from kzeval.landing.loader import pseudonym_key_problem
+
+    problem = pseudonym_key_problem(landing_dir)  # checked before any landing starts
+    if problem:
+        return RunResult(success=False, year=year, warehouse_path=warehouse_path, failures=[problem])
     import dagster as dg
     from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluation
 

@@ -16,7 +16,14 @@ import duckdb
 import polars as pl
 
 from kzeval.contracts import CONTRACTS
-from kzeval.landing.loader import DEFAULT_HOLD_BACK_SHARE, discover, ensure_tables, load_table, problem_lines
+from kzeval.landing.loader import (
+    DEFAULT_HOLD_BACK_SHARE,
+    discover,
+    ensure_tables,
+    ignored_entries,
+    load_table,
+    problem_lines,
+)
 from kzeval.warehouse import configure, ensure_schemas
 
 
@@ -59,9 +66,8 @@ def validate_drop(landing_dir: Path, hold_back_share: float = DEFAULT_HOLD_BACK_
     found = discover(landing_dir)
     if "agencies" not in found:
         problems.append(f"{landing_dir}: no `agencies` folder: the agencies table is required")
-    for table in found:
-        if table not in CONTRACTS:
-            problems.append(f"{landing_dir / table}: unknown landing table folder (expected one of the contracts)")
+    # what a run would not load: hidden files, symbolic links, files at the root, folders that are no table
+    problems.extend(message for _, _, message in ignored_entries(landing_dir))
     tables = sorted((t for t in found if t in CONTRACTS), key=lambda t: (t != "agencies", t))
     file_messages: list[str] = []
     with tempfile.TemporaryDirectory(prefix="kzeval-validate-") as scratch:

@@ -42,7 +42,7 @@ def test_validate_lists_every_problem_and_writes_nothing(landing, tmp_path, caps
     assert "service_complaints/c.csv: row 1, column justified_complaints, value 'x'" in text
     assert "service_complaints/c.csv: held back whole" in text
     assert "openness_points/p.csv: row 1, column points" in text and "item 999" in text
-    assert "mystery: unknown landing table folder" in text
+    assert "mystery: folder is not a landing table" in text
     assert len(problems) == 8
     assert _snapshot(tmp_path) == before  # nothing written next to the drop, no warehouse, no raw store
     printed = capsys.readouterr().out
