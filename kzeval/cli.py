@@ -139,9 +139,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from kzeval.validate import validate_drop
+    from kzeval.validate import ValidationStopped, validate_drop
 
-    problems = validate_drop(args.landing, hold_back_share=args.hold_back_share)
+    try:
+        problems = validate_drop(args.landing, hold_back_share=args.hold_back_share)
+    except ValidationStopped as exc:
+        print(f"kzeval validate: {exc}", file=sys.stderr)
+        return 2
     return 1 if problems else 0
 
 

@@ -19,6 +19,7 @@ so reloading it is still recognised).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from kzeval.landing.reader import (
     RawFrame,
     copy_atomically,
     read_landing_file,
+    remove_stale_temporaries,
     sha256_of,
     write_atomically,
     xlsx_sheet_with_columns,
@@ -46,6 +48,9 @@ from kzeval.landing.schemas import POLARS_TYPES, failure_cases
 from kzeval.warehouse import fetch_one
 
 DEFAULT_HOLD_BACK_SHARE = 0.05
+# Control characters other than tab, line feed and carriage return (a NUL byte, an escape, ...).
+CONTROL_CHARACTERS = [chr(c) for c in range(32) if c not in (9, 10, 13)] + ["\x7f"]
+_SHOWN_CONTROLS = [f"\\x{ord(c):02x}" for c in CONTROL_CHARACTERS]
 LEDGER_COLUMNS = (
     "file_path, file_sha256, table_name, status, rows_total, rows_loaded, rows_quarantined, duplicates_dropped, "
     "message, loaded_at, superseded_by, raw_copy, extract_date"
@@ -211,7 +216,7 @@ def record_ignored(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[tu
             ).fetchall()
         con.execute("COMMIT").fetchall()
     except Exception:
-        con.execute("ROLLBACK").fetchall()
+        _rollback(con)
         raise
     return entries
 
@@ -269,6 +274,12 @@ def pseudonym_key_problem(landing_dir: Path) -> str | None:
     return None
 
 
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, keeping the original error: after a failed write (a full disk) DuckDB may have ended the transaction."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK").fetchall()
+
+
 def _empty_quarantine() -> pl.DataFrame:
     return pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
@@ -290,9 +301,9 @@ def _quarantine_rows(errors: pl.DataFrame, table: str, path: str, sha: str, cont
         pl.lit(sha).alias("file_sha256"),
         pl.col("row_number").cast(pl.Int64),
         pl.col("column").cast(pl.Utf8).alias("column_name"),
-        pl.col("value").cast(pl.Utf8),
+        pl.col("value").cast(pl.Utf8).str.replace_many(CONTROL_CHARACTERS, _SHOWN_CONTROLS),
         pl.col("reason").cast(pl.Utf8),
-        pl.col("agency_id").cast(pl.Utf8),
+        pl.col("agency_id").cast(pl.Utf8).str.replace_many(CONTROL_CHARACTERS, _SHOWN_CONTROLS),
         pl.col("year").cast(pl.Int64),
     )
 
@@ -414,6 +425,29 @@ def _duplicates(typed: pl.DataFrame, contract: TableContract) -> tuple[pl.DataFr
     rest = typed.filter(~conflict_mask)
     kept = rest.unique(subset=values, keep="first", maintain_order=True)
     return kept, errors, rest.height - kept.height
+
+
+def _control_character_errors(frame: pl.DataFrame) -> pl.DataFrame:
+    """One error per text cell holding a control character; the value is shown with ``\\xNN`` escapes.
+
+    Such a row is not loaded (issue 16 item 7): a NUL byte inside a value truncates it in many
+    tools and is never a legitimate part of an id, a date or a name.
+    """
+    text = [c for c, t in frame.schema.items() if t == pl.Utf8 and c != ROW_COLUMN]
+    if not text:
+        return _empty_errors()
+    flagged = frame.select(*[pl.col(c).str.contains_any(CONTROL_CHARACTERS).any().alias(c) for c in text])
+    columns = [c for c, hit in flagged.row(0, named=True).items() if hit]
+    parts = [
+        frame.filter(pl.col(c).str.contains_any(CONTROL_CHARACTERS).fill_null(False)).select(
+            pl.col(ROW_COLUMN).alias("row_number"),
+            pl.lit(c).alias("column"),
+            pl.col(c).str.replace_many(CONTROL_CHARACTERS, _SHOWN_CONTROLS).alias("value"),
+            pl.lit("control character in the value (e.g. a NUL byte): the row is not loaded").alias("reason"),
+        )
+        for c in columns
+    ]
+    return pl.concat(parts) if parts else _empty_errors()
 
 
 def _rejected(table: str, shown: str, sha: str, reason: str, rows: int = 0) -> CheckedFile:
@@ -542,13 +576,16 @@ def check_file(
             "unquoted value"
         ).alias("reason"),
     )
-    # Rows already known bad (short, malformed IIN, unparseable value) are not checked further.
-    bad_rows = pl.concat([type_errors["row_number"], short_errors["row_number"], iin_errors["row_number"]]).unique()
+    control_errors = _control_character_errors(frame)
+    # Rows already known bad (short, malformed IIN, control character, unparseable value) are not checked further.
+    bad_rows = pl.concat(
+        [type_errors["row_number"], short_errors["row_number"], iin_errors["row_number"], control_errors["row_number"]]
+    ).unique()
     clean = typed.filter(~pl.col(ROW_COLUMN).is_in(bad_rows.implode())) if bad_rows.len() else typed
     schema_errors, unplaced = _schema_errors(table, clean)
     if unplaced:
         return _rejected(table, shown, sha, "fails the contract as a whole: " + "; ".join(unplaced), frame.height)
-    errors = [short_errors, iin_errors, type_errors, schema_errors]
+    errors = [short_errors, iin_errors, control_errors, type_errors, schema_errors]
     good = clean.filter(~pl.col(ROW_COLUMN).is_in(schema_errors["row_number"].implode()))
     if contract.agency_column and known_agencies is not None:
         known = pl.Series(sorted(known_agencies), dtype=pl.Utf8).implode()
@@ -1168,7 +1205,7 @@ def load_file(
         ).fetchall()
         con.execute("COMMIT").fetchall()
     except Exception:
-        con.execute("ROLLBACK").fetchall()
+        _rollback(con)
         raise
     outcome.problems = problem_lines(quarantine.head(1000))
     return outcome
@@ -1206,7 +1243,7 @@ def refresh_landed_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
             ).fetchall()
         con.execute("COMMIT").fetchall()
     except Exception:
-        con.execute("ROLLBACK").fetchall()
+        _rollback(con)
         raise
 
 
@@ -1227,6 +1264,8 @@ def load_table(
     outcomes = []
     if table == "agencies":  # the first table of every yearly run: name what the run will not load
         record_ignored(con, landing_dir)
+    if raw_store is not None:  # temporary files of a copy that a full disk or a kill interrupted
+        remove_stale_temporaries(raw_store / table)
     if folder.is_symlink():
         pass  # refused and named by record_ignored: a link is never followed
     elif folder.exists():
@@ -1258,6 +1297,6 @@ def _unsupported(con: duckdb.DuckDBPyConnection, path: Path, table: str, landing
         ).fetchall()
         con.execute("COMMIT").fetchall()
     except Exception:
-        con.execute("ROLLBACK").fetchall()
+        _rollback(con)
         raise
     return FileOutcome(table, relative, sha, "rejected", message=message)

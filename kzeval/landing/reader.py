@@ -50,6 +50,18 @@ class RawFrame:
     header_fields: int = 0
 
 
+def disk_full(exc: BaseException) -> bool:
+    """True when ``exc`` (an OSError, or DuckDB's wrapped one) says the disk is full."""
+    import errno
+
+    for error in (exc, exc.__cause__, exc.__context__):
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if error is not None and ("No space left on device" in str(error) or "Disk quota exceeded" in str(error)):
+            return True
+    return False
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -61,7 +73,10 @@ def sha256_of(path: Path) -> str:
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
     if not data.strip():
         raise FileRejected(path, "file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+    # UTF-16 (a BOM, or a NUL in every other byte) or binary; a stray NUL in a value is not: that
+    # row is quarantined for its control character (loader), wherever in the file it is.
+    sample = data[:4096]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or sample.count(b"\x00") * 8 > len(sample):
         raise FileRejected(
             path, "cannot decode: looks like UTF-16 or a binary file (expected UTF-8 or Windows-1251 CSV)"
         )
@@ -226,12 +241,23 @@ def read_landing_file(path: Path) -> RawFrame:
     return RawFrame(frame, raw.encoding, raw.delimiter, raw.short_rows, raw.header_fields)
 
 
+TEMPORARY_SUFFIX = ".tmp"
+
+
 def write_atomically(frame: pl.DataFrame, target: Path) -> None:
-    """Write a Parquet file under a temporary name and rename it: a crash never leaves half a file."""
+    """Write a Parquet file under a temporary name and rename it: a crash never leaves half a file.
+
+    A failed write (a full disk) removes its temporary file; one left by a killed process is
+    removed by :func:`remove_stale_temporaries` before the next landing.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    frame.write_parquet(temporary)
-    os.replace(temporary, target)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
+    try:
+        frame.write_parquet(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def copy_atomically(source: Path, target: Path) -> None:
@@ -239,6 +265,34 @@ def copy_atomically(source: Path, target: Path) -> None:
     import shutil
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(source, temporary)
-    os.replace(temporary, target)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
+    try:
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove ``.<name>.<pid>.tmp`` files of :func:`write_atomically` whose process is gone (killed mid-write)."""
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for path in folder.glob(f".*{TEMPORARY_SUFFIX}"):
+        pid_text = path.name[: -len(TEMPORARY_SUFFIX)].rsplit(".", 1)[-1]
+        if pid_text.isdigit() and _process_alive(int(pid_text)) and int(pid_text) != os.getpid():
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
