@@ -55,6 +55,8 @@ def _print_summary(result: object) -> None:
     for f in problems:
         print(f"  HELD BACK / REJECTED: {f['message']}")
     for f in result.files:
+        if f["status"] == "loaded" and "warning:" in str(f["message"] or ""):  # e.g. lookalike agency ids
+            print(f"  WARNING: {f['message']}")
         if f["status"] == "ignored":  # hidden files, links, files at the root, folders that are no table
             print(f"  IGNORED: {f['message']}")
     if result.tables_missing:

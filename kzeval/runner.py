@@ -11,6 +11,18 @@ import duckdb
 from kzeval import warehouse
 from kzeval.contracts import CONTRACTS
 
+DISK_FULL_LINE = (
+    "DISK FULL: no space left on the device (warehouse build, raw store or temporary folder); "
+    "free space and run again — the published warehouse is unchanged"
+)
+
+
+def says_disk_full(message: str) -> bool:
+    """A step failure caused by a full disk (OSError 28 or DuckDB's wrapped message)."""
+    return any(
+        marker in message for marker in ("No space left on device", "[Errno 28]", "Disk quota exceeded", "ENOSPC")
+    )
+
 
 @dataclass
 class RunResult:
@@ -122,6 +134,8 @@ def _materialize(
             ):
                 why = f": {evaluation.description}" if evaluation.description else ""
                 failures.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed{why}")
+    if any(says_disk_full(f) for f in failures):
+        failures.insert(0, DISK_FULL_LINE)
     run = RunResult(
         success=result.success and not failures, year=year, warehouse_path=warehouse_path, failures=failures
     )

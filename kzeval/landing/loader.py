@@ -31,6 +31,7 @@ import polars as pl
 
 from kzeval.contracts import CONTRACTS, TableContract
 from kzeval.landing.extracts import EXTRACT_COLUMN, ExtractDateError, extract_date_from_column, extract_date_from_name
+from kzeval.landing.lookalike import likely_meant, lookalike_warnings
 from kzeval.landing.parse import parse_frame
 from kzeval.landing.reader import (
     ROW_COLUMN,
@@ -97,6 +98,7 @@ class FileOutcome:
     message: str = ""
     copied_from_parquet: bool = False  # validated as delivered (typed Parquet) and copied by DuckDB
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # loaded, but worth a look (lookalike agency ids)
     extract_date: date | None = None  # extracted_on, else the date in the file name (None: load order decides)
     rows_superseded: int = 0  # rows of an older extract arriving after a newer one: kept in history.<table> only
     rows_replaced: int = 0  # loaded rows of older extracts this file's newer versions moved to history.<table>
@@ -591,12 +593,20 @@ def check_file(
         known = pl.Series(sorted(known_agencies), dtype=pl.Utf8).implode()
         unknown = good.filter(~pl.col(contract.agency_column).is_in(known))
         if unknown.height:
+            hints = {
+                value: f" (did you mean {meant!r}? it differs only by script or case)"
+                for value in unknown[contract.agency_column].unique().to_list()
+                if value is not None and (meant := likely_meant(value, known_agencies)) is not None
+            }
             errors.append(
                 unknown.select(
                     pl.col(ROW_COLUMN).alias("row_number"),
                     pl.lit(contract.agency_column).alias("column"),
                     pl.col(contract.agency_column).alias("value"),
-                    pl.lit("unknown agency: not in the agencies table").alias("reason"),
+                    (
+                        pl.lit("unknown agency: not in the agencies table")
+                        + pl.col(contract.agency_column).replace_strict(hints, default="", return_dtype=pl.Utf8)
+                    ).alias("reason"),
                 )
             )
             good = good.filter(pl.col(contract.agency_column).is_in(known))
@@ -1151,6 +1161,10 @@ def load_file(
         replaced = _supersede(con, table, relative, sha, outcome.status)
         if replaced:
             outcome.message = f"{relative}: supersedes the earlier version {', '.join(s[:12] for s in replaced)}"
+        if outcome.status == "loaded" and table == "agencies":
+            warnings = lookalike_warnings(checked.good["agency_id"].drop_nulls().to_list(), known_agency_ids(con))
+            if warnings:
+                outcome.warnings.extend(warnings)
         if outcome.status == "loaded":
             resolution = _resolve_against_loaded(con, checked.good, contract, outcome.extract_date)
             good, cross_errors = resolution.kept, resolution.errors
@@ -1186,6 +1200,13 @@ def load_file(
         if file_counts is not None:
             _insert(con, "audit.file_profile", file_counts)
         _insert(con, "quarantine.rows", quarantine)
+        if outcome.warnings:
+            outcome.message = "; ".join(
+                [
+                    *([outcome.message] if outcome.message else []),
+                    *(f"{relative}: warning: {w}" for w in outcome.warnings),
+                ]
+            )
         con.execute(
             f"INSERT INTO audit.load_ledger ({LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
             [

@@ -142,6 +142,7 @@ def _read_csv(path: Path) -> RawFrame:
     header = text.split("\n", 1)[0].rstrip("\r")
     delimiter = _delimiter(path, header)
     header_fields = next(csv.reader([header], delimiter=delimiter), [])
+    _reject_duplicated_columns(path, header_fields)
     n_header = len(header_fields)
     if not text.endswith(("\n", "\r")):
         last_line = text.rsplit("\n", 1)[-1]
@@ -215,6 +216,34 @@ def _blank(frame: pl.DataFrame) -> pl.Expr:
     return pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).cast(pl.Utf8).str.strip_chars() == "") for c in columns])
 
 
+def _xlsx_header(path: Path) -> list[str]:
+    """The header row (row 1) of the first sheet, as written."""
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        try:
+            row = next(book.worksheets[0].iter_rows(min_row=1, max_row=1, values_only=True), ())
+        finally:
+            book.close()
+    except Exception:  # the frame was read: a header we cannot re-read is not a reason to reject
+        return []
+    return [str(v) for v in row if v is not None]
+
+
+def _reject_duplicated_columns(path: Path, columns: list[str]) -> None:
+    """A header naming one column twice (also differing only in case or blanks) is ambiguous: reject the file."""
+    positions: dict[str, list[int]] = {}
+    for position, column in enumerate(columns, start=1):
+        positions.setdefault(column.strip().lstrip("\ufeff").lower(), []).append(position)
+    repeated = {name: where for name, where in positions.items() if len(where) > 1 and name}
+    if repeated:
+        listed = "; ".join(
+            f"{name!r} in columns {', '.join(str(p) for p in where)}" for name, where in sorted(repeated.items())
+        )
+        raise FileRejected(path, f"duplicated column name: {listed} (which one is meant? rename or remove one)")
+
+
 def read_landing_file(path: Path) -> RawFrame:
     """Read a landing file; add a 1-based data-row number (header is row 0 / line 1).
 
@@ -231,6 +260,9 @@ def read_landing_file(path: Path) -> RawFrame:
         raw = _read_xlsx(path)
     else:
         raw = _read_parquet(path)
+    if suffix == ".xlsx":  # the reader renames a repeated header cell: the sheet's own header decides
+        _reject_duplicated_columns(path, _xlsx_header(path))
+    _reject_duplicated_columns(path, raw.frame.columns)
     frame = raw.frame.rename({c: c.strip().lstrip("\ufeff").lower() for c in raw.frame.columns})
     frame = frame.with_row_index(ROW_COLUMN, offset=1).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
     if suffix != ".parquet":
