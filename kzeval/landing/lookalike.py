@@ -64,9 +64,11 @@ def lookalike_warnings(new_ids: Iterable[str], existing_ids: Iterable[str]) -> l
     warnings = []
     for agency_id in sorted(set(new_ids) - existing):
         key = lookalike_key(agency_id)
-        for other in seen.get(key, []):
+        others = seen.get(key, [])
+        if others:
+            how = " or ".join(sorted({_how(agency_id, other) for other in others}))
             warnings.append(
-                f"agency_id {agency_id!r} differs from {other!r} only by {_how(agency_id, other)}: "
+                f"agency_id {agency_id!r} differs from {', '.join(repr(o) for o in others)} only by {how}: "
                 "the same body typed twice? (loaded as a separate body)"
             )
         seen.setdefault(key, []).append(agency_id)
