@@ -371,8 +371,8 @@ def _protect_personal_data(frame: pl.DataFrame, contract: TableContract) -> tupl
 
     declared = set(contract.column_names)
     aliases = [c for c in frame.columns if c in pseudonym.IIN_ALIASES and c != pseudonym.IIN_COLUMN]
-    if aliases and pseudonym.IIN_COLUMN not in frame.columns:
-        frame = frame.rename({aliases[0]: pseudonym.IIN_COLUMN})
+    if aliases and not {pseudonym.IIN_COLUMN, pseudonym.EMPLOYEE_ID_COLUMN} & set(frame.columns):
+        frame = frame.rename({aliases[0]: pseudonym.IIN_COLUMN})  # ИИН as the employee's identifier
     drop = set(pseudonym.name_columns(frame, declared))
     # other spellings of the IIN column next to `iin` or `employee_id`: never kept
     drop |= {c for c in frame.columns if c in pseudonym.IIN_ALIASES and c != pseudonym.IIN_COLUMN}

@@ -261,3 +261,13 @@ def test_run_summary_names_a_full_disk():
     assert says_disk_full('IO Error: Could not write file "build.duckdb.wal": No space left on device')
     assert not says_disk_full("landing__appeals: ValueError: something else")
     assert DISK_FULL_LINE.startswith("DISK FULL")
+
+
+def test_second_iin_column_next_to_employee_id_is_dropped(landing, con, keyed):
+    text = ORDERS.rstrip("\n") + ",ИИН\n" + "970120313144,CGO-A,2024-03-02,2.0,A-1,880305400125\n"
+    root = landing("overtime_orders", "o.csv", text).parents[1]
+    outcome = _load(con, root, "overtime_orders")[0]
+    assert outcome.status == "loaded"
+    assert con.execute("SELECT employee_id FROM raw.overtime_orders").fetchall() == [(_pseudonym("970120313144"),)]
+    stored = pl.read_parquet(next((root.parent / "raw" / "overtime_orders").glob("*.parquet")))
+    assert "иин" not in stored.columns and "880305400125" not in str(stored.rows())
