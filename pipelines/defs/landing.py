@@ -9,6 +9,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from kzeval.contracts import CONTRACTS
+from kzeval.pseudonym import PseudonymKeyError
 from kzeval.landing.schemas import failure_cases
 from kzeval.pipeline import (
     build_agencies,
@@ -45,7 +46,10 @@ def _landing_asset(table: str) -> dg.AssetsDefinition:
     def _asset(context: AssetExecutionContext, kzeval: KzevalResource):  # type: ignore[no-untyped-def]
         with kzeval.connect(context) as con:
             ensure_core_tables(con)
-            outcomes = load_landing(con, kzeval.landing, kzeval.raw_store, [table], kzeval.hold_back_share)
+            try:
+                outcomes = load_landing(con, kzeval.landing, kzeval.raw_store, [table], kzeval.hold_back_share)
+            except PseudonymKeyError as exc:  # one clear line (runs started by `kzeval run` check this first)
+                raise dg.Failure(description=f"{table}: {exc}") from None
             # Every file's collected rows were validated with pandera before insert. The blocking check
             # re-validates, as landed, the rows that went through parsing and casting; rows DuckDB copied
             # from a typed Parquet file are the validated frame itself, so for those it reconciles counts.
