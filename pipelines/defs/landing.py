@@ -9,7 +9,6 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from kzeval.contracts import CONTRACTS
-from kzeval.pseudonym import PseudonymKeyError
 from kzeval.landing.schemas import failure_cases
 from kzeval.pipeline import (
     build_agencies,
@@ -18,6 +17,7 @@ from kzeval.pipeline import (
     load_landing,
     read_raw_from_files,
 )
+from kzeval.pseudonym import PseudonymKeyError
 from kzeval.warehouse import fetch_one
 from pipelines.resources import KzevalResource
 
