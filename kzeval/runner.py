@@ -19,9 +19,21 @@ DISK_FULL_LINE = (
 
 def says_disk_full(message: str) -> bool:
     """A step failure caused by a full disk (OSError 28 or DuckDB's wrapped message)."""
+    lowered = message.lower()
     return any(
-        marker in message for marker in ("No space left on device", "[Errno 28]", "Disk quota exceeded", "ENOSPC")
+        marker in lowered for marker in ("no space left on device", "[errno 28]", "disk quota exceeded", "enospc")
     )
+
+
+def _error_chain(error: object) -> str:
+    """A Dagster error's message with those of its causes (a step's own message wraps the real one)."""
+    parts = []
+    seen = 0
+    while error is not None and seen < 10:
+        parts.append(str(getattr(error, "message", "")))
+        error = getattr(error, "cause", None) or getattr(error, "context", None)
+        seen += 1
+    return "\n".join(parts)
 
 
 @dataclass
@@ -124,6 +136,8 @@ def _materialize(
         if event.event_type_value == "STEP_FAILURE":
             data = event.step_failure_data
             message = data.error.message.strip().splitlines()[-1] if data and data.error else "failed"
+            if data and data.error and says_disk_full(_error_chain(data.error)):
+                message = f"{message} (no space left on device)"
             failures.append(f"{event.step_key}: {message}")
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
