@@ -225,3 +225,25 @@ def test_running_another_year_leaves_a_years_lineage_alone(landing, con):
     after = _contributions(con, "employees")
     assert [r for r in after if r[2] == 2024] == before
     assert {r[0] for r in after if r[2] == 2023} == {"employees/staff_2023-12.csv", "employees/staff_2024-12.csv"}
+
+
+def test_explain_names_the_superseded_file():
+    from kzeval.explain import _source_section
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts")
+    con.execute(
+        "CREATE TABLE marts.fct_indicator_lineage AS SELECT * FROM (VALUES "
+        "(2024, 'CGO-A', 'appeal_review_timeliness', 'appeals', 'appeals/appeals_2024-01.csv', 'aa11', 0, 10, NULL), "
+        "(2024, 'CGO-A', 'appeal_review_timeliness', 'appeals', 'appeals/appeals_2024-12.csv', 'bb22', 10, 0, NULL)"
+        ") t(year, agency_id, indicator, source_table, file_path, file_sha256, rows_contributing, rows_superseded, "
+        "loaded_at)"
+    )
+    text = _source_section(con, 2024, "CGO-A", "appeal_review_timeliness", ["appeals"])
+    lines = text.splitlines()
+    assert (
+        "    appeals/appeals_2024-01.csv  sha256 aa11…  замещено более новой выгрузкой строк: 10 (не учитываются)"
+        in lines
+    )
+    assert "    appeals/appeals_2024-12.csv  sha256 bb22…  строк: 10" in lines
+    assert not any("appeals_2024-01.csv" in line and "строк: 0" in line for line in lines)
