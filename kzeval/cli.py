@@ -54,6 +54,11 @@ def _print_summary(result: object) -> None:
     print(f"Files loaded: {len(loaded)}; rows quarantined: {quarantined} (see quarantine.rows)")
     for f in problems:
         print(f"  HELD BACK / REJECTED: {f['message']}")
+    for f in result.files:
+        if f["status"] == "loaded" and "warning:" in str(f["message"] or ""):  # e.g. lookalike agency ids
+            print(f"  WARNING: {f['message']}")
+        if f["status"] == "ignored":  # hidden files, links, files at the root, folders that are no table
+            print(f"  IGNORED: {f['message']}")
     if result.tables_missing:
         print("Tables not in the drop (figures needing them are not computed): " + ", ".join(result.tables_missing))
     for line in result.not_computed:
@@ -80,6 +85,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from kzeval.runner import run_assessment
 
     problem = _check_readings(args.reading)
+    if problem:
+        print(f"kzeval run: {problem}", file=sys.stderr)
+        return 2
+    from kzeval.landing.loader import pseudonym_key_problem
+
+    problem = pseudonym_key_problem(args.landing)  # before any landing starts: one line, no traceback
     if problem:
         print(f"kzeval run: {problem}", file=sys.stderr)
         return 2
@@ -132,9 +143,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from kzeval.validate import validate_drop
+    from kzeval.validate import ValidationStopped, validate_drop
 
-    problems = validate_drop(args.landing, hold_back_share=args.hold_back_share)
+    try:
+        problems = validate_drop(args.landing, hold_back_share=args.hold_back_share)
+    except ValidationStopped as exc:
+        print(f"kzeval validate: {exc}", file=sys.stderr)
+        return 2
     return 1 if problems else 0
 
 

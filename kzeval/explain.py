@@ -226,6 +226,10 @@ def ensure_source_contributions(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE TABLE IF NOT EXISTS core.source_contributions (table_name VARCHAR, file_path VARCHAR, "
         "file_sha256 VARCHAR, agency_id VARCHAR, year BIGINT, rows_contributing BIGINT)"
     ).fetchall()
+    # rows of the file superseded by a newer extract (history.<table>): listed, but they do not count
+    con.execute(
+        "ALTER TABLE core.source_contributions ADD COLUMN IF NOT EXISTS rows_superseded BIGINT DEFAULT 0"
+    ).fetchall()
 
 
 def _row_year_columns(table: str) -> tuple[str, ...]:
@@ -246,27 +250,57 @@ def _year_expr(table: str, alias: str = "r") -> str | None:
     return f"list_distinct(list_filter([{', '.join(parts)}], x -> x IS NOT NULL))"
 
 
-def write_source_contributions(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Replace ``table``'s slice of ``core.source_contributions``: rows per file, assessed body and year."""
-    ensure_source_contributions(con)
+def _contributions_select(table: str, schema: str, counted: str, year: int | None) -> str:
+    """Rows of ``<schema>.<table>`` per file, assessed body and year, as the column ``counted``.
+
+    With ``year``: only the rows that year's figures read (a table without a period: all, under ``year``).
+    """
     contract = CONTRACTS[table]
+    other = "rows_superseded" if counted == "rows_contributing" else "rows_contributing"
     agency = contract.agency_column
     body = f'coalesce(a.assessed_agency_id, r."{agency}")' if agency else "NULL"
     join = f'LEFT JOIN core.agencies a ON a.agency_id = r."{agency}"' if agency else ""
     years = _year_expr(table)
     if years is None:
-        select = (
-            f"SELECT ? AS table_name, r._file_path, r._file_sha256, {body} AS agency_id, NULL::BIGINT AS year, "
-            f"count(*) AS rows_contributing FROM raw.{table} r {join} GROUP BY ALL"
+        shown = "NULL::BIGINT" if year is None else f"{int(year)}::BIGINT"
+        return (
+            f"SELECT ? AS table_name, r._file_path AS file_path, r._file_sha256 AS file_sha256, {body} AS agency_id, "
+            f"{shown} AS year, count(*) AS {counted}, 0::BIGINT AS {other} FROM {schema}.{table} r {join} GROUP BY ALL"
         )
+    only = "" if year is None else f" WHERE year = {int(year)}"
+    return (
+        "SELECT ? AS table_name, _file_path AS file_path, _file_sha256 AS file_sha256, agency_id, year, "
+        f"count(*) AS {counted}, 0::BIGINT AS {other} FROM (SELECT r._file_path, r._file_sha256, {body} AS agency_id, "
+        f"unnest({years}) AS year FROM {schema}.{table} r {join}){only} GROUP BY ALL"
+    )
+
+
+def write_source_contributions(con: duckdb.DuckDBPyConnection, table: str, year: int | None = None) -> None:
+    """Replace ``table``'s slice of ``core.source_contributions``: rows per file, assessed body and year.
+
+    With ``year`` (the run's year) only that year's slice is replaced, so running another year
+    leaves the lineage of the figures it did not compute as it was (a 2023 file never appears
+    under an unchanged 2024 figure). Rows a newer extract superseded (``history.<table>``) are
+    recorded apart as ``rows_superseded``: the file is named as superseded, never as contributing.
+    """
+    ensure_source_contributions(con)
+    if year is None:
+        con.execute("DELETE FROM core.source_contributions WHERE table_name = ?", [table]).fetchall()
     else:
-        select = (
-            "SELECT ? AS table_name, _file_path, _file_sha256, agency_id, year, count(*) AS rows_contributing FROM ("
-            f"SELECT r._file_path, r._file_sha256, {body} AS agency_id, unnest({years}) AS year "
-            f"FROM raw.{table} r {join}) GROUP BY ALL"
-        )
-    con.execute("DELETE FROM core.source_contributions WHERE table_name = ?", [table]).fetchall()
-    con.execute(f"INSERT INTO core.source_contributions {select}", [table]).fetchall()
+        con.execute(
+            "DELETE FROM core.source_contributions WHERE table_name = ? AND (year = ? OR year IS NULL)", [table, year]
+        ).fetchall()
+    con.execute(
+        "INSERT INTO core.source_contributions BY NAME "
+        f"{_contributions_select(table, 'raw', 'rows_contributing', year)}",
+        [table],
+    ).fetchall()
+    if table_exists(con, "history", table):
+        con.execute(
+            "INSERT INTO core.source_contributions BY NAME "
+            f"{_contributions_select(table, 'history', 'rows_superseded', year)}",
+            [table],
+        ).fetchall()
 
 
 # ---------------------------------------------------------------------------------------
@@ -592,9 +626,16 @@ def _source_section(con: duckdb.DuckDBPyConnection, year: int, body: str, code: 
             lines.append("    нет строк этого органа за год в загруженных файлах")
         for r in files:
             loaded = f", загружен {_date(r['loaded_at'])}" if r.get("loaded_at") else ""
-            lines.append(
-                f"    {r['file_path']}  sha256 {str(r['file_sha256'])[:16]}…  строк: {r['rows_contributing']}{loaded}"
-            )
+            superseded = r.get("rows_superseded") or 0
+            if r["rows_contributing"]:
+                lines.append(
+                    f"    {r['file_path']}  sha256 {str(r['file_sha256'])[:16]}…  строк: {r['rows_contributing']}{loaded}"
+                )
+            if superseded:
+                lines.append(
+                    f"    {r['file_path']}  sha256 {str(r['file_sha256'])[:16]}…  замещено более новой выгрузкой "
+                    f"строк: {superseded} (не учитываются)"
+                )
     lines.append(
         "  SQL: SELECT * FROM marts.fct_indicator_lineage "
         f"WHERE year = {year} AND agency_id = '{body}' AND indicator = '{code}';"

@@ -583,8 +583,10 @@ def headcount_months_by_body(headcount: pl.DataFrame | None, agencies: pl.DataFr
 def _body_sums_sql(daily_sql: str, scope_table: str, year: int) -> str:
     return f"""
 SELECT s.assessed_agency_id AS agency_id,
-    sum(d.workday_overtime_hours) AS workday_overtime_hours,
-    sum(d.weekend_overtime_hours) AS weekend_overtime_hours,
+    -- summed as exact decimals: a parallel sum of doubles depends on the order threads add them, and two
+    -- builds of the same drop must give byte-identical marts (issue 16 item 8)
+    CAST(sum(CAST(d.workday_overtime_hours AS DECIMAL(18, 9))) AS DOUBLE) AS workday_overtime_hours,
+    CAST(sum(CAST(d.weekend_overtime_hours AS DECIMAL(18, 9))) AS DOUBLE) AS weekend_overtime_hours,
     CAST(count(*) FILTER (WHERE d.is_unclosed) AS BIGINT) AS unclosed_days
 FROM ({daily_sql}) d
 JOIN {scope_table} s ON s.agency_id = d.agency_id

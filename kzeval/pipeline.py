@@ -68,19 +68,26 @@ def read_raw_from_files(con: duckdb.DuckDBPyConnection, table: str, shas: list[s
 
 
 def landed_count_mismatches(con: duckdb.DuckDBPyConnection, table: str, loaded: list[FileOutcome]) -> list[str]:
-    """Files whose rows in ``raw.<table>`` differ in number from what the loader says it landed."""
+    """Files whose rows in ``raw.<table>`` differ in number from what the loader says it landed.
+
+    Rows a newer extract superseded are in ``history.<table>``, with the older versions that
+    arrived late (``rows_superseded``): both count.
+    """
     if not loaded:
         return []
+    shas = [o.sha256 for o in loaded]
     counts = dict(
         con.execute(
-            f"SELECT _file_sha256, count(*) FROM raw.{table} WHERE _file_sha256 IN ? GROUP BY 1",
-            [[o.sha256 for o in loaded]],
+            f"SELECT _file_sha256, count(*) FROM (SELECT _file_sha256 FROM raw.{table} WHERE _file_sha256 IN ? "
+            f"UNION ALL SELECT _file_sha256 FROM history.{table} WHERE _file_sha256 IN ?) GROUP BY 1",
+            [shas, shas],
         ).fetchall()
     )
     return [
-        f"{o.path}: {counts.get(o.sha256, 0)} row(s) in raw.{table}, {o.rows_loaded} landed"
+        f"{o.path}: {counts.get(o.sha256, 0)} row(s) in raw.{table} and history.{table}, "
+        f"{o.rows_loaded + o.rows_superseded} landed"
         for o in loaded
-        if counts.get(o.sha256, 0) != o.rows_loaded
+        if counts.get(o.sha256, 0) != o.rows_loaded + o.rows_superseded
     ]
 
 
@@ -201,7 +208,7 @@ def landing_frames(
         if table in ("agencies", "calendar") or not table_has_rows(con, table):
             continue
         frame = apply_corrections(con, table, read_raw(con, table), year, run_id)
-        record_source_contributions(con, table)
+        record_source_contributions(con, table, year)
         if CONTRACTS[table].agency_column:
             frame = attach_assessed(frame, resolved, CONTRACTS[table].agency_column or "agency_id")
         frames[table] = frame
@@ -224,7 +231,7 @@ def interaction_frames(con: duckdb.DuckDBPyConnection, resolved: pl.DataFrame, y
     tables = [t for t in INTERACTION_TABLES if not (in_duckdb and t == "appeals")]
     frames = landing_frames(con, tables, resolved)
     if in_duckdb:
-        record_source_contributions(con, "appeals")
+        record_source_contributions(con, "appeals", year)
         frames[AGGREGATED_FRAME] = aggregate_appeals_in_duckdb(con, "raw.appeals", "core.agencies", year)
     return frames
 
@@ -445,8 +452,12 @@ def prepare_dispute_tables(con: duckdb.DuckDBPyConnection) -> None:
     write_indicator_sources(con)
 
 
-def record_source_contributions(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Rows of each landed file of ``table`` per assessed body and year (``core.source_contributions``)."""
+def record_source_contributions(con: duckdb.DuckDBPyConnection, table: str, year: int | None = None) -> None:
+    """Rows of each landed file of ``table`` per assessed body and year (``core.source_contributions``).
+
+    With the run's ``year`` only that year's slice is replaced: running another year never
+    changes (nor adds files to) the lineage of figures it did not compute.
+    """
     from kzeval.explain import write_source_contributions
 
-    write_source_contributions(con, table)
+    write_source_contributions(con, table, year)

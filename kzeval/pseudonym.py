@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 from pathlib import Path
 from typing import overload
 
@@ -50,6 +51,19 @@ NAME_COLUMNS = frozenset(
         "fio",
         "фио",
     }
+)
+
+# Spellings of the IIN column read as ``iin`` (names are lower-cased on reading).
+IIN_ALIASES = frozenset({"iin", "иин", "жсн"})
+# A value holding an IIN: 12 digits, possibly separated by a space, hyphen or dot ("970120 313144"),
+# not part of a longer number. Polars (Rust regex) has no look-around: the boundaries are matched.
+IIN_SHAPED = r"(?:^|[^0-9])[0-9](?:[ .\-\u00a0]?[0-9]){11}(?:[^0-9]|$)"
+_IIN_CORE = r"([0-9](?:[ .\-\u00a0]?[0-9]){11})"
+_IIN_TEXT = re.compile(r"(?<![0-9])[0-9](?:[ .\-\u00a0]?[0-9]){11}(?![0-9])")
+# Parts of a column name that mean a person's name, in Russian, Kazakh or English (issue 16 item 3):
+# fio, ФИО, name, employee_name, фамилия, имя, отчество, аты-жөні, тегі, surname, patronymic, ...
+_NAME_PARTS = re.compile(
+    r"name|fio|f\.i\.o|фио|ф\.и\.о|фамил|имя|отчеств|surname|patronym|аты|тегі|есім", re.IGNORECASE
 )
 
 _DEMO_KEY = b"kzeval-DEMO-pseudonym-key-NOT-SECRET-never-use-for-real-data"
@@ -187,9 +201,122 @@ def _iin_error_expr(column: str) -> pl.Expr:
     )
 
 
-def name_columns(frame: pl.DataFrame) -> list[str]:
+def is_name_column(column: str, contract_columns: frozenset[str] | set[str] = frozenset()) -> bool:
+    """A column that may carry a person's name: not a contract column, and named like one in any language."""
+    name = column.strip().lower()
+    if name in contract_columns:
+        return False
+    return name in NAME_COLUMNS or bool(_NAME_PARTS.search(name))
+
+
+def name_columns(frame: pl.DataFrame, contract_columns: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """Columns of ``frame`` that look like a person's name (dropped on landing)."""
-    return [c for c in frame.columns if c.strip().lower() in NAME_COLUMNS]
+    return [c for c in frame.columns if is_name_column(c, contract_columns)]
+
+
+def mask_iins(text: str) -> str:
+    """``text`` with every IIN-shaped number replaced by ``[ИИН]`` (for messages and logs)."""
+    return _IIN_TEXT.sub("[ИИН]", text)
+
+
+def _pseudonym_shaped(column: str) -> pl.Expr:
+    """``p_`` + 16 characters: a pseudonym (its hex digits may by chance look like an IIN; it is not one)."""
+    text = pl.col(column)
+    return text.str.starts_with(PSEUDONYM_PREFIX) & (
+        text.str.len_bytes() == len(PSEUDONYM_PREFIX) + PSEUDONYM_HEX_DIGITS
+    )
+
+
+def iin_shaped(column: str) -> pl.Expr:
+    """True where a text value holds an IIN-shaped number anywhere (see ``IIN_SHAPED``); pseudonyms excepted."""
+    return (pl.col(column).str.contains(IIN_SHAPED) & ~_pseudonym_shaped(column)).fill_null(False)
+
+
+def integer_iin_shaped(column: str) -> pl.Expr:
+    """True where an integer could be an IIN read as a number (11–12 digits: a leading zero is lost)."""
+    return pl.col(column).is_between(10**10, 10**12 - 1).fill_null(False)
+
+
+def columns_with_iins(frame: pl.DataFrame, skip: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Text columns holding an IIN-shaped value, and integer columns holding an IIN-sized number.
+
+    Vectorised and staged so that clean national files cost little (no per-row Python): a
+    column whose longest value is under 12 bytes, or whose values are all pseudonyms, is not
+    searched; otherwise the regex runs only on the values that could hold an IIN.
+    """
+    text = [c for c, t in frame.schema.items() if t == pl.Utf8 and c not in skip]
+    integers = [c for c, t in frame.schema.items() if t.is_integer() and c not in skip]
+    if not text and not integers:
+        return []
+    hits = (
+        [
+            c
+            for c, hit in frame.select(*[integer_iin_shaped(c).any().alias(c) for c in integers])
+            .row(0, named=True)
+            .items()
+            if hit
+        ]
+        if integers
+        else []
+    )
+    if not text:
+        return hits
+    longest = frame.select(*[pl.col(c).str.len_bytes().max().alias(c) for c in text]).row(0, named=True)
+    text = [c for c in text if (longest[c] or 0) >= IIN_DIGITS]
+    if not text:
+        return hits
+    candidate = {c: (pl.col(c).str.len_bytes() >= IIN_DIGITS) & ~_pseudonym_shaped(c) for c in text}
+    found = frame.select(*[pl.col(c).filter(candidate[c]).str.contains(IIN_SHAPED).any().alias(c) for c in text]).row(
+        0, named=True
+    )
+    return [*hits, *(c for c, hit in found.items() if hit)]
+
+
+def scrub_iins(frame: pl.DataFrame, columns: list[str], key: bytes) -> pl.DataFrame:
+    """Replace every IIN-shaped value in ``columns`` by its keyed pseudonym (text columns: in place in the text).
+
+    The pseudonym is that of the 12 digits without separators, so an IIN delivered in
+    ``employee_id`` (or in a comment) gets the same ``p_…`` as the same IIN delivered in ``iin``.
+    HMAC runs once per distinct IIN; the replacement is vectorised (``str.replace_many``).
+    """
+    replaced = []
+    for column in columns:
+        values = frame.get_column(column)
+        if values.dtype.is_integer():
+            digits = frame.filter(integer_iin_shaped(column)).get_column(column).unique().to_list()
+            texts = [f"{int(v):0{IIN_DIGITS}d}" for v in digits]
+            lookup = dict(zip(digits, _hmac_pseudonyms(texts, key), strict=True))
+            replaced.append(
+                frame.select(
+                    pl.when(integer_iin_shaped(column))
+                    .then(pl.col(column).replace_strict(lookup, default=None, return_dtype=pl.Utf8))
+                    .otherwise(pl.col(column).cast(pl.Utf8))
+                    .alias(column)
+                ).to_series()
+            )
+            continue
+        pseudonymous = frame.select(_pseudonym_shaped(column).fill_null(False)).to_series()
+        text = values
+        # adjacent IINs share a boundary character: a second pass finds those the first one skipped
+        for _ in range(3):
+            found = (
+                text.filter(~pseudonymous)
+                .str.extract_all(IIN_SHAPED)
+                .explode()
+                .drop_nulls()
+                .str.extract(_IIN_CORE, 1)
+                .drop_nulls()
+                .unique()
+            )
+            if found.len() == 0:
+                break
+            cores = found.to_list()
+            pseudonyms = _hmac_pseudonyms([re.sub(r"[^0-9]", "", c) for c in cores], key)
+            text = pl.select(
+                pl.when(pseudonymous).then(text).otherwise(text.str.replace_many(cores, pseudonyms))
+            ).to_series()
+        replaced.append(text.alias(column))
+    return frame.with_columns(replaced) if replaced else frame
 
 
 def replace_iin_column(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:

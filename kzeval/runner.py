@@ -11,6 +11,30 @@ import duckdb
 from kzeval import warehouse
 from kzeval.contracts import CONTRACTS
 
+DISK_FULL_LINE = (
+    "DISK FULL: no space left on the device (warehouse build, raw store or temporary folder); "
+    "free space and run again — the published warehouse is unchanged"
+)
+
+
+def says_disk_full(message: str) -> bool:
+    """A step failure caused by a full disk (OSError 28 or DuckDB's wrapped message)."""
+    lowered = message.lower()
+    return any(
+        marker in lowered for marker in ("no space left on device", "[errno 28]", "disk quota exceeded", "enospc")
+    )
+
+
+def _error_chain(error: object) -> str:
+    """A Dagster error's message with those of its causes (a step's own message wraps the real one)."""
+    parts = []
+    seen = 0
+    while error is not None and seen < 10:
+        parts.append(str(getattr(error, "message", "")))
+        error = getattr(error, "cause", None) or getattr(error, "context", None)
+        seen += 1
+    return "\n".join(parts)
+
 
 @dataclass
 class RunResult:
@@ -82,6 +106,11 @@ def _materialize(
     log_level: str,
 ) -> RunResult:
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    from kzeval.landing.loader import pseudonym_key_problem
+
+    problem = pseudonym_key_problem(landing_dir)  # checked before any landing starts
+    if problem:
+        return RunResult(success=False, year=year, warehouse_path=warehouse_path, failures=[problem])
     import dagster as dg
     from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluation
 
@@ -111,7 +140,10 @@ def _materialize(
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             data = event.step_failure_data
-            failures.append(f"{event.step_key}: {_failure_reason(data.error if data else None)}")
+            message = _failure_reason(data.error if data else None)
+            if data and data.error and says_disk_full(_error_chain(data.error)):
+                message = f"{message} (no space left on device)"
+            failures.append(f"{event.step_key}: {message}")
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if (
@@ -121,6 +153,8 @@ def _materialize(
             ):
                 why = f": {evaluation.description}" if evaluation.description else ""
                 failures.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed{why}")
+    if any(says_disk_full(f) for f in failures):
+        failures.insert(0, DISK_FULL_LINE)
     run = RunResult(
         success=result.success and not failures, year=year, warehouse_path=warehouse_path, failures=failures
     )

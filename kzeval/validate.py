@@ -16,7 +16,15 @@ import duckdb
 import polars as pl
 
 from kzeval.contracts import CONTRACTS
-from kzeval.landing.loader import DEFAULT_HOLD_BACK_SHARE, discover, ensure_tables, load_table, problem_lines
+from kzeval.landing.loader import (
+    DEFAULT_HOLD_BACK_SHARE,
+    discover,
+    ensure_tables,
+    ignored_entries,
+    load_table,
+    problem_lines,
+)
+from kzeval.landing.reader import disk_full
 from kzeval.warehouse import configure, ensure_schemas
 
 
@@ -53,17 +61,47 @@ def _cross_table_problems(con: duckdb.DuckDBPyConnection) -> list[str]:
 def validate_drop(landing_dir: Path, hold_back_share: float = DEFAULT_HOLD_BACK_SHARE, echo: bool = True) -> list[str]:
     """Return (and print) one line per problem: bad values (file, row, column, value, reason), rows that
     break a cross-table rule, then files rejected or held back whole."""
-    from kzeval.pseudonym import PseudonymKeyError
-
     problems: list[str] = []
     found = discover(landing_dir)
     if "agencies" not in found:
         problems.append(f"{landing_dir}: no `agencies` folder: the agencies table is required")
-    for table in found:
-        if table not in CONTRACTS:
-            problems.append(f"{landing_dir / table}: unknown landing table folder (expected one of the contracts)")
+    # what a run would not load: hidden files, symbolic links, files at the root, folders that are no table
+    problems.extend(message for _, _, message in ignored_entries(landing_dir))
     tables = sorted((t for t in found if t in CONTRACTS), key=lambda t: (t != "agencies", t))
     file_messages: list[str] = []
+    try:
+        quarantine, cross_table = _load_into_scratch(landing_dir, tables, hold_back_share, file_messages)
+    except (duckdb.Error, OSError) as exc:
+        if not disk_full(exc):
+            raise
+        raise ValidationStopped(
+            f"validation stopped: no space left on the device of the temporary folder {tempfile.gettempdir()} "
+            "(set TMPDIR to a folder with room for a copy of the drop's rows)"
+        ) from exc
+    problems.extend(problem_lines(quarantine))
+    problems.extend(cross_table)
+    problems.extend(file_messages)
+    if echo:
+        for line in problems:
+            print(line)
+        files = quarantine.select(pl.col("file_path").n_unique()).item() if quarantine.height else 0
+        print(
+            f"{len(problems)} problem(s) in {landing_dir}: {quarantine.height} bad value(s) in {files} file(s), "
+            f"{len(file_messages)} file(s) rejected or held back"
+        )
+    return problems
+
+
+class ValidationStopped(RuntimeError):
+    """Validation could not finish for a reason outside the drop (a full temporary folder); the message says which."""
+
+
+def _load_into_scratch(
+    landing_dir: Path, tables: list[str], hold_back_share: float, file_messages: list[str]
+) -> tuple[pl.DataFrame, list[str]]:
+    """Load the drop into a throw-away DuckDB in a temporary folder: (quarantine rows, cross-table problems)."""
+    from kzeval.pseudonym import PseudonymKeyError
+
     with tempfile.TemporaryDirectory(prefix="kzeval-validate-") as scratch:
         con = duckdb.connect(str(Path(scratch) / "validate.duckdb"))
         try:
@@ -83,15 +121,4 @@ def validate_drop(landing_dir: Path, hold_back_share: float = DEFAULT_HOLD_BACK_
             cross_table = _cross_table_problems(con) if "agencies" in tables else []
         finally:
             con.close()
-    problems.extend(problem_lines(quarantine))
-    problems.extend(cross_table)
-    problems.extend(file_messages)
-    if echo:
-        for line in problems:
-            print(line)
-        files = quarantine.select(pl.col("file_path").n_unique()).item() if quarantine.height else 0
-        print(
-            f"{len(problems)} problem(s) in {landing_dir}: {quarantine.height} bad value(s) in {files} file(s), "
-            f"{len(file_messages)} file(s) rejected or held back"
-        )
-    return problems
+    return quarantine, cross_table

@@ -19,15 +19,19 @@ so reloading it is still recognised).
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from kzeval.contracts import CONTRACTS, TableContract
+from kzeval.landing.extracts import EXTRACT_COLUMN, ExtractDateError, extract_date_from_column, extract_date_from_name
+from kzeval.landing.lookalike import likely_meant, lookalike_warnings
 from kzeval.landing.parse import parse_frame
 from kzeval.landing.reader import (
     ROW_COLUMN,
@@ -36,6 +40,7 @@ from kzeval.landing.reader import (
     RawFrame,
     copy_atomically,
     read_landing_file,
+    remove_stale_temporaries,
     sha256_of,
     write_atomically,
     xlsx_sheet_with_columns,
@@ -44,6 +49,13 @@ from kzeval.landing.schemas import POLARS_TYPES, failure_cases
 from kzeval.warehouse import fetch_one
 
 DEFAULT_HOLD_BACK_SHARE = 0.05
+# Control characters other than tab, line feed and carriage return (a NUL byte, an escape, ...).
+CONTROL_CHARACTERS = [chr(c) for c in range(32) if c not in (9, 10, 13)] + ["\x7f"]
+_SHOWN_CONTROLS = [f"\\x{ord(c):02x}" for c in CONTROL_CHARACTERS]
+LEDGER_COLUMNS = (
+    "file_path, file_sha256, table_name, status, rows_total, rows_loaded, rows_quarantined, duplicates_dropped, "
+    "message, loaded_at, superseded_by, raw_copy, extract_date"
+)
 STORED_PSEUDONYMISED_SUFFIX = ".pseudonymised.parquet"
 QUARANTINE_SCHEMA = {
     "table_name": pl.Utf8,
@@ -86,6 +98,10 @@ class FileOutcome:
     message: str = ""
     copied_from_parquet: bool = False  # validated as delivered (typed Parquet) and copied by DuckDB
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # loaded, but worth a look (lookalike agency ids)
+    extract_date: date | None = None  # extracted_on, else the date in the file name (None: load order decides)
+    rows_superseded: int = 0  # rows of an older extract arriving after a newer one: kept in history.<table> only
+    rows_replaced: int = 0  # loaded rows of older extracts this file's newer versions moved to history.<table>
 
 
 @dataclass
@@ -110,17 +126,160 @@ class CheckedFile:
 
 
 def discover(landing_dir: Path) -> dict[str, list[Path]]:
-    """Landing files per table folder; unknown folders are reported, not guessed."""
+    """Landing files per table folder; unknown folders are reported, not guessed (see :func:`ignored_entries`)."""
     found: dict[str, list[Path]] = {}
     if not landing_dir.exists():
         return found
-    for folder in sorted(p for p in landing_dir.iterdir() if p.is_dir()):
-        found[folder.name] = _files_of(folder)
+    for folder in sorted(p for p in landing_dir.iterdir() if p.is_dir() and not p.is_symlink()):
+        if not folder.name.startswith("."):
+            found[folder.name] = _files_of(folder)
     return found
 
 
+def _walk(folder: Path) -> Iterable[tuple[Path, bool]]:
+    """Every entry under ``folder`` (path, is a symbolic link); links are never followed."""
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        base = Path(root)
+        for name in sorted(dirs):
+            if (base / name).is_symlink():
+                yield base / name, True
+        for name in sorted(files):
+            yield base / name, (base / name).is_symlink()
+
+
 def _files_of(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    """Regular files of a table folder (sub-folders too): no hidden file, no symbolic link, no link's target."""
+    return sorted(
+        p
+        for p, link in _walk(folder)
+        if not link and p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def ignored_entries(landing_dir: Path) -> list[tuple[str, str, str]]:
+    """What a run does not load, each with the reason: (table folder or "", path in the drop, message).
+
+    Hidden files and folders, symbolic links (refused, never followed: a link could read any
+    file of the machine), files at the drop root (also one named after a table), folders that
+    are no landing table (a misspelt ``apeals/``, with the likely table named).
+    """
+    import difflib
+
+    entries: list[tuple[str, str, str]] = []
+    if not landing_dir.is_dir():
+        return entries
+
+    def add(table: str, path: Path, reason: str) -> None:
+        relative = path.relative_to(landing_dir).as_posix()
+        entries.append((table, relative, f"{relative}: {reason}"))
+
+    for entry in sorted(landing_dir.iterdir()):
+        name = entry.name
+        if entry.is_symlink():
+            add("", entry, "symbolic link refused: links are not followed (copy the file into the drop)")
+        elif name.startswith("."):
+            add("", entry, "hidden file or folder: not loaded")
+        elif entry.is_file():
+            stem = name.split(".", 1)[0].strip().lower()
+            if stem in CONTRACTS:
+                add("", entry, f"file at the drop root named after the table {stem!r}: not loaded; put it in {stem}/")
+            else:
+                add("", entry, "file at the drop root: not loaded (files are loaded from <table>/ folders only)")
+        elif entry.is_dir() and name not in CONTRACTS:
+            close = difflib.get_close_matches(name.lower(), list(CONTRACTS), n=1, cutoff=0.75)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            add(name, entry, f"folder is not a landing table: its files are not loaded{hint}")
+        elif entry.is_dir():
+            hidden: set[Path] = set()
+            for path, link in _walk(entry):
+                parts = path.relative_to(entry).parts
+                first_hidden = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
+                if first_hidden is not None:  # a hidden file, or the hidden folder holding it (named once)
+                    hidden.add(entry.joinpath(*parts[: first_hidden + 1]))
+                elif link:
+                    add(name, path, "symbolic link refused: links are not followed (copy the file into the drop)")
+            for path in sorted(hidden):
+                add(name, path, "hidden file or folder: not loaded")
+    return entries
+
+
+def record_ignored(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[tuple[str, str, str]]:
+    """Name every ignored entry of the drop in ``audit.load_ledger`` (status ``ignored``), replacing the last list."""
+    entries = ignored_entries(landing_dir)
+    con.execute("BEGIN TRANSACTION").fetchall()
+    try:
+        con.execute("DELETE FROM audit.load_ledger WHERE status = 'ignored'").fetchall()
+        now = datetime.now(UTC).replace(tzinfo=None)
+        for table, relative, message in entries:
+            con.execute(
+                f"INSERT INTO audit.load_ledger ({LEDGER_COLUMNS}) "
+                "VALUES (?, NULL, ?, 'ignored', 0, 0, 0, 0, ?, ?, NULL, NULL, NULL)",
+                [relative, table, message, now],
+            ).fetchall()
+        con.execute("COMMIT").fetchall()
+    except Exception:
+        _rollback(con)
+        raise
+    return entries
+
+
+def _header_columns(path: Path) -> list[str]:
+    """The column names of a landing file, read cheaply (CSV: its first line; Parquet: its schema)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            return [c.strip().lower() for c in pl.read_parquet_schema(path)]
+        if suffix == ".xlsx":
+            return [c.strip().lower() for c in pl.read_excel(path, sheet_id=1, infer_schema_length=0).columns]
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16).split(b"\n", 1)[0]
+    except Exception:  # unreadable: the load names the reason
+        return []
+    text = head.decode("utf-8", errors="ignore") if head.isascii() or _utf8(head) else head.decode("cp1251", "ignore")
+    text = text.lstrip("\ufeff").rstrip("\r")
+    delimiter = ";" if text.count(";") > text.count(",") else ","
+    return [c.strip().strip('"').lower() for c in text.split(delimiter)]
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def pseudonym_key_problem(landing_dir: Path) -> str | None:
+    """One line saying why landing cannot start for want of a pseudonym key, else None.
+
+    Checked before any landing starts (issue 16 item 3): a key that is set must be usable;
+    without one, a drop delivering IINs (an ``iin`` or ``ИИН`` column) cannot be landed. Only
+    headers are read. IIN-shaped values found later elsewhere in a file without a key reject
+    that file with the reason.
+    """
+    from kzeval import pseudonym
+
+    try:
+        pseudonym.load_pseudonym_key()
+        return None
+    except pseudonym.PseudonymKeyError as exc:
+        if os.environ.get(pseudonym.KEY_ENV) or os.environ.get(pseudonym.KEY_FILE_ENV):
+            return str(exc)
+        reason = str(exc)
+    for table, paths in discover(landing_dir).items():
+        if table not in CONTRACTS:
+            continue
+        for path in paths:
+            if path.suffix.lower() in SUPPORTED_SUFFIXES and pseudonym.IIN_ALIASES & set(_header_columns(path)):
+                relative = path.relative_to(landing_dir).as_posix()
+                return f"{relative} holds IINs, which are replaced by keyed pseudonyms on landing: {reason}"
+    return None
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, keeping the original error: after a failed write (a full disk) DuckDB may have ended the transaction."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK").fetchall()
 
 
 def _empty_quarantine() -> pl.DataFrame:
@@ -144,9 +303,9 @@ def _quarantine_rows(errors: pl.DataFrame, table: str, path: str, sha: str, cont
         pl.lit(sha).alias("file_sha256"),
         pl.col("row_number").cast(pl.Int64),
         pl.col("column").cast(pl.Utf8).alias("column_name"),
-        pl.col("value").cast(pl.Utf8),
+        pl.col("value").cast(pl.Utf8).str.replace_many(CONTROL_CHARACTERS, _SHOWN_CONTROLS),
         pl.col("reason").cast(pl.Utf8),
-        pl.col("agency_id").cast(pl.Utf8),
+        pl.col("agency_id").cast(pl.Utf8).str.replace_many(CONTROL_CHARACTERS, _SHOWN_CONTROLS),
         pl.col("year").cast(pl.Int64),
     )
 
@@ -186,19 +345,57 @@ def _context(typed: pl.DataFrame, contract: TableContract) -> pl.DataFrame:
     )
 
 
-def _protect_personal_data(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
-    """Drop name columns and replace ``iin`` by keyed pseudonyms before anything else sees the rows.
+class PersonalDataUnprotected(Exception):
+    """IIN-shaped values outside an ``iin`` column, and no pseudonym key to replace them: the file is rejected."""
+
+
+def _protect_personal_data(frame: pl.DataFrame, contract: TableContract) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+    """Remove every IIN and name before anything else sees the rows (issue 16 item 3).
+
+    * an ``iin`` column (also spelt ``ИИН``) is replaced by keyed pseudonyms in ``employee_id``;
+    * columns named like a person's name in any language (``fio``, ``ФИО``, ``employee_name``,
+      ``фамилия``, …) are dropped;
+    * in a table with personal data (a pseudonymised contract column, or a file found to hold
+      any) every unknown extra column is dropped;
+    * any other IIN-shaped value (12 digits, with or without separators) left in any column —
+      an IIN delivered in ``employee_id``, one written into a note — is replaced by its
+      pseudonym, the same one the ``iin`` column would give.
 
     Returns (frame without IINs or names, IIN errors, whether anything was removed). A
     malformed IIN is a row error in column ``iin`` whose value is null: the digits are never
-    kept, not even in quarantine. Without a pseudonym key this raises
-    :class:`kzeval.pseudonym.PseudonymKeyError` (landing must stop, the IINs cannot be replaced).
+    kept, not even in quarantine. Without a pseudonym key an ``iin`` column raises
+    :class:`kzeval.pseudonym.PseudonymKeyError` (landing must stop); IIN-shaped values elsewhere
+    raise :class:`PersonalDataUnprotected` (the file is rejected, naming the columns).
     """
     from kzeval import pseudonym
 
-    names = pseudonym.name_columns(frame)
-    if pseudonym.IIN_COLUMN not in frame.columns:
-        return frame.drop(names), _empty_errors(), bool(names)
+    declared = set(contract.column_names)
+    aliases = [c for c in frame.columns if c in pseudonym.IIN_ALIASES and c != pseudonym.IIN_COLUMN]
+    if aliases and not {pseudonym.IIN_COLUMN, pseudonym.EMPLOYEE_ID_COLUMN} & set(frame.columns):
+        frame = frame.rename({aliases[0]: pseudonym.IIN_COLUMN})  # ИИН as the employee's identifier
+    drop = set(pseudonym.name_columns(frame, declared))
+    # other spellings of the IIN column next to `iin` or `employee_id`: never kept
+    drop |= {c for c in frame.columns if c in pseudonym.IIN_ALIASES and c != pseudonym.IIN_COLUMN}
+    has_iin = pseudonym.IIN_COLUMN in frame.columns
+    kept_always = declared | {ROW_COLUMN, EXTRACT_COLUMN, pseudonym.IIN_COLUMN}
+    suspicious = pseudonym.columns_with_iins(frame.drop(drop), skip={ROW_COLUMN, pseudonym.IIN_COLUMN})
+    personal_table = any(c.pii for c in contract.columns) or has_iin or bool(drop) or bool(suspicious)
+    if personal_table:
+        drop |= {c for c in frame.columns if c not in kept_always}
+    removed = bool(drop)
+    frame = frame.drop(sorted(drop))
+    suspicious = [c for c in suspicious if c in frame.columns]
+    if suspicious:
+        try:
+            key = pseudonym.load_pseudonym_key()
+        except pseudonym.PseudonymKeyError as exc:
+            raise PersonalDataUnprotected(
+                f"column(s) {', '.join(suspicious)} hold IIN-shaped values and they cannot be pseudonymised: {exc}"
+            ) from exc
+        frame = pseudonym.scrub_iins(frame, suspicious, key)
+        removed = True
+    if not has_iin:
+        return frame, _empty_errors(), removed
     replaced = pseudonym.replace_iin_column(frame, pseudonym.load_pseudonym_key())
     errors = replaced.filter(pl.col(pseudonym.IIN_ERROR_COLUMN).is_not_null()).select(
         pl.col(ROW_COLUMN).alias("row_number"),
@@ -232,8 +429,34 @@ def _duplicates(typed: pl.DataFrame, contract: TableContract) -> tuple[pl.DataFr
     return kept, errors, rest.height - kept.height
 
 
+def _control_character_errors(frame: pl.DataFrame) -> pl.DataFrame:
+    """One error per text cell holding a control character; the value is shown with ``\\xNN`` escapes.
+
+    Such a row is not loaded (issue 16 item 7): a NUL byte inside a value truncates it in many
+    tools and is never a legitimate part of an id, a date or a name.
+    """
+    text = [c for c, t in frame.schema.items() if t == pl.Utf8 and c != ROW_COLUMN]
+    if not text:
+        return _empty_errors()
+    flagged = frame.select(*[pl.col(c).str.contains_any(CONTROL_CHARACTERS).any().alias(c) for c in text])
+    columns = [c for c, hit in flagged.row(0, named=True).items() if hit]
+    parts = [
+        frame.filter(pl.col(c).str.contains_any(CONTROL_CHARACTERS).fill_null(False)).select(
+            pl.col(ROW_COLUMN).alias("row_number"),
+            pl.lit(c).alias("column"),
+            pl.col(c).str.replace_many(CONTROL_CHARACTERS, _SHOWN_CONTROLS).alias("value"),
+            pl.lit("control character in the value (e.g. a NUL byte): the row is not loaded").alias("reason"),
+        )
+        for c in columns
+    ]
+    return pl.concat(parts) if parts else _empty_errors()
+
+
 def _rejected(table: str, shown: str, sha: str, reason: str, rows: int = 0) -> CheckedFile:
-    outcome = FileOutcome(table, shown, sha, "rejected", rows_total=rows, message=f"{shown}: {reason}")
+    from kzeval.pseudonym import mask_iins
+
+    # a reason may quote the file (a parser's message): never an IIN in the ledger or the logs
+    outcome = FileOutcome(table, shown, sha, "rejected", rows_total=rows, message=f"{shown}: {mask_iins(reason)}")
     return CheckedFile(outcome, pl.DataFrame(), _empty_quarantine())
 
 
@@ -332,9 +555,13 @@ def check_file(
         hint = f"; the data appear to be on sheet {sheet!r}: move it first" if sheet else ""
         return _rejected(table, shown, sha, exc.reason + hint)
     try:
-        frame, iin_errors, personal = _protect_personal_data(raw.frame)
-    except PseudonymError as exc:
+        frame, iin_errors, personal = _protect_personal_data(raw.frame, contract)
+    except (PseudonymError, PersonalDataUnprotected) as exc:
         return _rejected(table, shown, sha, str(exc), raw.frame.height)
+    try:
+        extract_date = _file_extract_date(path, frame)
+    except ExtractDateError as exc:
+        return _rejected(table, shown, sha, str(exc), frame.height)
     stored_frame = frame.drop(ROW_COLUMN) if personal else None
     missing = [c for c in required if c not in frame.columns]
     if missing:
@@ -351,24 +578,35 @@ def check_file(
             "unquoted value"
         ).alias("reason"),
     )
-    # Rows already known bad (short, malformed IIN, unparseable value) are not checked further.
-    bad_rows = pl.concat([type_errors["row_number"], short_errors["row_number"], iin_errors["row_number"]]).unique()
+    control_errors = _control_character_errors(frame)
+    # Rows already known bad (short, malformed IIN, control character, unparseable value) are not checked further.
+    bad_rows = pl.concat(
+        [type_errors["row_number"], short_errors["row_number"], iin_errors["row_number"], control_errors["row_number"]]
+    ).unique()
     clean = typed.filter(~pl.col(ROW_COLUMN).is_in(bad_rows.implode())) if bad_rows.len() else typed
     schema_errors, unplaced = _schema_errors(table, clean)
     if unplaced:
         return _rejected(table, shown, sha, "fails the contract as a whole: " + "; ".join(unplaced), frame.height)
-    errors = [short_errors, iin_errors, type_errors, schema_errors]
+    errors = [short_errors, iin_errors, control_errors, type_errors, schema_errors]
     good = clean.filter(~pl.col(ROW_COLUMN).is_in(schema_errors["row_number"].implode()))
     if contract.agency_column and known_agencies is not None:
         known = pl.Series(sorted(known_agencies), dtype=pl.Utf8).implode()
         unknown = good.filter(~pl.col(contract.agency_column).is_in(known))
         if unknown.height:
+            hints = {
+                value: f" (did you mean {meant!r}? it differs only by script or case)"
+                for value in unknown[contract.agency_column].unique().to_list()
+                if value is not None and (meant := likely_meant(value, known_agencies)) is not None
+            }
             errors.append(
                 unknown.select(
                     pl.col(ROW_COLUMN).alias("row_number"),
                     pl.lit(contract.agency_column).alias("column"),
                     pl.col(contract.agency_column).alias("value"),
-                    pl.lit("unknown agency: not in the agencies table").alias("reason"),
+                    (
+                        pl.lit("unknown agency: not in the agencies table")
+                        + pl.col(contract.agency_column).replace_strict(hints, default="", return_dtype=pl.Utf8)
+                    ).alias("reason"),
                 )
             )
             good = good.filter(pl.col(contract.agency_column).is_in(known))
@@ -395,15 +633,25 @@ def check_file(
         rows_quarantined=n_bad,
         duplicates_dropped=dropped,
         message=message,
+        extract_date=extract_date,
     )
     return CheckedFile(outcome, good, quarantine, context, stored_frame)
+
+
+def _file_extract_date(path: Path, frame: pl.DataFrame | None) -> date | None:
+    """The file's extract date: its ``extracted_on`` column, else the date in its name (spec «Extracts»)."""
+    if frame is not None and EXTRACT_COLUMN in frame.columns:
+        found = extract_date_from_column(frame.get_column(EXTRACT_COLUMN))
+        if found is not None:
+            return found
+    return extract_date_from_name(path.stem)
 
 
 def _typed_parquet_frame(path: Path, contract: TableContract) -> pl.DataFrame | None:
     """The file as typed rows when it is a Parquet file already in the contract's types, else None.
 
-    Such a file needs no parsing: every contract column present with exactly its type, and no
-    ``iin`` or name column (those files are pseudonymised and stored as rewritten Parquet).
+    Such a file needs no parsing: every contract column present with exactly its type, no other
+    column, and no IIN-shaped value (those files are pseudonymised and stored as rewritten Parquet).
     """
     from kzeval import pseudonym
 
@@ -413,12 +661,16 @@ def _typed_parquet_frame(path: Path, contract: TableContract) -> pl.DataFrame | 
         schema = pl.read_parquet_schema(path)
     except Exception:  # unreadable: the full check names the reason
         return None
-    if pseudonym.IIN_COLUMN in schema or any(c.strip().lower() in pseudonym.NAME_COLUMNS for c in schema):
+    # any column beyond the contract (an IIN, a name, a comment) goes through the full check, which removes it
+    if not set(schema).issubset({*contract.column_names, EXTRACT_COLUMN}):
         return None
     if any(schema.get(c.name) != POLARS_TYPES[c.type] for c in contract.columns):
         return None
     frame = pl.read_parquet(path, columns=list(contract.column_names))
     if frame.height == 0:
+        return None
+    # an IIN-shaped value in a text column (an IIN delivered as employee_id): pseudonymised by the full check
+    if pseudonym.columns_with_iins(frame, skip={c.name for c in contract.columns if c.type != "string"}):
         return None
     return frame.with_row_index(ROW_COLUMN, offset=1).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
 
@@ -460,7 +712,16 @@ def check_typed_parquet(
             return None
     if frame.select(_key_hash(contract.key).n_unique()).item() != frame.height:
         return None
-    outcome = FileOutcome(table, display_path, sha, "loaded", rows_total=frame.height, rows_loaded=frame.height)
+    try:
+        extracted = (
+            pl.read_parquet(path, columns=[EXTRACT_COLUMN]) if EXTRACT_COLUMN in pl.read_parquet_schema(path) else None
+        )
+        extract_date = _file_extract_date(path, extracted)
+    except ExtractDateError:
+        return None  # the full check rejects the file with the reason
+    outcome = FileOutcome(
+        table, display_path, sha, "loaded", rows_total=frame.height, rows_loaded=frame.height, extract_date=extract_date
+    )
     context = _context(frame, contract)
     return CheckedFile(outcome, frame, _empty_quarantine(), context, None, direct_insert=path)
 
@@ -490,6 +751,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
             message VARCHAR, loaded_at TIMESTAMP, superseded_by VARCHAR, raw_copy VARCHAR
         )"""
     ).fetchall()
+    con.execute("ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS extract_date DATE").fetchall()
+    con.execute("CREATE SCHEMA IF NOT EXISTS history").fetchall()
     con.execute(
         """
         CREATE TABLE IF NOT EXISTS quarantine.rows (
@@ -533,6 +796,11 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
         for c in contract.columns:
             if table in existing and c.name not in existing[table]:
                 con.execute(f'ALTER TABLE raw.{table} ADD COLUMN "{c.name}" {DUCKDB_TYPES[c.type]}').fetchall()
+        # older versions of records superseded by a newer extract (spec «Extracts and record updates»)
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS history.{table} ({cols}, _file_sha256 VARCHAR, _file_path VARCHAR, "
+            f"_row_number BIGINT, _superseded_by VARCHAR, _superseded_by_path VARCHAR)"
+        ).fetchall()
 
 
 def _ledger_status(con: duckdb.DuckDBPyConnection, table: str, sha: str) -> str | None:
@@ -545,13 +813,44 @@ def _ledger_status(con: duckdb.DuckDBPyConnection, table: str, sha: str) -> str 
     return None if row is None else str(row[0])
 
 
-def _cross_file_duplicates(
-    con: duckdb.DuckDBPyConnection, good: pl.DataFrame, contract: TableContract
-) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    """Compare incoming keys with rows already loaded from other files."""
+@dataclass
+class Resolution:
+    """How the incoming rows of a file relate to the rows already loaded (one current row per key).
+
+    ``kept``: rows to land in ``raw.<table>`` (new keys and newer versions); ``errors``:
+    conflicting duplicates (same key, same extract date, different values); ``identical``:
+    rows already loaded as they are; ``late``: older versions arriving after a newer one, kept
+    in ``history.<table>`` (with ``_superseded_by``/``_superseded_by_path``); ``replaced``:
+    loaded rows (file SHA-256, row number) that the incoming newer versions supersede.
+    """
+
+    kept: pl.DataFrame
+    errors: pl.DataFrame
+    identical: int = 0
+    late: pl.DataFrame | None = None
+    replaced: pl.DataFrame | None = None
+
+
+def _ledger_dates_sql() -> str:
+    return (
+        "(SELECT file_sha256, max(extract_date) AS extract_date FROM audit.load_ledger "
+        "WHERE table_name = ? AND status = 'loaded' GROUP BY 1)"
+    )
+
+
+def _resolve_against_loaded(
+    con: duckdb.DuckDBPyConnection, good: pl.DataFrame, contract: TableContract, extract_date: date | None
+) -> Resolution:
+    """Compare incoming keys with the rows already loaded: the newest extract's row wins.
+
+    Spec (data-contracts.md, «Extracts and record updates»): for every key the row of the
+    newest extract is used; an older extract arriving later is kept as history; two files with
+    the same extract date that disagree on a key are conflicting duplicates. Identical rows
+    are loaded once.
+    """
     existing = fetch_one(con, f"SELECT count(*) FROM raw.{contract.name}")
     if not existing or existing[0] == 0 or good.height == 0:
-        return good, _empty_errors(), 0
+        return Resolution(good, _empty_errors())
     key = list(contract.key)
     on = " AND ".join(f'i."{k}" IS NOT DISTINCT FROM r."{k}"' for k in key)
     same = " AND ".join(f'i."{c}" IS NOT DISTINCT FROM r."{c}"' for c in contract.column_names)
@@ -565,28 +864,77 @@ def _cross_file_duplicates(
             where, params = f' WHERE "{contract.date_column}" BETWEEN ? AND ?', [low, high]
             # the usual case (the next month, or a month re-delivered after its old rows went): nothing to join
             if not fetch_one(con, f"SELECT EXISTS (SELECT 1 FROM raw.{contract.name}{where})", params)[0]:  # type: ignore[index]
-                return good, _empty_errors(), 0
+                return Resolution(good, _empty_errors())
     con.register("incoming_rows", good.select(ROW_COLUMN, *contract.column_names))
     try:
         matches = con.execute(
-            f"SELECT i.{ROW_COLUMN} AS row_number, bool_and({same}) AS identical "
-            f"FROM incoming_rows i JOIN (SELECT * FROM raw.{contract.name}{where}) r ON {on} GROUP BY 1",
-            params,
+            f"SELECT i.{ROW_COLUMN} AS row_number, ({same}) AS identical, r._file_sha256 AS existing_sha, "
+            f"r._file_path AS existing_path, r._row_number AS existing_row, l.extract_date AS existing_date "
+            f"FROM incoming_rows i JOIN (SELECT * FROM raw.{contract.name}{where}) r ON {on} "
+            f"LEFT JOIN {_ledger_dates_sql()} l ON l.file_sha256 = r._file_sha256 ORDER BY 1, 3, 5",
+            [*params, contract.name],
         ).pl()
     finally:
         con.unregister("incoming_rows")
     if matches.height == 0:
-        return good, _empty_errors(), 0
-    identical = matches.filter(pl.col("identical"))["row_number"].implode()
-    conflicting = matches.filter(~pl.col("identical"))["row_number"].implode()
+        return Resolution(good, _empty_errors())
+    incoming = pl.lit(extract_date, dtype=pl.Date)
+    existing_date = pl.col("existing_date").cast(pl.Date)
+    matches = matches.with_columns(
+        pl.when(pl.col("identical"))
+        .then(pl.lit("identical"))
+        .when(incoming.is_null() | existing_date.is_null() | (incoming > existing_date))
+        .then(pl.lit("newer"))
+        .when(incoming == existing_date)
+        .then(pl.lit("conflict"))
+        .otherwise(pl.lit("older"))
+        .alias("verdict")
+    )
+    # one verdict per incoming row (a key normally has one current row): identical, conflict, older, newer
+    per_row = matches.group_by("row_number", maintain_order=True).agg(
+        pl.when(pl.col("verdict").eq("identical").any())
+        .then(pl.lit("identical"))
+        .when(pl.col("verdict").eq("conflict").any())
+        .then(pl.lit("conflict"))
+        .when(pl.col("verdict").eq("older").any())
+        .then(pl.lit("older"))
+        .otherwise(pl.lit("newer"))
+        .alias("verdict"),
+        pl.col("existing_sha").first(),
+        pl.col("existing_path").first(),
+    )
+
+    def rows(verdict: str) -> pl.Series:
+        return per_row.filter(pl.col("verdict") == verdict)["row_number"]
+
+    conflicting, older, identical = rows("conflict").implode(), rows("older"), rows("identical")
     errors = good.filter(pl.col(ROW_COLUMN).is_in(conflicting)).select(
         pl.col(ROW_COLUMN).alias("row_number"),
         pl.lit(",".join(key)).alias("column"),
         pl.concat_str([pl.col(k).cast(pl.Utf8) for k in key], separator="|", ignore_nulls=True).alias("value"),
-        pl.lit("conflicting duplicate: key already loaded from another file with different values").alias("reason"),
+        pl.lit(
+            "conflicting duplicate: key already loaded from another file of the same extract date, with different values"
+        ).alias("reason"),
     )
-    kept = good.filter(~pl.col(ROW_COLUMN).is_in(identical) & ~pl.col(ROW_COLUMN).is_in(conflicting))
-    return kept, errors, int(matches["identical"].sum())
+    late = good.join(
+        per_row.filter(pl.col("verdict") == "older").select(
+            pl.col("row_number").alias(ROW_COLUMN),
+            pl.col("existing_sha").alias("_superseded_by"),
+            pl.col("existing_path").alias("_superseded_by_path"),
+        ),
+        on=ROW_COLUMN,
+        how="inner",
+        maintain_order="left",
+    )
+    newer_rows = per_row.filter(pl.col("verdict") == "newer")["row_number"].implode()
+    replaced = matches.filter(pl.col("row_number").is_in(newer_rows)).select(
+        pl.col("existing_sha").alias("_file_sha256"), pl.col("existing_row").alias("_row_number")
+    )
+    gone = pl.concat([conflicting.explode(), older, identical])
+    kept = good.filter(~pl.col(ROW_COLUMN).is_in(gone.implode()))
+    return Resolution(
+        kept, errors, identical.len(), late if late.height else None, replaced if replaced.height else None
+    )
 
 
 def _keep_raw_copy(path: Path, table: str, sha: str, raw_store: Path, stored_frame: pl.DataFrame | None) -> Path:
@@ -617,6 +965,7 @@ def _supersede(con: duckdb.DuckDBPyConnection, table: str, relative: str, sha: s
     replaced = []
     for old_sha, old_status in previous:
         if old_status == "loaded":
+            _restore_history(con, CONTRACTS[table], str(old_sha))
             con.execute(f"DELETE FROM raw.{table} WHERE _file_sha256 = ?", [old_sha]).fetchall()
             con.execute(
                 "DELETE FROM audit.file_landed_rows WHERE table_name = ? AND file_sha256 = ?", [table, old_sha]
@@ -628,6 +977,58 @@ def _supersede(con: duckdb.DuckDBPyConnection, table: str, relative: str, sha: s
             [sha, table, old_sha],
         ).fetchall()
     return replaced
+
+
+def _restore_history(con: duckdb.DuckDBPyConnection, contract: TableContract, old_sha: str) -> None:
+    """Before a file version's rows go: the older versions they superseded become current again.
+
+    Rows superseded by a row that is itself history now point to that row's successor; of the
+    rows superseded by a current row, the newest extract's (then the latest loaded) returns to
+    ``raw.<table>`` — a record absent from the new file version is not lost — and the others
+    now point to it. The new version's rows are then resolved against them as usual.
+    """
+    table = contract.name
+    ensure_tables(con, [table])
+    key = [f'"{k}"' for k in contract.key]
+    same_key = " AND ".join(f"h.{k} IS NOT DISTINCT FROM o.{k}" for k in key)
+    con.execute(
+        f"UPDATE history.{table} h SET _superseded_by = o._superseded_by, _superseded_by_path = o._superseded_by_path "
+        f"FROM history.{table} o WHERE o._file_sha256 = ? AND h._superseded_by = ? AND {same_key}",
+        [old_sha, old_sha],
+    ).fetchall()
+    con.execute(f"DELETE FROM history.{table} WHERE _file_sha256 = ?", [old_sha]).fetchall()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _kzeval_restore AS SELECT h.*, row_number() OVER ("
+        f"PARTITION BY {', '.join('h.' + k for k in key)} ORDER BY l.extract_date DESC NULLS LAST, l.loaded_at DESC, "
+        f"h._file_sha256, h._row_number) AS _rank FROM history.{table} h LEFT JOIN ("
+        "SELECT file_sha256, max(extract_date) AS extract_date, max(loaded_at) AS loaded_at FROM audit.load_ledger "
+        "WHERE table_name = ? AND status = 'loaded' GROUP BY 1) l ON l.file_sha256 = h._file_sha256 "
+        "WHERE h._superseded_by = ?",
+        [table, old_sha],
+    ).fetchall()
+    try:
+        restored = [
+            str(r[0])
+            for r in con.execute("SELECT DISTINCT _file_sha256 FROM _kzeval_restore WHERE _rank = 1").fetchall()
+        ]
+        if not restored:
+            return
+        con.execute(
+            f"INSERT INTO raw.{table} BY NAME SELECT * EXCLUDE (_superseded_by, _superseded_by_path, _rank) "
+            "FROM _kzeval_restore WHERE _rank = 1"
+        ).fetchall()
+        con.execute(
+            f"UPDATE history.{table} h SET _superseded_by = o._file_sha256, _superseded_by_path = o._file_path "
+            f"FROM _kzeval_restore o WHERE o._rank = 1 AND h._superseded_by = ? AND {same_key}",
+            [old_sha],
+        ).fetchall()
+        con.execute(
+            f"DELETE FROM history.{table} h WHERE (h._file_sha256, h._row_number) IN "
+            "(SELECT (_file_sha256, _row_number) FROM _kzeval_restore WHERE _rank = 1)"
+        ).fetchall()
+        _recount_files(con, contract, restored)
+    finally:
+        con.execute("DROP TABLE IF EXISTS _kzeval_restore").fetchall()
 
 
 def _rows_per_year_and_agency(context: pl.DataFrame, table: str, sha: str, counted: str) -> pl.DataFrame:
@@ -667,6 +1068,60 @@ def _insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, sha:
     finally:
         con.execute("RESET preserve_insertion_order").fetchall()
         con.execute("RESET disabled_compression_methods").fetchall()
+
+
+def _raw_rows(
+    frame: pl.DataFrame, contract: TableContract, sha: str, relative: str, history: bool = False
+) -> pl.DataFrame:
+    """Typed rows as ``raw.<table>`` stores them (with the history columns for ``history.<table>``)."""
+    extra = [pl.col("_superseded_by"), pl.col("_superseded_by_path")] if history else []
+    return frame.select(
+        *[pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in contract.columns],
+        pl.lit(sha).alias("_file_sha256"),
+        pl.lit(relative).alias("_file_path"),
+        pl.col(ROW_COLUMN).alias("_row_number"),
+        *extra,
+    )
+
+
+def _move_to_history(
+    con: duckdb.DuckDBPyConnection, contract: TableContract, replaced: pl.DataFrame, sha: str, relative: str
+) -> int:
+    """Move loaded rows superseded by a newer extract from ``raw.<table>`` to ``history.<table>``.
+
+    Their files' landed-row counts are recounted, so ``audit.landed_rows`` stays exact.
+    """
+    table = contract.name
+    con.register("_kzeval_replaced", replaced.unique())
+    try:
+        match = "(r._file_sha256, r._row_number) IN (SELECT (_file_sha256, _row_number) FROM _kzeval_replaced)"
+        con.execute(
+            f"INSERT INTO history.{table} BY NAME SELECT r.*, ? AS _superseded_by, ? AS _superseded_by_path "
+            f"FROM raw.{table} r WHERE {match}",
+            [sha, relative],
+        ).fetchall()
+        con.execute(f"DELETE FROM raw.{table} r WHERE {match}").fetchall()
+    finally:
+        con.unregister("_kzeval_replaced")
+    _recount_files(con, contract, replaced["_file_sha256"].unique().to_list())
+    return replaced.height
+
+
+def _recount_files(con: duckdb.DuckDBPyConnection, contract: TableContract, shas: list[str]) -> None:
+    """``audit.file_landed_rows`` of the given files recounted from ``raw.<table>``."""
+    if not shas:
+        return
+    table = contract.name
+    agency = attribution_agency_column(contract)
+    agency_sql = f'"{agency}"' if agency else "CAST(NULL AS VARCHAR)"
+    con.execute(
+        "DELETE FROM audit.file_landed_rows WHERE table_name = ? AND file_sha256 IN ?", [table, shas]
+    ).fetchall()
+    con.execute(
+        f"INSERT INTO audit.file_landed_rows SELECT ?, _file_sha256, {year_sql(contract)}, {agency_sql}, count(*) "
+        f"FROM raw.{table} WHERE _file_sha256 IN ? GROUP BY ALL",
+        [table, shas],
+    ).fetchall()
 
 
 def _insert(con: duckdb.DuckDBPyConnection, target: str, frame: pl.DataFrame) -> None:
@@ -715,15 +1170,25 @@ def load_file(
         replaced = _supersede(con, table, relative, sha, outcome.status)
         if replaced:
             outcome.message = f"{relative}: supersedes the earlier version {', '.join(s[:12] for s in replaced)}"
+        if outcome.status == "loaded" and table == "agencies":
+            warnings = lookalike_warnings(checked.good["agency_id"].drop_nulls().to_list(), known_agency_ids(con))
+            if warnings:
+                outcome.warnings.extend(warnings)
         if outcome.status == "loaded":
-            good, cross_errors, cross_dupes = _cross_file_duplicates(con, checked.good, contract)
+            resolution = _resolve_against_loaded(con, checked.good, contract, outcome.extract_date)
+            good, cross_errors = resolution.kept, resolution.errors
             if cross_errors.height:
                 quarantine = pl.concat(
                     [quarantine, _quarantine_rows(cross_errors, table, relative, sha, checked.context)]
                 )
                 outcome.rows_quarantined += cross_errors.height
-            outcome.duplicates_dropped += cross_dupes
+            outcome.duplicates_dropped += resolution.identical
             outcome.rows_loaded = good.height
+            if resolution.replaced is not None:
+                outcome.rows_replaced = _move_to_history(con, contract, resolution.replaced, sha, relative)
+            if resolution.late is not None:
+                outcome.rows_superseded = resolution.late.height
+                _insert(con, f"history.{table}", _raw_rows(resolution.late, contract, sha, relative, history=True))
             # a typed Parquet file copied whole lands every row it has: its profile is its landed count
             copied_whole = checked.direct_insert is not None and good.height == checked.good.height
             landed_counts = (
@@ -740,18 +1205,19 @@ def load_file(
                 _insert_parquet(con, table, raw_copy or checked.direct_insert, sha, relative)
                 outcome.copied_from_parquet = True
             else:
-                insert = good.select(
-                    *[pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in contract.columns],
-                    pl.lit(sha).alias("_file_sha256"),
-                    pl.lit(relative).alias("_file_path"),
-                    pl.col(ROW_COLUMN).alias("_row_number"),
-                )
-                _insert(con, f"raw.{table}", insert)
+                _insert(con, f"raw.{table}", _raw_rows(good, contract, sha, relative))
         if file_counts is not None:
             _insert(con, "audit.file_profile", file_counts)
         _insert(con, "quarantine.rows", quarantine)
+        if outcome.warnings:
+            outcome.message = "; ".join(
+                [
+                    *([outcome.message] if outcome.message else []),
+                    *(f"{relative}: warning: {w}" for w in outcome.warnings),
+                ]
+            )
         con.execute(
-            "INSERT INTO audit.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+            f"INSERT INTO audit.load_ledger ({LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
             [
                 relative,
                 sha,
@@ -764,11 +1230,12 @@ def load_file(
                 outcome.message,
                 datetime.now(UTC).replace(tzinfo=None),
                 None if raw_copy is None else str(raw_copy),
+                outcome.extract_date,
             ],
         ).fetchall()
         con.execute("COMMIT").fetchall()
     except Exception:
-        con.execute("ROLLBACK").fetchall()
+        _rollback(con)
         raise
     outcome.problems = problem_lines(quarantine.head(1000))
     return outcome
@@ -806,7 +1273,7 @@ def refresh_landed_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
             ).fetchall()
         con.execute("COMMIT").fetchall()
     except Exception:
-        con.execute("ROLLBACK").fetchall()
+        _rollback(con)
         raise
 
 
@@ -825,7 +1292,13 @@ def load_table(
     ensure_tables(con, [table])
     folder = landing_dir / table
     outcomes = []
-    if folder.exists():
+    if table == "agencies":  # the first table of every yearly run: name what the run will not load
+        record_ignored(con, landing_dir)
+    if raw_store is not None:  # temporary files of a copy that a full disk or a kill interrupted
+        remove_stale_temporaries(raw_store / table)
+    if folder.is_symlink():
+        pass  # refused and named by record_ignored: a link is never followed
+    elif folder.exists():
         known = None if table == "agencies" else known_agency_ids(con)
         for path in _files_of(folder):
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -849,11 +1322,11 @@ def _unsupported(con: duckdb.DuckDBPyConnection, path: Path, table: str, landing
         ).fetchall()
         _supersede(con, table, relative, sha, "rejected")
         con.execute(
-            "INSERT INTO audit.load_ledger VALUES (?, ?, ?, 'rejected', 0, 0, 0, 0, ?, ?, NULL, NULL)",
+            f"INSERT INTO audit.load_ledger ({LEDGER_COLUMNS}) VALUES (?, ?, ?, 'rejected', 0, 0, 0, 0, ?, ?, NULL, NULL, NULL)",
             [relative, sha, table, message, datetime.now(UTC).replace(tzinfo=None)],
         ).fetchall()
         con.execute("COMMIT").fetchall()
     except Exception:
-        con.execute("ROLLBACK").fetchall()
+        _rollback(con)
         raise
     return FileOutcome(table, relative, sha, "rejected", message=message)

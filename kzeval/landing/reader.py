@@ -50,6 +50,18 @@ class RawFrame:
     header_fields: int = 0
 
 
+def disk_full(exc: BaseException) -> bool:
+    """True when ``exc`` (an OSError, or DuckDB's wrapped one) says the disk is full."""
+    import errno
+
+    for error in (exc, exc.__cause__, exc.__context__):
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if error is not None and ("No space left on device" in str(error) or "Disk quota exceeded" in str(error)):
+            return True
+    return False
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -61,7 +73,10 @@ def sha256_of(path: Path) -> str:
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
     if not data.strip():
         raise FileRejected(path, "file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+    # UTF-16 (a BOM, or a NUL in every other byte) or binary; a stray NUL in a value is not: that
+    # row is quarantined for its control character (loader), wherever in the file it is.
+    sample = data[:4096]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or sample.count(b"\x00") * 8 > len(sample):
         raise FileRejected(
             path, "cannot decode: looks like UTF-16 or a binary file (expected UTF-8 or Windows-1251 CSV)"
         )
@@ -127,6 +142,7 @@ def _read_csv(path: Path) -> RawFrame:
     header = text.split("\n", 1)[0].rstrip("\r")
     delimiter = _delimiter(path, header)
     header_fields = next(csv.reader([header], delimiter=delimiter), [])
+    _reject_duplicated_columns(path, header_fields)
     n_header = len(header_fields)
     if not text.endswith(("\n", "\r")):
         last_line = text.rsplit("\n", 1)[-1]
@@ -200,6 +216,34 @@ def _blank(frame: pl.DataFrame) -> pl.Expr:
     return pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).cast(pl.Utf8).str.strip_chars() == "") for c in columns])
 
 
+def _xlsx_header(path: Path) -> list[str]:
+    """The header row (row 1) of the first sheet, as written."""
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        try:
+            row = next(book.worksheets[0].iter_rows(min_row=1, max_row=1, values_only=True), ())
+        finally:
+            book.close()
+    except Exception:  # the frame was read: a header we cannot re-read is not a reason to reject
+        return []
+    return [str(v) for v in row if v is not None]
+
+
+def _reject_duplicated_columns(path: Path, columns: list[str]) -> None:
+    """A header naming one column twice (also differing only in case or blanks) is ambiguous: reject the file."""
+    positions: dict[str, list[int]] = {}
+    for position, column in enumerate(columns, start=1):
+        positions.setdefault(column.strip().lstrip("\ufeff").lower(), []).append(position)
+    repeated = {name: where for name, where in positions.items() if len(where) > 1 and name}
+    if repeated:
+        listed = "; ".join(
+            f"{name!r} in columns {', '.join(str(p) for p in where)}" for name, where in sorted(repeated.items())
+        )
+        raise FileRejected(path, f"duplicated column name: {listed} (which one is meant? rename or remove one)")
+
+
 def read_landing_file(path: Path) -> RawFrame:
     """Read a landing file; add a 1-based data-row number (header is row 0 / line 1).
 
@@ -216,6 +260,9 @@ def read_landing_file(path: Path) -> RawFrame:
         raw = _read_xlsx(path)
     else:
         raw = _read_parquet(path)
+    if suffix == ".xlsx":  # the reader renames a repeated header cell: the sheet's own header decides
+        _reject_duplicated_columns(path, _xlsx_header(path))
+    _reject_duplicated_columns(path, raw.frame.columns)
     frame = raw.frame.rename({c: c.strip().lstrip("\ufeff").lower() for c in raw.frame.columns})
     frame = frame.with_row_index(ROW_COLUMN, offset=1).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
     if suffix != ".parquet":
@@ -226,12 +273,23 @@ def read_landing_file(path: Path) -> RawFrame:
     return RawFrame(frame, raw.encoding, raw.delimiter, raw.short_rows, raw.header_fields)
 
 
+TEMPORARY_SUFFIX = ".tmp"
+
+
 def write_atomically(frame: pl.DataFrame, target: Path) -> None:
-    """Write a Parquet file under a temporary name and rename it: a crash never leaves half a file."""
+    """Write a Parquet file under a temporary name and rename it: a crash never leaves half a file.
+
+    A failed write (a full disk) removes its temporary file; one left by a killed process is
+    removed by :func:`remove_stale_temporaries` before the next landing.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    frame.write_parquet(temporary)
-    os.replace(temporary, target)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
+    try:
+        frame.write_parquet(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def copy_atomically(source: Path, target: Path) -> None:
@@ -239,6 +297,34 @@ def copy_atomically(source: Path, target: Path) -> None:
     import shutil
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(source, temporary)
-    os.replace(temporary, target)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
+    try:
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove ``.<name>.<pid>.tmp`` files of :func:`write_atomically` whose process is gone (killed mid-write)."""
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for path in folder.glob(f".*{TEMPORARY_SUFFIX}"):
+        pid_text = path.name[: -len(TEMPORARY_SUFFIX)].rsplit(".", 1)[-1]
+        if pid_text.isdigit() and _process_alive(int(pid_text)) and int(pid_text) != os.getpid():
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -17,6 +17,7 @@ from kzeval.pipeline import (
     load_landing,
     read_raw_from_files,
 )
+from kzeval.pseudonym import PseudonymKeyError
 from kzeval.warehouse import fetch_one
 from pipelines.resources import KzevalResource
 
@@ -45,7 +46,10 @@ def _landing_asset(table: str) -> dg.AssetsDefinition:
     def _asset(context: AssetExecutionContext, kzeval: KzevalResource):  # type: ignore[no-untyped-def]
         with kzeval.connect(context) as con:
             ensure_core_tables(con)
-            outcomes = load_landing(con, kzeval.landing, kzeval.raw_store, [table], kzeval.hold_back_share)
+            try:
+                outcomes = load_landing(con, kzeval.landing, kzeval.raw_store, [table], kzeval.hold_back_share)
+            except PseudonymKeyError as exc:  # one clear line (runs started by `kzeval run` check this first)
+                raise dg.Failure(description=f"{table}: {exc}") from None
             # Every file's collected rows were validated with pandera before insert. The blocking check
             # re-validates, as landed, the rows that went through parsing and casting; rows DuckDB copied
             # from a typed Parquet file are the validated frame itself, so for those it reconciles counts.

@@ -289,17 +289,20 @@ def test_exact_duplicate_loaded_once_conflicting_quarantined(landing, con):
 
 
 def test_cross_file_duplicates(landing, con):
-    root = landing("appeals", "a1.csv", APPEALS_HEADER + GOOD_APPEAL).parents[1]
+    # one extract date (in the names): a later file of the same extract may not change a loaded record
+    root = landing("appeals", "a1_2024-03.csv", APPEALS_HEADER + GOOD_APPEAL).parents[1]
     conflicting = GOOD_APPEAL.replace("2024-02-10", "2024-02-20")
-    landing("appeals", "a2.csv", APPEALS_HEADER + GOOD_APPEAL + conflicting.replace("A1,", "A1,", 1))
-    landing("appeals", "a3.csv", APPEALS_HEADER + conflicting)
+    landing("appeals", "a2_2024-03.csv", APPEALS_HEADER + GOOD_APPEAL + conflicting.replace("A1,", "A1,", 1))
+    landing("appeals", "a3_2024-03.csv", APPEALS_HEADER + conflicting)
     outcomes = _load(con, root, "appeals")
     assert outcomes[1].rows_loaded == 0  # a2: exact copy of a1's row (dropped) + in-file conflict (quarantined)
     assert outcomes[2].rows_loaded == 0 and outcomes[2].rows_quarantined == 1  # a3: conflicts with a1
     assert con.execute("SELECT appeal_id, reviewed_on FROM raw.appeals").fetchall()[0][0] == "A1"
     assert _count(con, "appeals") == 1
-    reasons = con.execute("SELECT reason FROM quarantine.rows WHERE file_path = 'appeals/a3.csv'").fetchall()
-    assert reasons == [("conflicting duplicate: key already loaded from another file with different values",)]
+    reasons = con.execute("SELECT reason FROM quarantine.rows WHERE file_path = 'appeals/a3_2024-03.csv'").fetchall()
+    assert reasons == [
+        ("conflicting duplicate: key already loaded from another file of the same extract date, with different values",)
+    ]
 
 
 # --- idempotency and versions ----------------------------------------------------------

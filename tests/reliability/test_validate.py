@@ -20,8 +20,9 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def test_validate_lists_every_problem_and_writes_nothing(landing, tmp_path, capsys):
     good_rows = "".join(GOOD.format(i=i) for i in range(1, 41))
     bad_rows = "A90,CGO-A,complaint,2024-02-31,2024-02-15,,,,,\nA91,CGO-X,complaint,2024-02-01,2024-02-15,,,,,\n"
-    landing("appeals", "a.csv", APPEALS_HEADER + good_rows + bad_rows)  # 2 of 42 bad: loaded
-    landing("appeals", "b.csv", APPEALS_HEADER + GOOD.format(i=1).replace("02-10", "02-12"))  # conflicts with a.csv
+    landing("appeals", "a_2024-03.csv", APPEALS_HEADER + good_rows + bad_rows)  # 2 of 42 bad: loaded
+    # the same extract date (in the name) with a different value: conflicts with a_2024-03.csv
+    landing("appeals", "b_2024-03.csv", APPEALS_HEADER + GOOD.format(i=1).replace("02-10", "02-12"))
     landing("appeals", "c.json", "{}")
     landing("service_complaints", "c.csv", "agency_id,year,justified_complaints\nCGO-A,2024,x\n")  # held back
     landing(
@@ -34,14 +35,14 @@ def test_validate_lists_every_problem_and_writes_nothing(landing, tmp_path, caps
     problems = validate_drop(root)
 
     text = "\n".join(problems)
-    assert "appeals/a.csv: row 41, column received_on, value '2024-02-31': not a valid date" in text
-    assert "appeals/a.csv: row 42, column agency_id, value 'CGO-X': unknown agency" in text
-    assert "appeals/b.csv: row 1, column appeal_id, value 'A1': conflicting duplicate" in text
+    assert "appeals/a_2024-03.csv: row 41, column received_on, value '2024-02-31': not a valid date" in text
+    assert "appeals/a_2024-03.csv: row 42, column agency_id, value 'CGO-X': unknown agency" in text
+    assert "appeals/b_2024-03.csv: row 1, column appeal_id, value 'A1': conflicting duplicate" in text
     assert "appeals/c.json: unsupported file type .json" in text
     assert "service_complaints/c.csv: row 1, column justified_complaints, value 'x'" in text
     assert "service_complaints/c.csv: held back whole" in text
     assert "openness_points/p.csv: row 1, column points" in text and "item 999" in text
-    assert "mystery: unknown landing table folder" in text
+    assert "mystery: folder is not a landing table" in text
     assert len(problems) == 8
     assert _snapshot(tmp_path) == before  # nothing written next to the drop, no warehouse, no raw store
     printed = capsys.readouterr().out

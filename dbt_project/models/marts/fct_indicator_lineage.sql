@@ -2,6 +2,8 @@
 -- files (by SHA-256) whose rows of that body and year fed it, and how many commission
 -- corrections were applied to the body's rows of that table. The indicator → table map and
 -- the per-file row counts are written by kzeval (kzeval.explain, via pipeline.landing_frames).
+-- A file whose rows of the body and year a newer extract superseded is listed with
+-- rows_superseded (those rows do not count in the figure).
 with scores as (
     select
         "year",
@@ -26,7 +28,8 @@ contributions as (
         file_sha256,
         agency_id,
         "year",
-        rows_contributing
+        rows_contributing,
+        rows_superseded
     from {{ source('core', 'source_contributions') }}
 ),
 
@@ -59,7 +62,8 @@ select
     m.source_table,
     c.file_path,
     c.file_sha256,
-    cast(sum(c.rows_contributing) as bigint) as rows_contributing,
+    cast(coalesce(sum(c.rows_contributing), 0) as bigint) as rows_contributing,
+    cast(coalesce(sum(c.rows_superseded), 0) as bigint) as rows_superseded,
     max(l.loaded_at) as loaded_at,
     cast(coalesce(max(k.corrections_applied), 0) as bigint) as corrections_applied
 from scores as s

@@ -30,7 +30,8 @@ stats as (
         body_type,
         region_code,
         count(*) as agencies,
-        avg(score_rounded) as mean_score,
+        -- exact decimal mean: a double sum depends on the order rows are added (byte-identical rebuilds)
+        cast(avg(cast(score_rounded as decimal(18, 2))) as double) as mean_score,
         median(score_rounded) as median_score,
         min(score_rounded) as min_score,
         max(score_rounded) as max_score,
