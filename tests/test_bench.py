@@ -70,6 +70,9 @@ def _year_row(year: int, run: float, copy: float, warehouse_mb: int) -> dict:
         "copy": copy,
         "copy_reload": copy,
         "copy_sensor": copy,
+        "dbt": 20.0,
+        "dbt_reload": 5.0,
+        "dbt_sensor": 5.0,
         "peak": 600 * mb,
         "warehouse": warehouse_mb * mb,
         "raw_files": 100 * mb,
@@ -92,10 +95,16 @@ def test_years_table_shows_growth_against_the_first_year():
     )
     assert table[2].endswith("| 1.00× | 1.00× | 1.00× | 1.00× | 1.00× |")
     split = years_split_lines(rows)
-    # 2025: copy 4 of 50 s = 8 %, rest 46 s; three runs 50 + 10 + 8 = 68 s, copies 3 × 4 = 12 s = 18 % (17.6)
-    assert split[1] == (
-        "2025: yearly run 50.0 s = copy of the published warehouse 4.0 s (grows with history, 8%) + rest 46.0 s; "
-        "all three runs 68.0 s, of which copies 12.0 s (18%)"
+    assert len(split) == 6  # three runs per year
+    # 2025 yearly run: copy 4 + dbt 20 = 24 of 50 s = 48 % grows; rest 50 − 4 − 20 = 26 s
+    assert split[3] == (
+        "2025 yearly run: 50.0 s = copy of the published warehouse 4.0 s + dbt over all years 20.0 s "
+        "(48% grows with history) + rest 26.0 s"
+    )
+    # 2025 sensor run: copy 4 + dbt 5 = 9 of 8 s would exceed the wall: 112 %, rest −1 s (shown, not hidden)
+    assert split[5] == (
+        "2025 sensor run: 8.0 s = copy of the published warehouse 4.0 s + dbt over all years 5.0 s "
+        "(112% grows with history) + rest -1.0 s"
     )
     assert years_table([]) == table[:2]
 
