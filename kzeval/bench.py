@@ -11,6 +11,10 @@ full year ≤ 5 min, peak ≤ 8 GB, heavy stage ≤ 1.5 × its DuckDB lower boun
 ≤ 15 % of the full year. Results go to ``bench/results.md`` (regenerated from the history
 kept inside it).
 
+``--years N`` (:func:`cmd_bench_years`) instead runs N consecutive national years into one
+warehouse and reports, per year, the yearly run, the monthly reload, a sensor-style run for one
+re-delivered small file, peak memory, disk kept and the growth against year 1 (issue 19).
+
 Every measured phase runs in its own child process (``python -m kzeval.bench --phase …``)
 so peak memory is per phase; the parent samples the RSS of the child's whole process tree
 (dbt runs as a grandchild) from ``/proc`` and falls back to ``getrusage`` elsewhere.
