@@ -1488,7 +1488,7 @@ def cmd_bench_years(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """`kzeval bench`: see the module docstring. Returns 0 when the run succeeded (goals are reported, not enforced)."""
-    if getattr(args, "years", None):
+    if getattr(args, "years", None) is not None:
         return cmd_bench_years(args)
     fraction = float(args.fraction)
     if not 0 < fraction <= 1:

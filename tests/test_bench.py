@@ -154,3 +154,18 @@ def test_landing_accumulates_years_and_a_redelivery_changes_the_file_not_the_dro
     assert pl.read_parquet(tmp_path / "drop2025" / "appeals" / "appeals_2025.parquet").height == 5  # link broken
     redeliver(landing / "appeals" / "appeals_2024.parquet", every=2)  # rows 0, 2, 4 removed
     assert pl.read_parquet(landing / "appeals" / "appeals_2024.parquet")["v"].to_list() == [1, 3]
+
+
+def test_bench_years_option_dispatches_and_checks_its_arguments(monkeypatch, tmp_path: Path, capsys):
+    import kzeval.bench as bench
+    from kzeval.cli import main
+
+    seen = []
+    monkeypatch.setattr(bench, "cmd_bench_years", lambda args: seen.append((args.years, args.fraction)) or 0)
+    assert main(["bench", "--years", "2", "--fraction", "0.01", "--workdir", str(tmp_path)]) == 0
+    assert seen == [(2, 0.01)]
+    monkeypatch.undo()
+    # --years 0 is refused, not taken for «no --years» (which runs the single-year benchmark)
+    assert main(["bench", "--years", "0", "--fraction", "0.01", "--workdir", str(tmp_path)]) == 2
+    assert "--years ≥ 1" in capsys.readouterr().err
+    assert not (tmp_path / "warehouse").exists()
