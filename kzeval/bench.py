@@ -11,6 +11,10 @@ full year ≤ 5 min, peak ≤ 8 GB, heavy stage ≤ 1.5 × its DuckDB lower boun
 ≤ 15 % of the full year. Results go to ``bench/results.md`` (regenerated from the history
 kept inside it).
 
+``--years N`` (:func:`cmd_bench_years`) instead runs N consecutive national years into one
+warehouse and reports, per year, the yearly run, the monthly reload, a sensor-style run for one
+re-delivered small file, peak memory, disk kept and the growth against year 1 (issue 19).
+
 Every measured phase runs in its own child process (``python -m kzeval.bench --phase …``)
 so peak memory is per phase; the parent samples the RSS of the child's whole process tree
 (dbt runs as a grandchild) from ``/proc`` and falls back to ``getrusage`` elsewhere.
@@ -268,10 +272,14 @@ def phase_run(p: PhaseArgs) -> dict[str, Any]:
     baseline = tree_rss_bytes(os.getpid()) if Path("/proc/self/statm").exists() else 0
     memory = StepMemory()
     _track_steps(memory)
+    copy_seconds = _time_begin_build()
     memory.start()
     started = time.perf_counter()
     month = p.extra.get("month")
-    if month:
+    sensor_file = p.extra.get("sensor_file")
+    if sensor_file:
+        result = _sensor_style_run(Path(p.drop), Path(str(sensor_file)), warehouse, date(p.year, 12, 15))
+    elif month:
         result = run_monthly_reload(p.year, int(month), Path(p.drop), warehouse)
     else:
         result = run_assessment(p.year, Path(p.drop), warehouse)
@@ -297,7 +305,52 @@ def phase_run(p: PhaseArgs) -> dict[str, Any]:
         "baseline_rss": baseline,
         "step_peaks": memory.peaks,
         "dbt": dbt,
+        "copy_seconds": copy_seconds[0],
     }
+
+
+def _time_begin_build() -> list[float]:
+    """Sum the time of ``warehouse.begin_build`` (the copy of the published warehouse) in this child process.
+
+    That copy is the part of every run whose cost grows with the history kept (issue 19).
+    """
+    from kzeval import warehouse
+
+    spent = [0.0]
+    begin_build = warehouse.begin_build
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return begin_build(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    warehouse.begin_build = timed  # type: ignore[assignment]
+    return spent
+
+
+def _sensor_style_run(landing: Path, path: Path, warehouse: Path, today: date) -> Any:
+    """What the ``new_landing_files`` sensor asks for when ``path`` appears: the same plan, run in process.
+
+    :func:`pipelines.defs.ops.runs_for_file` chooses the job, partition and assets exactly as the
+    sensor does; each planned run is materialised like :func:`kzeval.runner.run_assessment` does.
+    """
+    from kzeval.landing.reader import sha256_of
+    from kzeval.runner import _materialize
+    from pipelines.defs.ops import LandingFile, runs_for_file
+
+    table = path.relative_to(landing).parts[0]
+    file = LandingFile(table, path.relative_to(landing).as_posix(), sha256_of(path))
+    result = None
+    for planned in runs_for_file(file, path, landing, today):
+        year = int((planned.partition_key or str(today.year))[:4])
+        result = _materialize(
+            list(planned.asset_selection), planned.partition_key or "", year, landing, warehouse, None, 0.05, "WARNING"
+        )
+    if result is None:
+        raise RuntimeError(f"the sensor plans no run for {path}")
+    return result
 
 
 def make_reload_drop(drop: Path, target: Path, year: int, month: int) -> Path:
@@ -306,8 +359,6 @@ def make_reload_drop(drop: Path, target: Path, year: int, month: int) -> Path:
     The corrected file has the same name and different content (every 200th event removed),
     so the loader supersedes the earlier version instead of adding to it.
     """
-    import polars as pl
-
     shutil.rmtree(target, ignore_errors=True)
     for path in sorted(drop.rglob("*")):
         if path.is_dir() or path.name.startswith("."):
@@ -318,12 +369,24 @@ def make_reload_drop(drop: Path, target: Path, year: int, month: int) -> Path:
             os.link(path, dest)
         except OSError:
             shutil.copyfile(path, dest)
-    name = target / "turnstile_events" / f"{year:04d}-{month:02d}.parquet"
-    frame = pl.read_parquet(name)
-    name.unlink()  # break the hard link before writing
-    corrected = frame.with_row_index("_i").filter(pl.col("_i") % 200 != 0).drop("_i")
-    corrected.write_parquet(name, compression="zstd")
+    redeliver(target / "turnstile_events" / f"{year:04d}-{month:02d}.parquet", every=200)
     return target
+
+
+def redeliver(path: Path, every: int = 0) -> None:
+    """Replace ``path`` by a corrected delivery under the same name: every ``every``-th row removed (0: the last row).
+
+    The new content has a new SHA-256, so the loader supersedes the earlier version of the file.
+    """
+    import polars as pl
+
+    frame = pl.read_parquet(path)
+    path.unlink()  # break a hard link before writing
+    if every:
+        corrected = frame.with_row_index("_i").filter(pl.col("_i") % every != 0).drop("_i")
+    else:
+        corrected = frame.head(max(frame.height - 1, 0))
+    corrected.write_parquet(path, compression="zstd")
 
 
 def phase_reload(p: PhaseArgs) -> dict[str, Any]:
@@ -658,6 +721,7 @@ def phase_profile(p: PhaseArgs) -> dict[str, Any]:
 PHASES = {
     "generate": phase_generate,
     "run": phase_run,
+    "sensor": phase_run,  # a sensor-style run (extra.sensor_file): its own log and result file
     "reload": phase_reload,
     "lower_turnstile": phase_lower_turnstile,
     "lower_appeals": phase_lower_appeals,
@@ -1078,6 +1142,10 @@ def write_results(path: Path, entry: dict[str, Any]) -> None:
     """Add ``entry`` to the history kept in ``path`` and regenerate the whole markdown file."""
     history = [h for h in _load_history(path) if h.get("id") != entry["id"]]
     history.append(entry)
+    _write_results_file(path, history, _load_years_history(path))
+
+
+def _write_results_file(path: Path, history: list[dict[str, Any]], years_history: list[dict[str, Any]]) -> None:
     history.sort(key=lambda h: (h["date"], h["fraction"]))
     lines = [
         "# National-scale benchmark results",
@@ -1104,6 +1172,7 @@ def write_results(path: Path, entry: dict[str, Any]) -> None:
         latest[h["fraction"]] = h
     for fraction, h in sorted(latest.items()):
         lines += ["", f"## Latest run at fraction {fraction:g} ({h['date']})", "", "```", h["report"], "```"]
+    lines += years_section(years_history)
     lines += ["", _HISTORY_MARK, json.dumps(history, ensure_ascii=False), "-->", ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines))
@@ -1165,11 +1234,262 @@ def _stage_ratios(heavy: dict[str, Any]) -> str:
     return f"{_ratio(heavy['ratio'])} / {_ratio(heavy['ratio_with_landing'])}"
 
 
+# --- several years into one warehouse (`kzeval bench --years N`, issue 19) -------------
+
+SENSOR_TABLE = "service_complaints"  # a small yearly file: the sensor-style run re-delivers it corrected
+_YEARS_MARK = "<!-- bench-years-history"
+
+
+def link_into(drop: Path, landing: Path) -> int:
+    """Add the files of ``drop`` to the accumulating ``landing`` folder (hard links); a same-named file is replaced.
+
+    The landing folder keeps every year's files, as the Agency's does; reference files delivered
+    under one name every year (``agencies/agencies.parquet``) are replaced by the newer delivery.
+    """
+    added = 0
+    for path in sorted(drop.rglob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        dest = landing / path.relative_to(drop)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.unlink(missing_ok=True)
+        try:
+            os.link(path, dest)
+        except OSError:
+            shutil.copyfile(path, dest)
+        added += 1
+    return added
+
+
+def dir_bytes(path: Path) -> int:
+    """Bytes of the files under ``path`` (a file: its size; missing: 0)."""
+    if path.is_file():
+        return path.stat().st_size
+    if not path.exists():
+        return 0
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def storage_bytes(warehouse: Path, landing: Path) -> dict[str, int]:
+    """Disk use of what a run keeps: the published warehouse file, the raw_files store, the rest of its folder."""
+    from kzeval.warehouse import raw_store_dir
+
+    folder = dir_bytes(warehouse.parent)
+    wh = dir_bytes(warehouse)
+    raw = dir_bytes(raw_store_dir(warehouse))
+    return {"warehouse": wh, "raw_files": raw, "other": folder - wh - raw, "landing": dir_bytes(landing)}
+
+
+def _growth(value: float, first: float) -> str:
+    return f"{value / first:.2f}×" if first else ""
+
+
+def years_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Markdown table of a multi-year run, one row per year, growth against the first year.
+
+    Each row: ``year``, ``run``/``reload``/``sensor`` (wall seconds), ``copy`` (seconds spent copying
+    the published warehouse into the yearly run's build), ``peak`` (bytes, the largest process tree of
+    the year's three runs) and ``warehouse``/``raw_files``/``other``/``landing`` (bytes after the year).
+    """
+    lines = [
+        "| year | yearly run | monthly reload | sensor run (1 file) | copy in run | peak RSS | warehouse "
+        "| raw_files | other kept | landing | run ×y1 | reload ×y1 | sensor ×y1 | warehouse ×y1 | kept ×y1 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    if not rows:
+        return lines
+    first = rows[0]
+
+    def kept(r: dict[str, Any]) -> int:
+        return int(r["warehouse"] + r["raw_files"] + r["other"])
+
+    for r in rows:
+        lines.append(
+            f"| {r['year']} | {r['run']:.1f} s | {r['reload']:.1f} s | {r['sensor']:.1f} s | {r['copy']:.1f} s "
+            f"| {_fmt_bytes(r['peak'])} | {_fmt_bytes(r['warehouse'])} | {_fmt_bytes(r['raw_files'])} "
+            f"| {_fmt_bytes(r['other'])} | {_fmt_bytes(r['landing'])} | {_growth(r['run'], first['run'])} "
+            f"| {_growth(r['reload'], first['reload'])} | {_growth(r['sensor'], first['sensor'])} "
+            f"| {_growth(r['warehouse'], first['warehouse'])} | {_growth(kept(r), kept(first))} |"
+        )
+    return lines
+
+
+def years_split_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """Per year: each run's cost split into the parts that grow with history and the rest.
+
+    Growing: the copy of the published warehouse into the build (``copy*``) and the dbt step
+    (``dbt*``), whose table models are rebuilt over every year kept; the rest is the year's own work.
+    """
+    lines = []
+    for r in rows:
+        for label, suffix, wall in (
+            ("yearly run", "", r["run"]),
+            ("monthly reload", "_reload", r["reload"]),
+            ("sensor run", "_sensor", r["sensor"]),
+        ):
+            copy, dbt = r.get("copy" + suffix, 0.0), r.get("dbt" + suffix, 0.0)
+            share = (copy + dbt) / wall if wall else 0.0
+            lines.append(
+                f"{r['year']} {label}: {wall:.1f} s = copy of the published warehouse {copy:.1f} s "
+                f"+ dbt over all years {dbt:.1f} s ({share:.0%} grows with history) + rest {wall - copy - dbt:.1f} s"
+            )
+    return lines
+
+
+def render_years_report(entry: dict[str, Any]) -> str:
+    lines = [
+        f"{len(entry['rows'])} national years at fraction {entry['fraction']:g} into one warehouse "
+        f"(seed {entry['seed']} + year offset; {entry['machine']})",
+        "",
+        *years_table(entry["rows"]),
+        "",
+        "Cost that grows with history (the copy of the published warehouse into the build file; the dbt",
+        "step, whose table models are rebuilt over every year kept) and the rest:",
+        *years_split_lines(entry["rows"]),
+    ]
+    failures = entry.get("failures") or []
+    lines += [f"FAILED: {f}" for f in failures]
+    return "\n".join(lines)
+
+
+def _load_years_history(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    match = re.search(re.escape(_YEARS_MARK) + r"\n(.*?)\n-->", path.read_text(), re.S)
+    if not match:
+        return []
+    try:
+        data = json.loads(match.group(1))
+    except json.JSONDecodeError:
+        return []
+    return list(data) if isinstance(data, list) else []
+
+
+def years_section(years_history: list[dict[str, Any]]) -> list[str]:
+    """The «Several years» part of ``bench/results.md`` (latest multi-year run shown, all kept)."""
+    if not years_history:
+        return []
+    latest = years_history[-1]
+    lines = [
+        "",
+        "## Several years into one warehouse (`kzeval bench --years N`)",
+        "",
+        "Each year is generated with the seed plus its offset and run into the same warehouse; per year the",
+        "yearly run, the monthly turnstile reload (month 6 re-delivered), one sensor-style run for one",
+        f"re-delivered small file ({SENSOR_TABLE}), the peak memory and the disk kept after the year.",
+        "",
+        f"Latest ({latest['date']}):",
+        "",
+        "```",
+        render_years_report(latest),
+        "```",
+        "",
+        "Earlier multi-year runs: " + (", ".join(h["date"] for h in years_history[:-1]) or "none") + ".",
+        "",
+        _YEARS_MARK,
+        json.dumps(years_history, ensure_ascii=False),
+        "-->",
+    ]
+    return lines
+
+
+def write_years_results(path: Path, entry: dict[str, Any]) -> None:
+    """Add a multi-year run to ``path`` (single-year history and its table kept as they are)."""
+    years = [h for h in _load_years_history(path) if h.get("id") != entry["id"]]
+    years.append(entry)
+    _write_results_file(path, _load_history(path), years)
+
+
+def cmd_bench_years(args: argparse.Namespace) -> int:
+    """`kzeval bench --years N`: N consecutive national years run one after another into one warehouse."""
+    fraction, years = float(args.fraction), int(args.years)
+    if not 0 < fraction <= 1 or years < 1:
+        print(f"--fraction must be in (0, 1] and --years ≥ 1, got {fraction} and {years}", file=sys.stderr)
+        return 2
+    workdir = Path(args.workdir).resolve()
+    first_year, seed = int(args.year), int(args.seed)
+    results = Path(getattr(args, "results", None) or RESULTS_FILE)
+    tag = f"years{first_year}x{years}_s{seed}_f{fraction:g}"
+    logs = workdir / "logs" / tag
+    landing = workdir / "landing" / tag
+    wh = workdir / "warehouse" / tag / "kzeval.duckdb"
+    shutil.rmtree(landing, ignore_errors=True)
+    shutil.rmtree(wh.parent, ignore_errors=True)
+    machine = machine_info()
+    machine_text = (
+        f"{machine['cpu']}, {machine['cores']} cores, {_fmt_bytes(machine['memory'])} "
+        f"(load {machine['load_at_start']:.1f} at start)"
+    )
+    print(f"Machine: {machine_text}")
+    rows: list[dict[str, Any]] = []
+    failures: list[str] = []
+    for offset in range(years):
+        year = first_year + offset
+        drop, _ = ensure_drop(workdir, seed + offset, fraction, year, logs / str(year))
+        link_into(drop, landing)
+        base = PhaseArgs(str(landing), str(wh), year, seed + offset, fraction, {"keep": True})
+        year_logs = logs / str(year)
+        print(f"{year}: yearly run ...", flush=True)
+        run = run_phase("run", base, year_logs)
+        redeliver(landing / "turnstile_events" / f"{year:04d}-{RELOAD_MONTH:02d}.parquet", every=200)
+        print(f"{year}: monthly reload (month {RELOAD_MONTH}) ...", flush=True)
+        reload = run_phase("reload", PhaseArgs(**{**base.__dict__, "extra": {"reload_drop": str(landing)}}), year_logs)
+        sensor_path = landing / SENSOR_TABLE / f"{SENSOR_TABLE}_{year}.parquet"
+        redeliver(sensor_path)
+        print(f"{year}: sensor-style run for {sensor_path.relative_to(landing)} ...", flush=True)
+        sensor = run_phase(
+            "sensor",
+            PhaseArgs(**{**base.__dict__, "extra": {"keep": True, "sensor_file": str(sensor_path)}}),
+            year_logs,
+        )
+        for outcome in (run, reload, sensor):
+            if not outcome.ok or not outcome.data.get("success"):
+                why = "; ".join(str(f) for f in outcome.data.get("failures", [])[:3]) or f"see {outcome.log}"
+                failures.append(f"{year} {outcome.name}: {why}")
+        disk = storage_bytes(wh, landing)
+        rows.append(
+            {
+                "year": year,
+                "run": float(run.data.get("wall", run.seconds)),
+                "reload": float(reload.data.get("wall", reload.seconds)),
+                "sensor": float(sensor.data.get("wall", sensor.seconds)),
+                "copy": float(run.data.get("copy_seconds", 0.0)),
+                "copy_reload": float(reload.data.get("copy_seconds", 0.0)),
+                "copy_sensor": float(sensor.data.get("copy_seconds", 0.0)),
+                "dbt": float(run.data.get("steps", {}).get("kzeval_dbt_models", 0.0)),
+                "dbt_reload": float(reload.data.get("steps", {}).get("kzeval_dbt_models", 0.0)),
+                "dbt_sensor": float(sensor.data.get("steps", {}).get("kzeval_dbt_models", 0.0)),
+                "peak": max(run.peak_bytes, reload.peak_bytes, sensor.peak_bytes),
+                **disk,
+            }
+        )
+        print("\n".join(years_table(rows)[-1:]), flush=True)
+        if not run.ok:
+            break
+    now = datetime.now(UTC)
+    entry = {
+        "id": f"{now:%Y%m%dT%H%M%S}_{tag}",
+        "date": f"{now:%Y-%m-%d %H:%M} UTC",
+        "machine": machine_text,
+        "fraction": fraction,
+        "seed": seed,
+        "rows": rows,
+        "failures": failures,
+    }
+    print()
+    print(render_years_report(entry))
+    write_years_results(results, entry)
+    print(f"\nResults written to {results}")
+    return 0 if not failures else 1
+
+
 # --- entry point ------------------------------------------------------------------------
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """`kzeval bench`: see the module docstring. Returns 0 when the run succeeded (goals are reported, not enforced)."""
+    if getattr(args, "years", None) is not None:
+        return cmd_bench_years(args)
     fraction = float(args.fraction)
     if not 0 < fraction <= 1:
         print(f"--fraction must be in (0, 1], got {fraction}", file=sys.stderr)

@@ -261,6 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--workdir", type=Path, default=Path("data/bench"))
     bench.add_argument("--seed", type=int, default=42)
     bench.add_argument("--year", type=int, default=SAMPLE_YEAR)
+    bench.add_argument(
+        "--years",
+        type=int,
+        default=None,
+        help="run N consecutive national years (from --year) into one warehouse: per-year cost and disk growth",
+    )
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -55,3 +55,117 @@ def test_results_keep_every_run_and_the_readme_shows_the_newest(tmp_path: Path):
     assert update_readme(readme, results) and readme.read_text() == updated
     (tmp_path / "plain.md").write_text("no markers\n")
     assert not update_readme(tmp_path / "plain.md", results)
+
+
+# --- `kzeval bench --years N` (issue 19) ------------------------------------------------
+
+
+def _year_row(year: int, run: float, copy: float, warehouse_mb: int) -> dict:
+    mb = 1024**2
+    return {
+        "year": year,
+        "run": run,
+        "reload": 10.0,
+        "sensor": 8.0,
+        "copy": copy,
+        "copy_reload": copy,
+        "copy_sensor": copy,
+        "dbt": 20.0,
+        "dbt_reload": 5.0,
+        "dbt_sensor": 5.0,
+        "peak": 600 * mb,
+        "warehouse": warehouse_mb * mb,
+        "raw_files": 100 * mb,
+        "other": 0,
+        "landing": 100 * mb,
+    }
+
+
+def test_years_table_shows_growth_against_the_first_year():
+    from kzeval.bench import years_split_lines, years_table
+
+    rows = [_year_row(2024, 40.0, 2.0, 300), _year_row(2025, 50.0, 4.0, 600)]
+    table = years_table(rows)
+    assert table[0].startswith("| year | yearly run |") and len(table) == 4
+    # 2025 against 2024: run 50 / 40 = 1.25×; reload and sensor unchanged 1.00×;
+    # warehouse 600 / 300 = 2.00×; kept (warehouse + raw_files + other) (600 + 100) / (300 + 100) = 1.75×
+    assert table[3] == (
+        "| 2025 | 50.0 s | 10.0 s | 8.0 s | 4.0 s | 600 MB | 600 MB | 100 MB | 0 MB | 100 MB "
+        "| 1.25× | 1.00× | 1.00× | 2.00× | 1.75× |"
+    )
+    assert table[2].endswith("| 1.00× | 1.00× | 1.00× | 1.00× | 1.00× |")
+    split = years_split_lines(rows)
+    assert len(split) == 6  # three runs per year
+    # 2025 yearly run: copy 4 + dbt 20 = 24 of 50 s = 48 % grows; rest 50 − 4 − 20 = 26 s
+    assert split[3] == (
+        "2025 yearly run: 50.0 s = copy of the published warehouse 4.0 s + dbt over all years 20.0 s "
+        "(48% grows with history) + rest 26.0 s"
+    )
+    # 2025 sensor run: copy 4 + dbt 5 = 9 of 8 s would exceed the wall: 112 %, rest −1 s (shown, not hidden)
+    assert split[5] == (
+        "2025 sensor run: 8.0 s = copy of the published warehouse 4.0 s + dbt over all years 5.0 s "
+        "(112% grows with history) + rest -1.0 s"
+    )
+    assert years_table([]) == table[:2]
+
+
+def test_years_results_do_not_disturb_the_single_year_history(tmp_path: Path):
+    from kzeval.bench import write_years_results
+
+    results = tmp_path / "results.md"
+    write_results(results, _entry("a", "2026-11-23 10:00 UTC", 420.0, False))
+    entry = {
+        "id": "y1",
+        "date": "2026-12-04 23:00 UTC",
+        "machine": "test machine",
+        "fraction": 0.02,
+        "seed": 42,
+        "rows": [_year_row(2024, 40.0, 2.0, 300)],
+        "failures": [],
+    }
+    write_years_results(results, entry)
+    text = results.read_text()
+    assert "| 2026-11-23 10:00 UTC | test machine | 1 | 1,000 | 420 s |" in text
+    assert "## Several years into one warehouse" in text and "| 2024 | 40.0 s |" in text
+    # a later single-year run keeps the multi-year section
+    write_results(results, _entry("b", "2026-11-24 10:00 UTC", 280.0, True))
+    text = results.read_text()
+    assert "| 2024 | 40.0 s |" in text and "| 280 s |" in text and "| 420 s |" in text
+
+
+def test_landing_accumulates_years_and_a_redelivery_changes_the_file_not_the_drop(tmp_path: Path):
+    import polars as pl
+
+    from kzeval.bench import link_into, redeliver
+
+    for year in (2024, 2025):
+        drop = tmp_path / f"drop{year}"
+        (drop / "agencies").mkdir(parents=True)
+        (drop / "appeals").mkdir()
+        pl.DataFrame({"v": [year]}).write_parquet(drop / "agencies" / "agencies.parquet")
+        pl.DataFrame({"v": list(range(5))}).write_parquet(drop / "appeals" / f"appeals_{year}.parquet")
+        (drop / ".complete.json").write_text("{}")
+        assert link_into(drop, tmp_path / "landing") == 2  # the marker file is not landed
+    landing = tmp_path / "landing"
+    assert sorted(p.name for p in (landing / "appeals").iterdir()) == ["appeals_2024.parquet", "appeals_2025.parquet"]
+    assert pl.read_parquet(landing / "agencies" / "agencies.parquet")["v"].to_list() == [2025]  # newer delivery
+    redeliver(landing / "appeals" / "appeals_2025.parquet")  # the last row removed
+    assert pl.read_parquet(landing / "appeals" / "appeals_2025.parquet")["v"].to_list() == [0, 1, 2, 3]
+    assert pl.read_parquet(tmp_path / "drop2025" / "appeals" / "appeals_2025.parquet").height == 5  # link broken
+    redeliver(landing / "appeals" / "appeals_2024.parquet", every=2)  # rows 0, 2, 4 removed
+    assert pl.read_parquet(landing / "appeals" / "appeals_2024.parquet")["v"].to_list() == [1, 3]
+
+
+def test_bench_years_option_dispatches_and_checks_its_arguments(monkeypatch, tmp_path: Path, capsys):
+    import kzeval.bench as bench
+    from kzeval.cli import main
+
+    seen = []
+    monkeypatch.setattr(bench, "cmd_bench_years", lambda args: seen.append((args.years, args.fraction)) or 0)
+    assert main(["bench", "--years", "2", "--fraction", "0.01", "--workdir", str(tmp_path)]) == 0
+    assert seen == [(2, 0.01)]
+    monkeypatch.undo()
+    # --years 0 is refused, not taken for «no --years» (which runs the single-year benchmark)
+    assert main(["bench", "--years", "0", "--fraction", "0.01", "--workdir", str(tmp_path)]) == 2
+    assert "--years ≥ 1" in capsys.readouterr().err
+    assert not (tmp_path / "warehouse").exists()
