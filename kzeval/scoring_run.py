@@ -67,11 +67,10 @@ def score_year(
     con: duckdb.DuckDBPyConnection, year: int, readings: ActiveReadings
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Score every block that has raw direction totals for ``year`` by its edition's rules."""
-    from kzeval.indicators.org_development import org_block_scoring_rules
     from kzeval.indicators.scoring import (
         BLOCK_SCORES_SCHEMA,
         DIRECTION_SCORES_SCHEMA,
-        rules_for_block,
+        block_scoring_rules,
         score_directions_and_block,
     )
 
@@ -79,7 +78,7 @@ def score_year(
     directions = con.execute("SELECT * EXCLUDE (year) FROM core.direction_raw WHERE year = ?", [year]).pl()
     penalties = landing_frames(con, ["reporting_penalties"], resolved).get("reporting_penalties")
     bodies = bodies_of(resolved)
-    rules = {"interaction": rules_for_block("interaction"), "org_development": org_block_scoring_rules(readings)}
+    rules = {block: block_scoring_rules(block, readings) for block in ("interaction", "org_development")}
     direction_parts = [pl.DataFrame(schema=DIRECTION_SCORES_SCHEMA)]
     block_parts = [pl.DataFrame(schema=BLOCK_SCORES_SCHEMA)]
     for block in sorted(set(directions["block"].to_list())):
