@@ -11,8 +11,9 @@ of the ``corrections`` landing table, and recompute
    (``KZEVAL_CORRECTIONS_AGENCY``; corrections applied earlier stay applied, other bodies'
    new ones wait for their own recompute);
 3. checks that no other body's indicator, direction or block figure moved (ranks may, and so
-   may exactly the openness figures holding a cross-body average of para. 67, which are
-   listed), and refuses to publish otherwise;
+   may exactly the figures holding a cross-body mean the body is part of — openness items of
+   para. 67 and IT criteria under ``it.nothing_to_count=type_mean`` — which are listed), and
+   refuses to publish otherwise;
 4. stores before/after per indicator, direction and block (``core.dispute_results`` →
    ``marts.fct_dispute_results``), then publishes the copy atomically with the pipeline's
    ``warehouse.publish`` (checkpoint, WAL check, fsync; refused if another writer published
@@ -184,18 +185,55 @@ def _json(text: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def moved_by_cross_body_mean(direction: str, before: Mapping[str, Any], after: Mapping[str, Any], agency: str) -> bool:
+    """Does an indicator of another body move only through a cross-body mean that ``agency`` is part of?
+
+    Openness (seed 004 para. 67, Table 6 note **): items not assessed hold the mean of the peers'
+    points (``kzeval.indicators.openness.moved_by_averages_only``). IT (seed 001 para. 57, reading
+    ``it.nothing_to_count=type_mean``): A, C, E with nothing to count hold the mean of the bodies
+    of the same type, ``agency`` among them (``kzeval.indicators.it.moved_by_type_mean_only``).
+    """
+    if direction == "openness":
+        from kzeval.indicators.openness import moved_by_averages_only
+
+        return moved_by_averages_only(before, after)
+    if direction == "it":
+        from kzeval.indicators.it import moved_by_type_mean_only
+
+        return moved_by_type_mean_only(before, after, agency)
+    return False
+
+
+def _direction_explained(
+    direction: str, change: float, delta: float, raw: tuple[float, float], values: tuple[list[float], list[float]]
+) -> bool:
+    """A direction's raw-score change explained by its indicators' mean-driven changes ``delta``.
+
+    Exactly the sum; for IT also when the 100 cap or the 0 floor of para. 81 absorbs part of it:
+    the direction's criteria before, and before with only the mean-driven ones moved
+    (``values``), give both raw totals under one of the cap readings
+    (:func:`kzeval.indicators.it.total_explained`).
+    """
+    if abs(change - delta) <= 1e-6:
+        return True
+    if direction != "it":
+        return False
+    from kzeval.indicators.it import total_explained
+
+    return total_explained(values[0], values[1], raw[0], raw[1])
+
+
 def cross_body_average_moves(before: Figures, after: Figures, agency: str) -> tuple[set[tuple[str, ...]], list[str]]:
     """Figures of other bodies that legitimately move with ``agency``'s corrections, and a line for each.
 
     Seed 004 para. 67 and Table 6 note **: an openness item a body is not assessed on receives
     the mean of its peers' points, so correcting one body's points moves the averaged bodies'
-    figure. Allowed exactly: an indicator whose own points are unchanged and only its averaged
-    items moved (``kzeval.indicators.openness.moved_by_averages_only``); its direction when the
-    raw score moved by the sum of those indicators' changes and the reporting penalty did not;
-    and its block. Keys are ``(level, agency_id, code)``.
+    figure; likewise an IT criterion with nothing to count under ``it.nothing_to_count=type_mean``
+    holds the mean of its type (:func:`moved_by_cross_body_mean`). Allowed exactly: an indicator
+    whose own inputs are unchanged and only its mean moved; its direction when the raw score
+    moved by the sum of those indicators' changes (:func:`_direction_explained`) and the reporting
+    penalty did not; and its block. Keys are ``(level, agency_id, code)``.
     """
-    from kzeval.indicators.openness import moved_by_averages_only
-
     allowed: set[tuple[str, ...]] = set()
     lines: list[str] = []
     if before.indicators.is_empty() or after.indicators.is_empty():
@@ -209,7 +247,7 @@ def cross_body_average_moves(before: Figures, after: Figures, agency: str) -> tu
             continue
         if not _changed(a["value"], r["value"]) and a["inputs"] == r["inputs"]:
             continue
-        if moved_by_averages_only(_json(a["inputs"]), _json(r["inputs"])):
+        if moved_by_cross_body_mean(r["direction"], _json(a["inputs"]), _json(r["inputs"]), agency):
             allowed.add(("indicators", *key))
             deltas[(r["agency_id"], r["direction"])] = deltas.get((r["agency_id"], r["direction"]), 0.0) + (
                 (r["value"] or 0.0) - (a["value"] or 0.0)
@@ -217,13 +255,36 @@ def cross_body_average_moves(before: Figures, after: Figures, agency: str) -> tu
             lines.append(
                 f"{r['agency_id']} {r['indicator']}: {format_number(a['value'])} → {format_number(r['value'])}"
             )
+
+    moved_to = {
+        (r["agency_id"], r["indicator"]): float(r["value"] or 0.0)
+        for r in after.indicators.iter_rows(named=True)
+        if ("indicators", r["agency_id"], r["indicator"]) in allowed
+    }
+
+    def criteria(key: tuple[str, str], moved: bool) -> list[float]:
+        """The direction's criteria before; with ``moved``, only the mean-driven ones take their new value."""
+        return [
+            moved_to.get((r["agency_id"], r["indicator"]), float(r["value"] or 0.0))
+            if moved
+            else float(r["value"] or 0.0)
+            for r in before.indicators.iter_rows(named=True)
+            if (r["agency_id"], r["direction"]) == key
+        ]
+
     old_dir = {(r["agency_id"], r["direction"]): r for r in before.directions.iter_rows(named=True)}
     for r in after.directions.iter_rows(named=True):
         key = (r["agency_id"], r["direction"])
         a = old_dir.get(key)
         if a is None or key not in deltas or _changed(a["reporting_penalty"], r["reporting_penalty"]):
             continue
-        if abs((r["raw_score"] - a["raw_score"]) - deltas[key]) <= 1e-6:
+        if _direction_explained(
+            r["direction"],
+            r["raw_score"] - a["raw_score"],
+            deltas[key],
+            (a["raw_score"], r["raw_score"]),
+            (criteria(key, False), criteria(key, True)),
+        ):
             allowed.add(("directions", *key))
             allowed.update(("blocks", r["agency_id"], block) for d, block in DIRECTION_BLOCK.items() if d == key[1])
             lines.append(
@@ -235,7 +296,7 @@ def cross_body_average_moves(before: Figures, after: Figures, agency: str) -> tu
 
 def other_bodies_changes(before: Figures, after: Figures, agency: str) -> list[str]:
     """Every figure of a body other than ``agency`` that differs between the two states (ranks excepted),
-    except those that move through the cross-body openness averages (:func:`cross_body_average_moves`)."""
+    except those that move through the cross-body means (:func:`cross_body_average_moves`)."""
     problems: list[str] = []
     averaged, _ = cross_body_average_moves(before, after, agency)
     checks = (
@@ -737,7 +798,9 @@ def _recompute_locked(year: int, agency: str, landing: Path, published: Path) ->
     if averaged_lines:
         result.text += (
             "\n\nОценки других органов, изменившиеся через средние баллы (п. 67 методики, прим. ** к табл. 6 "
-            "прил. 10: индикаторы, по которым орган не оценивается):\n  " + "\n  ".join(averaged_lines)
+            "прил. 10: индикаторы, по которым орган не оценивается; п. 57 методики оценки организационного "
+            "развития: критерии ИТ, по которым нечего оценивать, — среднее органов того же типа):\n  "
+            + "\n  ".join(averaged_lines)
         )
     result.text += f"\n\nСохранено: marts.fct_dispute_results, recompute_id = '{recompute_id}'."
     return result
