@@ -41,6 +41,7 @@ import polars as pl
 from kzeval import warehouse
 from kzeval.corrections import (
     CORRECTIONS_TABLE,
+    DECISION_REJECTED,
     DEFAULT_APPLIED_BY,
     REASON_PREFIX,
     SCOPE_ENV,
@@ -110,6 +111,7 @@ class RecomputeResult:
     new_corrections: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     deferred: list[dict[str, Any]] = field(default_factory=list)
+    declined: list[dict[str, Any]] = field(default_factory=list)  # objections the commission rejected
     rollup_before: pl.DataFrame = field(default_factory=pl.DataFrame)
     rollup_after: pl.DataFrame = field(default_factory=pl.DataFrame)
     text: str = ""
@@ -484,8 +486,12 @@ def render_dispute_table(
     rollup_before: pl.DataFrame | None = None,
     rollup_after: pl.DataFrame | None = None,
     rank_changes: Sequence[str] = (),
+    declined: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """One table per direction with changed figures or applied decisions, then blocks and the rollup.
+
+    ``declined``: the objections the commission rejected (``corrections.decision = rejected``,
+    para. 114): listed with «Не принято», never applied.
 
     Columns follow Appendix 14: the authorised body's conclusion (the figure before), the
     body's objection as decided by the commission (the corrections), and a note (the figure
@@ -565,6 +571,18 @@ def render_dispute_table(
     if rejected:
         out += ["", "Отклоненные корректировки (quarantine.rows, table_name = 'corrections')"]
         out.extend(f"  {r['reason'].removeprefix(REASON_PREFIX)}" for r in rejected)
+    if declined:
+        from kzeval.reports.appendices import redact
+
+        out += ["", "Возражения, не принятые специальной комиссией (решение «Не принято»; оценки не изменялись)"]
+        out.extend(
+            "  "
+            + redact(
+                f"{d['correction_id']}: решение {d['decision_ref']} от {_date(d['decided_on'])} — {d['table']} "
+                f"{d['key']}: {d['column']} → {d['new_value'] or '∅'}: не принято"
+            )
+            for d in declined
+        )
     if deferred:
         out += ["", "Отложены до пересчета своих органов (kzeval recompute --agency …)"]
         out.extend(f"  {d['correction_id']} ({d['agency_id']}): решение {d['decision_ref']}" for d in deferred)
@@ -677,6 +695,14 @@ def _body(con: duckdb.DuckDBPyConnection, agency: str) -> dict[str, Any]:
         raise RecomputeError(str(problem)) from None
 
 
+def _has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = ? AND table_name = ? AND column_name = ?",
+        [schema, table, column],
+    ).fetchone()
+    return bool(found and found[0])
+
+
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     cursor = con.execute(sql, list(params))
     names = [d[0] for d in cursor.description or []]
@@ -752,6 +778,19 @@ def _recompute_locked(year: int, agency: str, landing: Path, published: Path) ->
                 "AND q.file_sha256 = c._file_sha256 AND q.row_number = c._row_number) ORDER BY c.correction_id",
                 [year, body_id, CORRECTIONS_TABLE],
             )
+            declined = (
+                _dicts(
+                    con,
+                    'SELECT c.correction_id, c.agency_id, c.decision_ref, c.decided_on, c."table", c."key", '
+                    'c."column", c.new_value FROM raw.corrections c '
+                    "LEFT JOIN core.agencies a ON a.agency_id = c.agency_id "
+                    "WHERE c.year = ? AND coalesce(a.assessed_agency_id, c.agency_id) = ? AND c.decision = ? "
+                    "ORDER BY c.decided_on, c.correction_id",
+                    [year, body_id, DECISION_REJECTED],
+                )
+                if _has_column(con, "raw", "corrections", "decision")
+                else []
+            )
         moved = other_bodies_changes(before, after, body_id)
         if moved:
             shown = "\n  ".join(moved[:20])
@@ -788,11 +827,20 @@ def _recompute_locked(year: int, agency: str, landing: Path, published: Path) ->
         new_corrections=new,
         rejected=rejected,
         deferred=deferred,
+        declined=declined,
         rollup_before=before.rollup,
         rollup_after=after.rollup,
     )
     result.text = render_dispute_table(
-        rows, body, new, rejected, deferred, before.rollup, after.rollup, rank_changes(before, after, body_id)
+        rows,
+        body,
+        new,
+        rejected,
+        deferred,
+        before.rollup,
+        after.rollup,
+        rank_changes(before, after, body_id),
+        declined,
     )
     _, averaged_lines = cross_body_average_moves(before, after, body_id)
     if averaged_lines:
