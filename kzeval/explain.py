@@ -1016,18 +1016,14 @@ def explain_direction(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[s
 
 def _block_rules(con: duckdb.DuckDBPyConnection, year: int, block: str) -> Any:
     """The scoring rules (weights, penalty points) the year's figures were computed with."""
-    from kzeval.indicators.scoring import rules_for_block
-
-    if block != "org_development":
-        return rules_for_block(block)
-    from kzeval.indicators.org_development import org_block_scoring_rules
+    from kzeval.indicators.scoring import block_scoring_rules
     from kzeval.methodology import active_readings, all_readings
 
     stored = _rows(con, "SELECT readings FROM core.run_readings WHERE year = ? AND block = ?", [year, block])
     overrides = json.loads(stored[0]["readings"]) if stored else {}
     known = all_readings()
     overrides = {k: v for k, v in overrides.items() if k in known and v in known[k].options}
-    return org_block_scoring_rules(active_readings(overrides))
+    return block_scoring_rules(block, active_readings(overrides))
 
 
 def _block_weights(con: duckdb.DuckDBPyConnection, year: int, block: str, body_type: str) -> Mapping[str, float]:

@@ -18,7 +18,8 @@ Per employee and day (DuckDB SQL — ~75M events a year at national scale):
    that employee and day (``overtime_orders``), floor 0 (para. 40 (2)).
 
 Per assessed body (``marts.fct_overtime``): m = Σ workday overtime, p = Σ weekend/holiday
-overtime, n = mean of the 12 month-end actual headcounts, d = working days of the
+overtime, n = Σ month-end actual headcounts ÷ 12 (or ÷ months reported, reading
+hr.headcount_missing_months), d = working days of the
 calendar, b = (d − 21) × 8, a = b + m/n, s = p/n — all over the para. 28 measurement scope
 (:func:`overtime_scope_units`).
 
@@ -63,6 +64,8 @@ SCOPE_APPARATUS = OVERTIME_SCOPE_APPARATUS  # the body's units carry agencies.is
 SCOPE_LEVEL_RULE = OVERTIME_SCOPE_LEVEL_RULE  # fallback: N1 provisional, the run summary says why
 # Reading hr.overtime_exit_allowance (para. 40(1)): its default, for callers without readings.
 EXIT_ALLOWANCE_DEFAULT = "deduction"
+# Reading hr.headcount_missing_months: its default (the seed's «деленная на 12»), for callers without readings.
+HEADCOUNT_READING_DEFAULT = "divide_by_12"
 
 Source: TypeAlias = "str | Path | Sequence[str | Path] | duckdb.DuckDBPyRelation | pl.DataFrame"
 
@@ -77,6 +80,10 @@ FCT_OVERTIME_SCHEMA: dict[str, pl.DataType] = {
     "avg_workday_hours": pl.Float64(),
     "avg_weekend_overtime": pl.Float64(),
     "unclosed_days": pl.Int64(),
+    # month-end values of the year over the scope units; < 12 flags n, a, s (reading hr.headcount_missing_months)
+    "headcount_months": pl.Int64(),
+    "headcount_months_missing": pl.Boolean(),
+    "headcount_divisor": pl.Int64(),  # what Σ month-end headcount was divided by to give n (12 or the months)
 }
 
 DAILY_COLUMNS = (
@@ -549,18 +556,50 @@ def compute_overtime_month(
 # --- per assessed body -----------------------------------------------------------------
 
 
-def _avg_headcount(headcount: pl.DataFrame | None, scope: pl.DataFrame, year: int) -> pl.DataFrame:
-    """n per assessed body: Σ over in-scope units of month-end actual headcount, summed over months / 12."""
-    schema = {"agency_id": pl.Utf8, "avg_headcount": pl.Float64}
+def _avg_headcount(
+    headcount: pl.DataFrame | None, scope: pl.DataFrame, year: int, reading: str = HEADCOUNT_READING_DEFAULT
+) -> pl.DataFrame:
+    """n per assessed body: Σ over in-scope units and months of month-end actual headcount ÷ divisor.
+
+    Reading ``hr.headcount_missing_months``: ``divide_by_12`` (seed 001: «сумма … деленная на
+    12», the default) or ``months_reported`` (÷ the months with a month-end value; a complete
+    year gives the same n). Also returns the months reported and the divisor used.
+    """
+    schema = {
+        "agency_id": pl.Utf8,
+        "avg_headcount": pl.Float64,
+        "headcount_months": pl.Int64,
+        "headcount_months_missing": pl.Boolean,
+        "headcount_divisor": pl.Int64,
+    }
+    if reading not in ("divide_by_12", "months_reported"):
+        raise ValueError(f"hr.headcount_missing_months: unknown reading {reading!r}")
     if headcount is None or headcount.height == 0:
         return pl.DataFrame(schema=schema)
-    return (
+    summed = (
         headcount.filter(pl.col("month_end").dt.year() == year)
-        .select("agency_id", "actual_headcount")
+        .select("agency_id", "month_end", "actual_headcount")
         .join(scope.select("agency_id", "assessed_agency_id"), on="agency_id", how="inner")
         .group_by("assessed_agency_id")
-        .agg((pl.col("actual_headcount").cast(pl.Float64).sum() / HEADCOUNT_MONTHS).alias("avg_headcount"))
+        .agg(
+            pl.col("actual_headcount").cast(pl.Float64).sum().alias("total"),
+            pl.col("month_end").dt.month().n_unique().cast(pl.Int64).alias("headcount_months"),
+        )
+    )
+    months = pl.col("headcount_months")
+    divisor = (
+        pl.when(months < HEADCOUNT_MONTHS).then(months).otherwise(HEADCOUNT_MONTHS)
+        if reading == "months_reported"
+        else pl.lit(HEADCOUNT_MONTHS)
+    )
+    return (
+        summed.with_columns(divisor.cast(pl.Int64).alias("headcount_divisor"))
+        .with_columns(
+            (pl.col("total") / pl.col("headcount_divisor")).alias("avg_headcount"),
+            (months < HEADCOUNT_MONTHS).alias("headcount_months_missing"),
+        )
         .rename({"assessed_agency_id": "agency_id"})
+        .select(list(schema))
         .cast(schema)  # type: ignore[arg-type]
     )
 
@@ -615,6 +654,9 @@ def _finish(sums: pl.DataFrame, n_frame: pl.DataFrame, calendar: pl.DataFrame, y
                 "avg_workday_hours": avg_workday_hours(b, float(r["workday_overtime_hours"] or 0.0), n),
                 "avg_weekend_overtime": avg_weekend_overtime(float(r["weekend_overtime_hours"] or 0.0), n),
                 "unclosed_days": int(r["unclosed_days"] or 0),
+                "headcount_months": r["headcount_months"],
+                "headcount_months_missing": r["headcount_months_missing"],
+                "headcount_divisor": r["headcount_divisor"],
             }
         )
     return pl.DataFrame(rows, schema=FCT_OVERTIME_SCHEMA)
@@ -627,12 +669,14 @@ def compute_overtime_by_body(
     headcount: pl.DataFrame | None,
     calendar: pl.DataFrame,
     year: int,
+    headcount_reading: str = HEADCOUNT_READING_DEFAULT,
 ) -> pl.DataFrame:
     """``marts.fct_overtime`` rows from stored per-employee-per-day results (any number of months).
 
     ``daily_source``: a table name, a list of table names (monthly partitions), parquet
     path(s) or a relation holding ``DAILY_COLUMNS``. A body gets a row when its in-scope
     units have turnstile days in ``year``; n (and so a, s) is null without headcount rows.
+    ``headcount_reading``: reading ``hr.headcount_missing_months`` (n = Σ ÷ 12 or ÷ months reported).
     """
     scope = overtime_scope_units(agencies)
     scratch = _Scratch()
@@ -642,7 +686,7 @@ def compute_overtime_by_body(
         sums = con.execute(_body_sums_sql(daily_sql, scope_table, year)).pl()
     finally:
         scratch.drop(con)
-    return _finish(sums, _avg_headcount(headcount, scope, year), calendar, year)
+    return _finish(sums, _avg_headcount(headcount, scope, year, headcount_reading), calendar, year)
 
 
 def compute_fct_overtime(
@@ -654,6 +698,7 @@ def compute_fct_overtime(
     headcount: pl.DataFrame | None,
     year: int,
     exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
+    headcount_reading: str = HEADCOUNT_READING_DEFAULT,
 ) -> pl.DataFrame:
     """The whole year in one DuckDB statement (daily step inlined, nothing materialised)."""
     scope = overtime_scope_units(agencies)
@@ -665,7 +710,7 @@ def compute_fct_overtime(
         sums = con.execute(_body_sums_sql(daily_sql, scope_table, year)).pl()
     finally:
         scratch.drop(con)
-    return _finish(sums, _avg_headcount(headcount, scope, year), calendar, year)
+    return _finish(sums, _avg_headcount(headcount, scope, year, headcount_reading), calendar, year)
 
 
 def unclosed_days_by_unit(con: duckdb.DuckDBPyConnection, daily_source: Source, year: int) -> pl.DataFrame:

@@ -46,6 +46,8 @@ class OvertimeYear:
     months_recomputed: list[int]
     months_unchanged: list[int]
     message: str = ""
+    # bodies with fewer than 12 month-end headcounts of the year → the months reported (n, a, s provisional)
+    headcount_incomplete: dict[str, int] = field(default_factory=dict)
 
 
 def _month_bounds(year: int, month: int) -> tuple[date, date]:
@@ -295,12 +297,22 @@ def compute_overtime_year(
     year: int,
     months: list[int] | None = None,
     exit_allowance: str = overtime.EXIT_ALLOWANCE_DEFAULT,
+    headcount_reading: str = overtime.HEADCOUNT_READING_DEFAULT,
 ) -> OvertimeYear:
     """Refresh the year's stale months, then store ``core.overtime`` (marts.fct_overtime) for the year.
 
     ``exit_allowance``: reading ``hr.overtime_exit_allowance``; a change recomputes every month.
+    ``headcount_reading``: reading ``hr.headcount_missing_months`` (n = Σ ÷ 12 or ÷ months reported);
+    bodies with fewer than 12 month-end values are flagged in the row and in ``headcount_incomplete``.
     """
     ensure_core_tables(con)
+    # added 2026-12-04: months reported, the flag and the divisor of n (warehouses built before lack them)
+    for column, kind in (
+        ("headcount_months", "BIGINT"),
+        ("headcount_months_missing", "BOOLEAN"),
+        ("headcount_divisor", "BIGINT"),
+    ):
+        con.execute(f"ALTER TABLE core.overtime ADD COLUMN IF NOT EXISTS {column} {kind}").fetchall()
     con.execute(f"DELETE FROM core.overtime WHERE year = {int(year)}").fetchall()
     con.execute(f"DELETE FROM core.overtime_unit_quality WHERE year = {int(year)}").fetchall()
     if not table_has_rows(con, "turnstile_events"):
@@ -341,8 +353,18 @@ def compute_overtime_year(
             pl.DataFrame(schema=overtime.FCT_OVERTIME_SCHEMA), recomputed, unchanged, "no events in the year"
         )
     headcount = read_raw(con, "headcount_monthly") if table_has_rows(con, "headcount_monthly") else None
-    fct = overtime.compute_overtime_by_body(con, DAILY_TABLE, agencies, headcount, calendar, year)
+    fct = overtime.compute_overtime_by_body(
+        con, DAILY_TABLE, agencies, headcount, calendar, year, headcount_reading=headcount_reading
+    )
     replace_year_slice(con, "core", "overtime", fct.drop("year"), year)
     quality = overtime.unclosed_days_by_unit(con, DAILY_TABLE, year)
     replace_year_slice(con, "core", "overtime_unit_quality", quality, year)
-    return OvertimeYear(fct, recomputed, unchanged)
+    incomplete = fct.filter(pl.col("headcount_months_missing").fill_null(False))
+    return OvertimeYear(
+        fct,
+        recomputed,
+        unchanged,
+        headcount_incomplete=dict(
+            zip(incomplete["agency_id"].to_list(), incomplete["headcount_months"].to_list(), strict=True)
+        ),
+    )

@@ -289,7 +289,8 @@ CORE_TABLES: dict[str, str] = {
     "overtime": (
         "year BIGINT, agency_id VARCHAR, workday_overtime_hours DOUBLE, weekend_overtime_hours DOUBLE, "
         "avg_headcount DOUBLE, workdays BIGINT, normal_hours DOUBLE, avg_workday_hours DOUBLE, "
-        "avg_weekend_overtime DOUBLE, unclosed_days BIGINT"
+        "avg_weekend_overtime DOUBLE, unclosed_days BIGINT, headcount_months BIGINT, "
+        "headcount_months_missing BOOLEAN, headcount_divisor BIGINT"
     ),
     "corps_b_annual": (
         "year BIGINT, employee_pseudonym VARCHAR, agency_id VARCHAR, quarters_assessed BIGINT, "

@@ -11,8 +11,9 @@ of the ``corrections`` landing table, and recompute
    (``KZEVAL_CORRECTIONS_AGENCY``; corrections applied earlier stay applied, other bodies'
    new ones wait for their own recompute);
 3. checks that no other body's indicator, direction or block figure moved (ranks may, and so
-   may exactly the openness figures holding a cross-body average of para. 67, which are
-   listed), and refuses to publish otherwise;
+   may exactly the figures holding a cross-body mean the body is part of — openness items of
+   para. 67 and IT criteria under ``it.nothing_to_count=type_mean`` — which are listed), and
+   refuses to publish otherwise;
 4. stores before/after per indicator, direction and block (``core.dispute_results`` →
    ``marts.fct_dispute_results``), then publishes the copy atomically with the pipeline's
    ``warehouse.publish`` (checkpoint, WAL check, fsync; refused if another writer published
@@ -40,6 +41,7 @@ import polars as pl
 from kzeval import warehouse
 from kzeval.corrections import (
     CORRECTIONS_TABLE,
+    DECISION_REJECTED,
     DEFAULT_APPLIED_BY,
     REASON_PREFIX,
     SCOPE_ENV,
@@ -109,6 +111,7 @@ class RecomputeResult:
     new_corrections: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     deferred: list[dict[str, Any]] = field(default_factory=list)
+    declined: list[dict[str, Any]] = field(default_factory=list)  # objections the commission rejected
     rollup_before: pl.DataFrame = field(default_factory=pl.DataFrame)
     rollup_after: pl.DataFrame = field(default_factory=pl.DataFrame)
     text: str = ""
@@ -184,18 +187,55 @@ def _json(text: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def moved_by_cross_body_mean(direction: str, before: Mapping[str, Any], after: Mapping[str, Any], agency: str) -> bool:
+    """Does an indicator of another body move only through a cross-body mean that ``agency`` is part of?
+
+    Openness (seed 004 para. 67, Table 6 note **): items not assessed hold the mean of the peers'
+    points (``kzeval.indicators.openness.moved_by_averages_only``). IT (seed 001 para. 57, reading
+    ``it.nothing_to_count=type_mean``): A, C, E with nothing to count hold the mean of the bodies
+    of the same type, ``agency`` among them (``kzeval.indicators.it.moved_by_type_mean_only``).
+    """
+    if direction == "openness":
+        from kzeval.indicators.openness import moved_by_averages_only
+
+        return moved_by_averages_only(before, after)
+    if direction == "it":
+        from kzeval.indicators.it import moved_by_type_mean_only
+
+        return moved_by_type_mean_only(before, after, agency)
+    return False
+
+
+def _direction_explained(
+    direction: str, change: float, delta: float, raw: tuple[float, float], values: tuple[list[float], list[float]]
+) -> bool:
+    """A direction's raw-score change explained by its indicators' mean-driven changes ``delta``.
+
+    Exactly the sum; for IT also when the 100 cap or the 0 floor of para. 81 absorbs part of it:
+    the direction's criteria before, and before with only the mean-driven ones moved
+    (``values``), give both raw totals under one of the cap readings
+    (:func:`kzeval.indicators.it.total_explained`).
+    """
+    if abs(change - delta) <= 1e-6:
+        return True
+    if direction != "it":
+        return False
+    from kzeval.indicators.it import total_explained
+
+    return total_explained(values[0], values[1], raw[0], raw[1])
+
+
 def cross_body_average_moves(before: Figures, after: Figures, agency: str) -> tuple[set[tuple[str, ...]], list[str]]:
     """Figures of other bodies that legitimately move with ``agency``'s corrections, and a line for each.
 
     Seed 004 para. 67 and Table 6 note **: an openness item a body is not assessed on receives
     the mean of its peers' points, so correcting one body's points moves the averaged bodies'
-    figure. Allowed exactly: an indicator whose own points are unchanged and only its averaged
-    items moved (``kzeval.indicators.openness.moved_by_averages_only``); its direction when the
-    raw score moved by the sum of those indicators' changes and the reporting penalty did not;
-    and its block. Keys are ``(level, agency_id, code)``.
+    figure; likewise an IT criterion with nothing to count under ``it.nothing_to_count=type_mean``
+    holds the mean of its type (:func:`moved_by_cross_body_mean`). Allowed exactly: an indicator
+    whose own inputs are unchanged and only its mean moved; its direction when the raw score
+    moved by the sum of those indicators' changes (:func:`_direction_explained`) and the reporting
+    penalty did not; and its block. Keys are ``(level, agency_id, code)``.
     """
-    from kzeval.indicators.openness import moved_by_averages_only
-
     allowed: set[tuple[str, ...]] = set()
     lines: list[str] = []
     if before.indicators.is_empty() or after.indicators.is_empty():
@@ -209,7 +249,7 @@ def cross_body_average_moves(before: Figures, after: Figures, agency: str) -> tu
             continue
         if not _changed(a["value"], r["value"]) and a["inputs"] == r["inputs"]:
             continue
-        if moved_by_averages_only(_json(a["inputs"]), _json(r["inputs"])):
+        if moved_by_cross_body_mean(r["direction"], _json(a["inputs"]), _json(r["inputs"]), agency):
             allowed.add(("indicators", *key))
             deltas[(r["agency_id"], r["direction"])] = deltas.get((r["agency_id"], r["direction"]), 0.0) + (
                 (r["value"] or 0.0) - (a["value"] or 0.0)
@@ -217,13 +257,36 @@ def cross_body_average_moves(before: Figures, after: Figures, agency: str) -> tu
             lines.append(
                 f"{r['agency_id']} {r['indicator']}: {format_number(a['value'])} → {format_number(r['value'])}"
             )
+
+    moved_to = {
+        (r["agency_id"], r["indicator"]): float(r["value"] or 0.0)
+        for r in after.indicators.iter_rows(named=True)
+        if ("indicators", r["agency_id"], r["indicator"]) in allowed
+    }
+
+    def criteria(key: tuple[str, str], moved: bool) -> list[float]:
+        """The direction's criteria before; with ``moved``, only the mean-driven ones take their new value."""
+        return [
+            moved_to.get((r["agency_id"], r["indicator"]), float(r["value"] or 0.0))
+            if moved
+            else float(r["value"] or 0.0)
+            for r in before.indicators.iter_rows(named=True)
+            if (r["agency_id"], r["direction"]) == key
+        ]
+
     old_dir = {(r["agency_id"], r["direction"]): r for r in before.directions.iter_rows(named=True)}
     for r in after.directions.iter_rows(named=True):
         key = (r["agency_id"], r["direction"])
         a = old_dir.get(key)
         if a is None or key not in deltas or _changed(a["reporting_penalty"], r["reporting_penalty"]):
             continue
-        if abs((r["raw_score"] - a["raw_score"]) - deltas[key]) <= 1e-6:
+        if _direction_explained(
+            r["direction"],
+            r["raw_score"] - a["raw_score"],
+            deltas[key],
+            (a["raw_score"], r["raw_score"]),
+            (criteria(key, False), criteria(key, True)),
+        ):
             allowed.add(("directions", *key))
             allowed.update(("blocks", r["agency_id"], block) for d, block in DIRECTION_BLOCK.items() if d == key[1])
             lines.append(
@@ -235,7 +298,7 @@ def cross_body_average_moves(before: Figures, after: Figures, agency: str) -> tu
 
 def other_bodies_changes(before: Figures, after: Figures, agency: str) -> list[str]:
     """Every figure of a body other than ``agency`` that differs between the two states (ranks excepted),
-    except those that move through the cross-body openness averages (:func:`cross_body_average_moves`)."""
+    except those that move through the cross-body means (:func:`cross_body_average_moves`)."""
     problems: list[str] = []
     averaged, _ = cross_body_average_moves(before, after, agency)
     checks = (
@@ -423,8 +486,12 @@ def render_dispute_table(
     rollup_before: pl.DataFrame | None = None,
     rollup_after: pl.DataFrame | None = None,
     rank_changes: Sequence[str] = (),
+    declined: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """One table per direction with changed figures or applied decisions, then blocks and the rollup.
+
+    ``declined``: the objections the commission rejected (``corrections.decision = rejected``,
+    para. 114): listed with «Не принято», never applied.
 
     Columns follow Appendix 14: the authorised body's conclusion (the figure before), the
     body's objection as decided by the commission (the corrections), and a note (the figure
@@ -504,6 +571,18 @@ def render_dispute_table(
     if rejected:
         out += ["", "Отклоненные корректировки (quarantine.rows, table_name = 'corrections')"]
         out.extend(f"  {r['reason'].removeprefix(REASON_PREFIX)}" for r in rejected)
+    if declined:
+        from kzeval.reports.appendices import redact
+
+        out += ["", "Возражения, не принятые специальной комиссией (решение «Не принято»; оценки не изменялись)"]
+        out.extend(
+            "  "
+            + redact(
+                f"{d['correction_id']}: решение {d['decision_ref']} от {_date(d['decided_on'])} — {d['table']} "
+                f"{d['key']}: {d['column']} → {d['new_value'] or '∅'}: не принято"
+            )
+            for d in declined
+        )
     if deferred:
         out += ["", "Отложены до пересчета своих органов (kzeval recompute --agency …)"]
         out.extend(f"  {d['correction_id']} ({d['agency_id']}): решение {d['decision_ref']}" for d in deferred)
@@ -616,6 +695,14 @@ def _body(con: duckdb.DuckDBPyConnection, agency: str) -> dict[str, Any]:
         raise RecomputeError(str(problem)) from None
 
 
+def _has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = ? AND table_name = ? AND column_name = ?",
+        [schema, table, column],
+    ).fetchone()
+    return bool(found and found[0])
+
+
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     cursor = con.execute(sql, list(params))
     names = [d[0] for d in cursor.description or []]
@@ -691,6 +778,19 @@ def _recompute_locked(year: int, agency: str, landing: Path, published: Path) ->
                 "AND q.file_sha256 = c._file_sha256 AND q.row_number = c._row_number) ORDER BY c.correction_id",
                 [year, body_id, CORRECTIONS_TABLE],
             )
+            declined = (
+                _dicts(
+                    con,
+                    'SELECT c.correction_id, c.agency_id, c.decision_ref, c.decided_on, c."table", c."key", '
+                    'c."column", c.new_value FROM raw.corrections c '
+                    "LEFT JOIN core.agencies a ON a.agency_id = c.agency_id "
+                    "WHERE c.year = ? AND coalesce(a.assessed_agency_id, c.agency_id) = ? AND c.decision = ? "
+                    "ORDER BY c.decided_on, c.correction_id",
+                    [year, body_id, DECISION_REJECTED],
+                )
+                if _has_column(con, "raw", "corrections", "decision")
+                else []
+            )
         moved = other_bodies_changes(before, after, body_id)
         if moved:
             shown = "\n  ".join(moved[:20])
@@ -727,17 +827,28 @@ def _recompute_locked(year: int, agency: str, landing: Path, published: Path) ->
         new_corrections=new,
         rejected=rejected,
         deferred=deferred,
+        declined=declined,
         rollup_before=before.rollup,
         rollup_after=after.rollup,
     )
     result.text = render_dispute_table(
-        rows, body, new, rejected, deferred, before.rollup, after.rollup, rank_changes(before, after, body_id)
+        rows,
+        body,
+        new,
+        rejected,
+        deferred,
+        before.rollup,
+        after.rollup,
+        rank_changes(before, after, body_id),
+        declined,
     )
     _, averaged_lines = cross_body_average_moves(before, after, body_id)
     if averaged_lines:
         result.text += (
             "\n\nОценки других органов, изменившиеся через средние баллы (п. 67 методики, прим. ** к табл. 6 "
-            "прил. 10: индикаторы, по которым орган не оценивается):\n  " + "\n  ".join(averaged_lines)
+            "прил. 10: индикаторы, по которым орган не оценивается; п. 57 методики оценки организационного "
+            "развития: критерии ИТ, по которым нечего оценивать, — среднее органов того же типа):\n  "
+            + "\n  ".join(averaged_lines)
         )
     result.text += f"\n\nСохранено: marts.fct_dispute_results, recompute_id = '{recompute_id}'."
     return result

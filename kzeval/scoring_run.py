@@ -87,10 +87,9 @@ def score_year(
 
 def block_rules(readings: ActiveReadings) -> dict[str, BlockScoringRules]:
     """Each block's scoring rules under ``readings`` (the org block's depend on them)."""
-    from kzeval.indicators.org_development import org_block_scoring_rules
-    from kzeval.indicators.scoring import rules_for_block
+    from kzeval.indicators.scoring import block_scoring_rules
 
-    return {"interaction": rules_for_block("interaction"), "org_development": org_block_scoring_rules(readings)}
+    return {block: block_scoring_rules(block, readings) for block in ("interaction", "org_development")}
 
 
 def score_blocks(

@@ -428,6 +428,42 @@ def nothing_to_count_points(
     raise ValueError(f"unknown nothing-to-count reading {reading!r}")
 
 
+def moved_by_type_mean_only(before: Mapping[str, Any], after: Mapping[str, Any], corrected_body: str) -> bool:
+    """True when an IT criterion's change comes from its same-type mean alone (for ``kzeval recompute``).
+
+    Reading ``it.nothing_to_count=type_mean`` (para. 57, by analogy with seed 004 para. 67): a
+    criterion A, C or E with nothing to count holds the mean of the bodies of its type. Its
+    figure legitimately moves when ``corrected_body`` is among those bodies (before or after),
+    the substitute is the type mean both times, the peer set changed by that body at most, and
+    the body's own inputs are the same.
+    """
+    if before.get("substitute") != "type_mean" or after.get("substitute") != "type_mean":
+        return False
+    peers_before, peers_after = set(before.get("peer_bodies") or []), set(after.get("peer_bodies") or [])
+    if corrected_body not in peers_before | peers_after or not (peers_before ^ peers_after) <= {corrected_body}:
+        return False
+    own = {k: v for k, v in before.items() if k != "peer_bodies"}
+    return own == {k: v for k, v in after.items() if k != "peer_bodies"}
+
+
+def total_explained(before: Iterable[float], after: Iterable[float], raw_before: float, raw_after: float) -> bool:
+    """Do the criteria before and after give both IT raw totals under one cap reading (para. 81)?
+
+    For ``kzeval recompute``: a same-type mean that moves a criterion may move the total by less
+    (the 100 cap or the 0 floor absorbs it); any other cause of the difference is not explained.
+    """
+    first, second = list(before), list(after)
+    definitions = {r.key: r for r in od.READINGS}
+    for cap in definitions[od.READING_IT_TOTAL_CAP].options:
+        for order in definitions[od.READING_IT_CAP_ORDER].options:
+            if (
+                abs(it_total(first, cap, order) - raw_before) <= 1e-6
+                and abs(it_total(second, cap, order) - raw_after) <= 1e-6
+            ):
+                return True
+    return False
+
+
 def peer_means_by_type(
     reports: Mapping[str, Mapping[str, Any]], bodies: pl.DataFrame, readings: ActiveReadings
 ) -> dict[tuple[str, str], tuple[float, list[str]]]:

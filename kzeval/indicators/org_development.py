@@ -181,4 +181,29 @@ def org_run_notes(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
         if bodies:
             named = ", ".join(bodies[:5]) + (f" and {len(bodies) - 5} more" if len(bodies) > 5 else "")
             lines.append(f"{text}: {len(bodies)} bodies ({named})")
+    lines.extend(overtime_headcount_notes(con, year))
     return lines
+
+
+def overtime_headcount_notes(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
+    """The run-summary line for ``marts.fct_overtime`` rows flagged ``headcount_months_missing``.
+
+    Names the bodies with their months reported and the divisor n was computed with (reading
+    ``hr.headcount_missing_months``), at most five, then a count.
+    """
+    try:
+        rows = con.execute(
+            "SELECT agency_id, headcount_months, headcount_divisor FROM marts.fct_overtime "
+            "WHERE year = ? AND headcount_months_missing ORDER BY agency_id",
+            [year],
+        ).fetchall()
+    except duckdb.Error:
+        return []  # no overtime mart (no turnstile data) or one built before the column existed
+    if not rows:
+        return []
+    shown = ", ".join(f"{a} ({m} months, n = Σ ÷ {d})" for a, m, d in rows[:5])
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return [
+        "marts.fct_overtime (para. 40(1)): fewer than 12 month-end headcounts, n, a and s are provisional "
+        f"(reading hr.headcount_missing_months): {len(rows)} bodies ({shown}{more})"
+    ]

@@ -95,7 +95,9 @@ def overtime_indicator_rows(
     ``reading_label`` (e.g. ``hr.overtime_exit_allowance=deduction``) is stored with a, N1.
     ``headcount_months`` below 12 (month-end values of the scope units) marks a, s, N1 and W
     provisional; under ``headcount_reading = "months_reported"`` (reading
-    ``hr.headcount_missing_months``) n = Σ / months instead of the stored Σ / 12.
+    ``hr.headcount_missing_months``) n = Σ / months, else Σ / 12. Σ is the stored n times the
+    row's ``headcount_divisor`` (12 when the row has none), so a row stored under either
+    reading gives the same n here.
     """
     months_missing = headcount_months is not None and 0 < headcount_months < ed.HEADCOUNT_MONTHS
     provisional = scope_source == ed.OVERTIME_SCOPE_LEVEL_RULE or months_missing
@@ -103,8 +105,10 @@ def overtime_indicator_rows(
     m = float(fct_overtime_row["workday_overtime_hours"])
     p = float(fct_overtime_row["weekend_overtime_hours"])
     n = _finite(fct_overtime_row.get("avg_headcount")) or 0.0
-    if months_missing and headcount_reading == "months_reported":
-        n = n * ed.HEADCOUNT_MONTHS / headcount_months  # type: ignore[operator]
+    stored_divisor = int(fct_overtime_row.get("headcount_divisor") or ed.HEADCOUNT_MONTHS)
+    divisor = headcount_months if months_missing and headcount_reading == "months_reported" else ed.HEADCOUNT_MONTHS
+    if divisor != stored_divisor:
+        n = n * stored_divisor / divisor  # type: ignore[operator]
     d = int(fct_overtime_row["workdays"])
     b = normal_hours(d)
     by_code = {x.code: x for x in OVERTIME_INDICATORS}

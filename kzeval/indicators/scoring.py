@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from kzeval.methodology.base import ActiveReadings
 
 # Constant names an edition module must define to be scored by this module.
 EDITION_SCORING_NAMES = (
@@ -76,7 +79,7 @@ class BlockScoringRules:
     tier_below: tuple[str, str]
     decimals: int = 2
     is_provisional: bool = False  # the block combination itself rests on a LOW reading
-    tier_on_rounded: bool = True  # False: the tier is read on the unrounded score (org.tier_rounding)
+    tier_on_rounded: bool = True  # False: the tier is read on the unrounded score (reading org.tier_rounding)
 
     @classmethod
     def from_edition(cls, module: ModuleType) -> BlockScoringRules:
@@ -104,6 +107,21 @@ def rules_for_block(block: str) -> BlockScoringRules:
         if getattr(module, "BLOCK", None) == block:
             return BlockScoringRules.from_edition(module)
     raise ValueError(f"no edition module defines block {block!r}")
+
+
+def block_scoring_rules(block: str, readings: ActiveReadings) -> BlockScoringRules:
+    """The rules of ``block`` under the run's readings.
+
+    Org development: :func:`kzeval.indicators.org_development.org_block_scoring_rules`. Every
+    other block takes its edition's constants with the tier read on the rounded or the exact
+    score by reading ``org.tier_rounding`` (seed 004 para. 108: «от 70 до 89,99 балла» — the
+    key keeps its old name so stored labels stay valid; its scope is every block's tier).
+    """
+    from kzeval.indicators.org_development import org_block_scoring_rules, tier_on_rounded
+
+    if block == "org_development":
+        return org_block_scoring_rules(readings)
+    return replace(rules_for_block(block), tier_on_rounded=tier_on_rounded(readings))
 
 
 def _rules(block: str | BlockScoringRules) -> BlockScoringRules:

@@ -286,7 +286,7 @@ READING_HEADCOUNT_MONTHS = "hr.headcount_missing_months"
 READING_TRAINING_AFTER_YEAR_END = "hr.training_after_year_end"
 READING_IT_NOTHING_TO_COUNT = "it.nothing_to_count"
 READING_IT_CAP_ORDER = "it.cap_and_unused_order"
-READING_TIER_ROUNDING = "org.tier_rounding"
+READING_TIER_ROUNDING = "org.tier_rounding"  # key kept for stored labels; scope: the tiers of every block
 
 
 def _hr(
@@ -968,9 +968,11 @@ READINGS: tuple[ReadingDef, ...] = (
         },
         "round_first",
         "MEDIUM",
-        "interaction para. 108 (by analogy)",
-        "Org-development tiers: rounding before the tier",
-        legal_text="показателю оценки от 90 до 100 баллов, средняя степень – от 70 до 89,99 балла, низкая "
-        "степень – от 50 до 69,99 балла",
+        "seed 004 para. 108 (interaction; org development by analogy)",
+        "Tiers of every block (interaction and org development): rounding before the tier",
+        legal_text="Высокая степень эффективности государственного органа соответствует показателю оценки от 90 "
+        "до 100 баллов, средняя степень – от 70 до 89,99 балла, низкая степень – от 50 до 69,99 балла. "
+        "Неэффективной признается деятельность государственного органа, набравшего по результатам оценки "
+        "менее 50 баллов.",
     ),
 )

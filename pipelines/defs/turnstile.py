@@ -10,7 +10,7 @@ from datetime import datetime
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE
+from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE, READING_HEADCOUNT_MONTHS
 from kzeval.overtime_run import compute_overtime_year
 from pipelines.defs.landing import landing_key
 from pipelines.partitions import monthly_partitions, yearly_partitions
@@ -32,11 +32,13 @@ TURNSTILE_INPUTS = [landing_key(t) for t in ("agencies", "calendar", "turnstile_
 def overtime_daily(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
     month_start = datetime.strptime(context.partition_key, "%Y-%m-%d")
     with kzeval.connect(context) as con:
+        readings = kzeval.active_readings()
         result = compute_overtime_year(
             con,
             month_start.year,
             months=[month_start.month],
-            exit_allowance=kzeval.active_readings().value(READING_EXIT_ALLOWANCE),
+            exit_allowance=readings.value(READING_EXIT_ALLOWANCE),
+            headcount_reading=readings.value(READING_HEADCOUNT_MONTHS),
         )
     return dg.MaterializeResult(
         metadata={"recomputed": bool(result.months_recomputed), "message": result.message or "ok"}
@@ -56,14 +58,26 @@ def overtime_daily(context: AssetExecutionContext, kzeval: KzevalResource) -> dg
 def overtime_by_body(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
     year = int(context.partition_key)
     with kzeval.connect(context) as con:
-        result = compute_overtime_year(con, year, exit_allowance=kzeval.active_readings().value(READING_EXIT_ALLOWANCE))
+        readings = kzeval.active_readings()
+        result = compute_overtime_year(
+            con,
+            year,
+            exit_allowance=readings.value(READING_EXIT_ALLOWANCE),
+            headcount_reading=readings.value(READING_HEADCOUNT_MONTHS),
+        )
     if result.message:
         context.log.warning(f"overtime {year}: {result.message}")
+    if result.headcount_incomplete:
+        context.log.warning(
+            f"overtime {year}: fewer than 12 month-end headcounts (n, a, s provisional): "
+            + ", ".join(f"{a} ({m} months)" for a, m in sorted(result.headcount_incomplete.items()))
+        )
     return dg.MaterializeResult(
         metadata={
             "bodies": result.fct.height,
             "months_recomputed": ", ".join(map(str, result.months_recomputed)) or "none",
             "months_unchanged": ", ".join(map(str, result.months_unchanged)) or "none",
+            "headcount_incomplete": ", ".join(sorted(result.headcount_incomplete)) or "none",
             "message": result.message or "ok",
         }
     )

@@ -10,6 +10,7 @@ from kzeval.indicators.scoring import (
     BLOCK_SCORES_SCHEMA,
     DIRECTION_SCORES_SCHEMA,
     BlockScoringRules,
+    block_scoring_rules,
     direction_score,
     efficiency_tier,
     interaction_block_score,
@@ -19,6 +20,7 @@ from kzeval.indicators.scoring import (
     rules_for_block,
     score_directions_and_block,
 )
+from kzeval.methodology import active_readings
 
 YEAR = 2024
 
@@ -284,3 +286,34 @@ def test_scoring_is_reusable_with_other_rules() -> None:
     assert block_scores["score"].item() == pytest.approx(75.5)
     assert block_scores["efficiency_tier"].item() == "medium"
     assert block_scores["block"].item() == "org_development"
+
+
+@pytest.mark.parametrize(
+    ("reading", "tier", "label"), [("round_first", "high", "Высокая"), ("unrounded", "medium", "Средняя")]
+)
+def test_interaction_tier_follows_the_rounding_reading(reading: str, tier: str, label: str) -> None:
+    # Reading org.tier_rounding covers every block's tier (seed 004 para. 108: «от 90 до 100 баллов,
+    # средняя степень – от 70 до 89,99 балла»). CGO O = 0,5·U + 0,2·D + 0,3·H and MIO
+    # A = 0,5·T + 0,2·F + 0,3·H with U = T = 89,99, D = F = 90, H = 90:
+    # 0,5 × 89,99 + 0,2 × 90 + 0,3 × 90 = 44,995 + 18 + 27 = 89,995 → rounded half up 90,00.
+    # round_first: tier on 90,00 → «Высокая»; unrounded: 89,995 < 90 → «Средняя».
+    directions = _directions(
+        [(a, d, s) for a in ("C1", "M1") for d, s in (("services", 89.99), ("openness", 90.0), ("appeals", 90.0))]
+    )
+    rules = block_scoring_rules("interaction", active_readings({"org.tier_rounding": reading}))
+    assert rules.weights == rules_for_block("interaction").weights  # only the tier rule changes
+    _, block = score_directions_and_block(directions, None, BODIES, YEAR, rules)
+    assert block["agency_id"].sort().to_list() == ["C1", "M1"]
+    assert block["score"].to_list() == pytest.approx([89.995, 89.995])
+    assert block["score_rounded"].to_list() == [90.0, 90.0]
+    assert block["efficiency_tier"].to_list() == [tier, tier]
+    assert block["tier_label_ru"].to_list() == [label, label]
+
+
+def test_the_default_reading_keeps_the_tier_on_the_rounded_score() -> None:
+    # no override: round_first (default) — the same 89,995 reads «Высокая», as before the reading existed
+    directions = _directions([("C1", "services", 89.99), ("C1", "openness", 90.0), ("C1", "appeals", 90.0)])
+    _, block = score_directions_and_block(
+        directions, None, BODIES, YEAR, block_scoring_rules("interaction", active_readings())
+    )
+    assert block["efficiency_tier"].to_list() == ["high"]

@@ -9,6 +9,7 @@ import pytest
 
 from kzeval.indicators import it
 from kzeval.methodology import active_readings
+from kzeval.recompute import Figures, cross_body_average_moves, other_bodies_changes
 
 
 def test_architecture_portal_share_and_banded() -> None:
@@ -320,3 +321,102 @@ def test_data_currency_weighted_by_records_when_units_report() -> None:
     rows, _ = it.compute_it({"it_report": own}, BODIES, 2024, active_readings())
     c = next(r for r in rows if r.indicator == "it_data_currency")
     assert c.value == pytest.approx(12.0) and c.inputs["currency_aggregation"] == "own_row"  # the body's 60 %
+
+
+# --- kzeval recompute and the same-type mean (issue 15 item 3, issue 21 item 3) --------------------
+
+
+def _figures(frame: pl.DataFrame, readings_overrides: dict[str, str] | None = None) -> Figures:
+    """The IT figures of X, Y, Z as the warehouse holds them (org block = 0,5 · IT + 40 for the test)."""
+    rows, directions = it.compute_it({"it_report": frame}, THREE_CGO, 2024, active_readings(readings_overrides or {}))
+    indicators = pl.DataFrame(
+        {
+            "agency_id": [r.agency_id for r in rows],
+            "block": [r.block for r in rows],
+            "direction": [r.direction for r in rows],
+            "indicator": [r.indicator for r in rows],
+            "role": [r.role for r in rows],
+            "value": [r.value for r in rows],
+            "inputs": [json.dumps(r.inputs, sort_keys=True) for r in rows],
+        }
+    )
+    raw = [d.raw_score for d in directions]
+    ids = [d.agency_id for d in directions]
+    direction_frame = pl.DataFrame(
+        {
+            "agency_id": ids,
+            "block": ["org_development"] * len(ids),
+            "direction": ["it"] * len(ids),
+            "raw_score": raw,
+            "reporting_penalty": [0.0] * len(ids),
+            "score": raw,
+            "score_rounded": [round(v, 2) for v in raw],
+        }
+    )
+    blocks = pl.DataFrame(
+        {
+            "agency_id": ids,
+            "block": ["org_development"] * len(ids),
+            "body_type": ["CGO"] * len(ids),
+            "score": [0.5 * v + 40 for v in raw],
+            "score_rounded": [round(0.5 * v + 40, 2) for v in raw],
+            "efficiency_tier": ["medium"] * len(ids),
+            "tier_label_ru": ["Средняя"] * len(ids),
+            "rank_in_body_type": [1, 2, 3],
+        }
+    )
+    return Figures(indicators, direction_frame, blocks, pl.DataFrame(), pl.DataFrame())
+
+
+def _raw(figures: Figures, agency: str) -> float:
+    return float(figures.directions.filter(pl.col("agency_id") == agency)["raw_score"][0])
+
+
+def test_recompute_allows_and_lists_an_it_type_mean_moved_by_a_peer_correction() -> None:
+    # X has every IS marked ДСП: its C is the CGO mean of Y and Z. The commission corrects Y's
+    # currency 90 % → 60 %: Y's C 18 → 12, so X's C (18 + 14) / 2 = 16 → (12 + 14) / 2 = 13 and its
+    # A stays (24 + 27) / 2 = 25,5; X's IT total falls by 3, its block by 0,5 × 3 = 1,5.
+    before = _figures(_three())
+    after = _figures(_three().with_columns(
+        pl.when(pl.col("agency_id") == "Y").then(60.0).otherwise(pl.col("records_current_weighted_pct"))
+        .alias("records_current_weighted_pct")
+    ))  # fmt: skip
+    assert _raw(after, "X") - _raw(before, "X") == pytest.approx(-3.0)
+    assert other_bodies_changes(before, after, "Y") == []
+    allowed, lines = cross_body_average_moves(before, after, "Y")
+    assert allowed == {
+        ("indicators", "X", "it_data_currency"),
+        ("directions", "X", "it"),
+        ("blocks", "X", "org_development"),
+    }
+    assert lines[0] == "X it_data_currency: 16 → 13"
+    assert lines[1].startswith("X направление it: ")
+    # the same move under a recompute for a body outside X's peer set (Y, Z) is not explained: refused
+    refused = other_bodies_changes(before, after, "W")
+    assert "X/it_data_currency: value 16.0 → 13.0" in refused
+
+
+def test_recompute_refuses_a_move_of_the_averaged_body_not_explained_by_the_mean() -> None:
+    before = _figures(_three())
+    # Y's currency is corrected and X's own functions automated move too (18 → 12 of 24): E is X's own
+    # figure (18,75 → 12,5), not a mean, so the recompute for Y must refuse
+    after = _figures(_three(functions_automated=12).with_columns(
+        pl.when(pl.col("agency_id") == "Y").then(60.0).otherwise(pl.col("records_current_weighted_pct"))
+        .alias("records_current_weighted_pct")
+    ))  # fmt: skip
+    problems = other_bodies_changes(before, after, "Y")
+    assert "X/it_function_automation: value 18.75 → 12.5" in problems
+    # the direction moved by −3 − 6,25 = −9,25, the mean explains −3 only
+    assert any(p.startswith("X/it: raw_score") for p in problems)
+    assert any(p.startswith("X/org_development: score") for p in problems)
+    # the C figure itself still moved by the mean alone and is not listed
+    assert not any(p.startswith("X/it_data_currency") for p in problems)
+
+
+def test_it_total_at_the_cap_explains_a_partial_move() -> None:
+    # criteria 30 + 20 + 25 + 20 + 5 + 5 = 105 and D = −1: cap_then_deduct gives min(100, 105) − 1 = 99;
+    # the mean C falls 20 → 17: 102 → min(100, 102) − 1 = 99 (no move at all), and to 14: 99 − 1 = 98:
+    # the total moved by −1 while the criterion moved by −6 — explained by the cap
+    assert it.total_explained([30, 20, 25, 20, 5, 5, -1], [30, 14, 25, 20, 5, 5, -1], 99.0, 98.0)
+    # an unexplained total (97 instead of 98) under no cap reading
+    assert not it.total_explained([30, 20, 25, 20, 5, 5, -1], [30, 14, 25, 20, 5, 5, -1], 99.0, 97.0)

@@ -173,3 +173,61 @@ def test_events_from_parquet_and_resolved_agencies(con, agencies3, year_events, 
         con, tmp_path / "2024-all.parquet", resolve_hierarchy(agencies3), CAL, orders, headcount, 2024
     )
     _check(fct)
+
+
+@pytest.fixture
+def headcount_ten_months() -> pl.DataFrame:
+    """MIN reports January–October only (10 month-end values); AKM's units cover all 12 months."""
+    ends = pl.date_range(date(2024, 1, 1), date(2024, 12, 1), "1mo", eager=True).dt.month_end().to_list()
+    rows = []
+    for i, end in enumerate(ends):
+        if i < 10:
+            rows.append(("MIN", end, 12))  # Σ = 10 · 12 = 120
+            rows.append(("MIN-C", end, 6))  # Σ = 10 · 6 = 60
+        rows.append(("AKM", end, 5))  # Σ = 60
+        rows.append(("AKM-U", end, 7))  # Σ = 84
+    return pl.DataFrame(
+        {
+            "agency_id": [r[0] for r in rows],
+            "month_end": [r[1] for r in rows],
+            "actual_headcount": [r[2] for r in rows],
+            "staff_posts": [r[2] + 1 for r in rows],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("reading", "n", "divisor"),
+    [
+        ("divide_by_12", 180 / 12, 12),  # (120 + 60) / 12 = 15 — the seed's «деленная на 12»
+        ("months_reported", 180 / 10, 10),  # (120 + 60) / 10 = 18
+    ],
+)
+def test_n_with_ten_months_reported_follows_the_reading(
+    con, agencies3, year_events, orders, headcount_ten_months, reading: str, n: float, divisor: int
+) -> None:
+    for month in (4, 12):
+        compute_overtime_month(con, year_events, agencies3, CAL, orders, 2024, month)
+    tables = ["overtime_daily_2024_04", "overtime_daily_2024_12"]
+    fct = compute_overtime_by_body(con, tables, agencies3, headcount_ten_months, CAL, 2024, headcount_reading=reading)
+    assert fct.schema == pl.Schema(FCT_OVERTIME_SCHEMA)
+    rows = {r["agency_id"]: r for r in fct.iter_rows(named=True)}
+    mn = rows["MIN"]
+    assert (mn["headcount_months"], mn["headcount_months_missing"], mn["headcount_divisor"]) == (10, True, divisor)
+    assert mn["avg_headcount"] == pytest.approx(n)
+    # m = 3,75 h, p = 3 h (see year_events); b = 1824: a = 1824 + 3,75 / n, s = 3 / n
+    # divide_by_12: a = 1824,25, s = 0,2; months_reported: a = 1824 + 0,208333, s = 0,166667
+    assert mn["avg_workday_hours"] == pytest.approx(1824 + 3.75 / n)
+    assert mn["avg_weekend_overtime"] == pytest.approx(3.0 / n)
+    # AKM: 12 month-end values over its units → not flagged, n = (60 + 84) / 12 = 12 under both readings
+    akm = rows["AKM"]
+    assert (akm["headcount_months"], akm["headcount_months_missing"], akm["headcount_divisor"]) == (12, False, 12)
+    assert akm["avg_headcount"] == pytest.approx(12.0)
+    # MIN2 has no headcount rows: nothing to flag, n null
+    m2 = rows["MIN2"]
+    assert (m2["headcount_months"], m2["headcount_months_missing"], m2["avg_headcount"]) == (None, None, None)
+
+
+def test_unknown_headcount_reading_is_refused(con, agencies3, year_events, orders, headcount) -> None:
+    with pytest.raises(ValueError, match=r"hr\.headcount_missing_months"):
+        compute_fct_overtime(con, year_events, agencies3, CAL, orders, headcount, 2024, headcount_reading="mean")

@@ -114,3 +114,40 @@ def test_year_without_calendar_is_not_computed_with_a_message(con):
     result = compute_overtime_year(con, 2031)
     assert result.fct.height == 0
     assert "2031" in result.message
+
+
+@pytest.mark.parametrize(("reading", "n"), [("divide_by_12", 20 / 12), ("months_reported", 2.0)])
+def test_ten_headcount_months_flag_the_body_and_n_follows_the_reading(con, reading: str, n: float) -> None:
+    from kzeval.indicators.org_development import overtime_headcount_notes
+
+    # C1 reports 2 employees at the end of January–October only: Σ = 10 · 2 = 20;
+    # divide_by_12: n = 20 / 12 = 1,6667; months_reported: n = 20 / 10 = 2.
+    con.execute("DELETE FROM raw.headcount_monthly WHERE month(month_end) > 10")
+    # Wed 31 Jan 2024: in 09:00, out 20:00 → 1 h overtime: m = 1, a = 1824 + 1 / n
+    _events(con, "jan", [("E1", "2024-01-31T09:00:00", "in"), ("E1", "2024-01-31T20:00:00", "out")])
+    result = compute_overtime_year(con, 2024, months=[1], headcount_reading=reading)
+    assert result.headcount_incomplete == {"C1": 10}
+    stored = con.execute(
+        "SELECT avg_headcount, avg_workday_hours, headcount_months, headcount_months_missing, headcount_divisor "
+        "FROM core.overtime WHERE year = 2024 AND agency_id = 'C1'"
+    ).fetchall()
+    assert stored == [(pytest.approx(n), pytest.approx(1824 + 1 / n), 10, True, round(20 / n))]
+    # the run summary names the body, its months and the divisor (read from the published mart)
+    con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+    con.execute("CREATE OR REPLACE VIEW marts.fct_overtime AS SELECT * FROM core.overtime")
+    [line] = overtime_headcount_notes(con, 2024)
+    assert f"1 bodies (C1 (10 months, n = Σ ÷ {round(20 / n)}))" in line
+    assert "hr.headcount_missing_months" in line
+
+
+def test_twelve_headcount_months_are_not_flagged(con) -> None:
+    from kzeval.indicators.org_development import overtime_headcount_notes
+
+    _events(con, "jan", [("E1", "2024-01-31T09:00:00", "in"), ("E1", "2024-01-31T20:00:00", "out")])
+    result = compute_overtime_year(con, 2024, months=[1], headcount_reading="months_reported")
+    assert result.headcount_incomplete == {}
+    # Σ = 12 · 2 = 24, n = 24 / 12 = 2 under either reading
+    assert con.execute("SELECT avg_headcount, headcount_divisor FROM core.overtime").fetchall() == [(2.0, 12)]
+    con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+    con.execute("CREATE OR REPLACE VIEW marts.fct_overtime AS SELECT * FROM core.overtime")
+    assert overtime_headcount_notes(con, 2024) == []

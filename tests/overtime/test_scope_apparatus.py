@@ -200,3 +200,23 @@ def test_missing_headcount_month_flags_n1_and_the_reading_divides_by_months() ->
     assert by_months["hr_overtime_quantitative"].value == pytest.approx(5 * (1 - 8 * 1.1 / 1824))
     complete = {r.indicator: r for r in overtime_indicator_rows(row, "MIO", SCOPE_APPARATUS, headcount_months=12)}
     assert not complete["hr_overtime_quantitative"].is_provisional
+
+
+@pytest.mark.parametrize("reading", ["divide_by_12", "months_reported"])
+def test_n1_is_the_same_whichever_divisor_the_stored_row_used(reading: str) -> None:
+    # Σ month-end headcount = 1100 over 11 months; m = 110 h; d = 249 → b = 1824.
+    # A row stored under divide_by_12 holds n = 1100 / 12 (divisor 12), one stored under
+    # months_reported n = 100 (divisor 11): N1 follows the reading asked for, not the stored divisor.
+    base = {"agency_id": "AKM", "workday_overtime_hours": 110.0, "weekend_overtime_hours": 0.0, "workdays": 249}
+    by_12 = {**base, "avg_headcount": 1100 / 12, "headcount_divisor": 12}
+    by_11 = {**base, "avg_headcount": 100.0, "headcount_divisor": 11}
+    # divide_by_12: N1 = 5 × (1 − 8 × (110 / 91,667) / 1824) = 4,97368; months_reported: 5 × (1 − 8 × 1,1 / 1824)
+    expected = 5 * (1 - 8 * (110 / (1100 / 12)) / 1824) if reading == "divide_by_12" else 5 * (1 - 8 * 1.1 / 1824)
+    for row in (by_12, by_11):
+        rows = {
+            r.indicator: r
+            for r in overtime_indicator_rows(
+                row, "MIO", SCOPE_APPARATUS, headcount_months=11, headcount_reading=reading
+            )
+        }
+        assert rows["hr_overtime_quantitative"].value == pytest.approx(expected)

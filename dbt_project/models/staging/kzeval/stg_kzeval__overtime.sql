@@ -8,5 +8,8 @@ select
     normal_hours,
     avg_workday_hours,
     avg_weekend_overtime,
-    unclosed_days
+    unclosed_days,
+    headcount_months,
+    headcount_months_missing,
+    headcount_divisor
 from {{ source('core', 'overtime') }}
