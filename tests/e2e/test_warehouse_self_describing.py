@@ -1,0 +1,168 @@
+"""The published warehouse describes itself to SQL users (issue 18): comments on every mart table
+and column, dim_indicators, points_lost, the inputs of a figure by name, DECIMAL means, the shell.
+
+One sample-drop run (``kzeval demo``'s drop and year) shared by the module.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from kzeval.generate.sample import generate_sample
+from kzeval.methodology import all_indicators
+from kzeval.runner import run_assessment
+
+pytestmark = pytest.mark.slow
+
+YEAR = 2024
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("self_describing")
+    generate_sample(root / "drop", seed=42, year=YEAR)
+    path = root / "warehouse" / "kzeval.duckdb"
+    result = run_assessment(YEAR, root / "drop", path)
+    assert result.success, result.failures
+    return path
+
+
+@pytest.fixture
+def con(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        yield connection
+
+
+def test_every_mart_table_and_column_carries_its_description(con: duckdb.DuckDBPyConnection) -> None:
+    tables = con.execute("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()
+    assert len(tables) >= 13
+    assert [t for t, comment in tables if not comment] == []
+    bare = con.execute(
+        "SELECT table_name || '.' || column_name FROM duckdb_columns() "
+        "WHERE schema_name = 'marts' AND coalesce(comment, '') = ''"
+    ).fetchall()
+    assert bare == []
+
+
+def test_dim_indicators_holds_the_methodology_and_joins_every_score(con: duckdb.DuckDBPyConnection) -> None:
+    definitions = all_indicators()
+    rows = con.execute("SELECT indicator, legal_symbol, label_ru, is_penalty FROM marts.dim_indicators").fetchall()
+    assert {r[0] for r in rows} == set(definitions)
+    by_code = {r[0]: r for r in rows}
+    assert by_code["appeal_review_timeliness"][1:3] == ("R1", definitions["appeal_review_timeliness"].name_ru)
+    # Penalties are the four §10 codes with a negative maximum, plus W.
+    assert {r[0] for r in rows if r[3]} == {
+        "svc_downtime_penalty",
+        "open_subordinate_penalty",
+        "it_unused_systems",
+        "hr_weekend_overtime_penalty",
+    }
+    orphans = con.execute(
+        "SELECT count(*) FROM marts.fct_indicator_scores s ANTI JOIN marts.dim_indicators d USING (indicator)"
+    ).fetchone()
+    assert orphans == (0,)
+    # The readings a figure was computed under are listed with its indicator.
+    readings = con.execute("SELECT readings FROM marts.dim_indicators WHERE indicator = 'svc_k3'").fetchone()
+    assert readings is not None and "svc.k3_cap" in str(readings[0]).split(";")
+
+
+def test_points_lost_reads_a_penalty_without_its_sign(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        "SELECT indicator, value, points_lost FROM marts.fct_indicator_scores WHERE year = ? "
+        "AND indicator IN ('svc_downtime_penalty', 'hr_weekend_overtime_penalty', 'appeal_review_timeliness')",
+        [YEAR],
+    ).fetchall()
+    for indicator, value, lost in rows:
+        if indicator == "appeal_review_timeliness":
+            assert lost is None  # not a penalty
+        else:
+            # svc_downtime_penalty is stored −0.64 (CGO-MF: 0.64 deducted); W is stored positive: both lose |value|
+            assert lost == pytest.approx(abs(value)) and lost >= 0
+    assert any(i == "svc_downtime_penalty" and v < 0 for i, v, _ in rows)
+
+
+def test_inputs_of_a_figure_are_rows_with_symbol_and_meaning(con: duckdb.DuckDBPyConnection) -> None:
+    stored = con.execute(
+        "SELECT inputs FROM marts.fct_indicator_scores WHERE year = ? AND agency_id = 'CGO-MF' "
+        "AND indicator = 'appeal_review_timeliness'",
+        [YEAR],
+    ).fetchone()
+    assert stored is not None
+    expected = json.loads(stored[0])
+    rows = con.execute(
+        "SELECT input_name, legal_symbol, meaning_ru, value FROM marts.fct_indicator_inputs "
+        "WHERE year = ? AND agency_id = 'CGO-MF' AND indicator = 'appeal_review_timeliness' ORDER BY input_name",
+        [YEAR],
+    ).fetchall()
+    assert {r[0]: r[3] for r in rows} == {k: float(v) for k, v in expected.items()}
+    assert {r[0]: (r[1], r[2]) for r in rows}["f"] == ("f", "рассмотрено с нарушением срока")
+    assert con.execute("SELECT count(*) FROM marts.fct_indicator_inputs WHERE meaning_ru IS NULL").fetchone() == (0,)
+
+
+def _shell() -> str:
+    shell = Path(sys.executable).parent / "duckdb"
+    binary = str(shell) if shell.exists() else shutil.which("duckdb")
+    assert binary, "the duckdb shell (PyPI duckdb-cli) is not installed: run scripts/setup.sh"
+    return binary
+
+
+def test_documented_query_rebuilds_r1_inputs_from_staging(warehouse: Path) -> None:
+    # As documented: the shell reads the file on stdin.
+    sql = (ROOT / "docs/sql/rebuild_appeal_review_timeliness_inputs.sql").read_text(encoding="utf-8")
+    out = subprocess.run(
+        [_shell(), "-readonly", str(warehouse), "-csv"], input=sql, capture_output=True, text=True, check=True
+    ).stdout
+    header, row = out.strip().splitlines()[-2:]
+    assert header == "agency_id,p_rebuilt,p_stored,f_rebuilt,f_stored"
+    agency, p_rebuilt, p_stored, f_rebuilt, f_stored = row.split(",")
+    assert agency == "CGO-MF"
+    assert (float(p_rebuilt), float(f_rebuilt)) == (float(p_stored), float(f_stored))
+    assert float(p_rebuilt) > 0
+
+
+def test_national_means_are_exact_decimals(con: duckdb.DuckDBPyConnection) -> None:
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'marts' "
+            "AND table_name = 'fct_national_rollup'"
+        ).fetchall()
+    )
+    assert types["mean_score"] == types["median_score"] == "DECIMAL(6,2)"
+    for block, body_type, mean in con.execute(
+        "SELECT block, body_type, mean_score FROM marts.fct_national_rollup WHERE year = ? AND region_code = 'KZ'",
+        [YEAR],
+    ).fetchall():
+        scores = [
+            Fraction(str(s))
+            for (s,) in con.execute(
+                "SELECT score_rounded FROM marts.fct_block_scores WHERE year = ? AND block = ? AND body_type = ?",
+                [YEAR, block, body_type],
+            ).fetchall()
+        ]
+        exact = sum(scores) / len(scores)
+        # exact mean, rounded half up in decimal arithmetic (e.g. 806.85 / 10 = 80.685 → 80.69)
+        expected = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+        assert mean == expected
+
+
+def test_duckdb_shell_of_the_project_opens_the_warehouse_read_only(warehouse: Path) -> None:
+    out = subprocess.run(
+        [_shell(), "-readonly", str(warehouse), "-csv", "-c", "SELECT count(*) FROM marts.dim_indicators"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.split() == ["count_star()", str(len(all_indicators()))]
