@@ -174,7 +174,7 @@ def _materialize(
 CLI_TRIGGER_TAG = "kzeval/trigger"
 # The Dagster instance shared by `kzeval run` and the Dagster UI (README «Operations: Dagster»).
 DEFAULT_DAGSTER_HOME = Path("data/dagster_home")
-INSTANCE_SETTINGS = Path(__file__).resolve().parents[1] / "dagster.yaml"
+INSTANCE_SETTINGS = Path(__file__).resolve().parents[1] / DEFAULT_DAGSTER_HOME / "dagster.yaml"
 
 
 def default_dagster_home() -> Path:

@@ -6,6 +6,7 @@ One sample-drop run (``kzeval demo``'s drop and year) shared by the module.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from kzeval.cli_support import Progress
 from kzeval.generate.sample import generate_sample
 from kzeval.methodology import all_indicators
 from kzeval.runner import run_assessment
@@ -29,13 +31,45 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def cli_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The sample year run as `kzeval run` runs it: recorded in a Dagster home, with a progress printer."""
     root = tmp_path_factory.mktemp("self_describing")
     generate_sample(root / "drop", seed=42, year=YEAR)
     path = root / "warehouse" / "kzeval.duckdb"
-    result = run_assessment(YEAR, root / "drop", path)
+    stream = io.StringIO()
+    home = root / "dagster_home"
+    result = run_assessment(YEAR, root / "drop", path, dagster_home=home, progress=Progress(stream, interactive=False))
     assert result.success, result.failures
+    return {"warehouse": path, "home": home, "progress": stream.getvalue()}
+
+
+@pytest.fixture(scope="module")
+def warehouse(cli_run: dict[str, object]) -> Path:
+    path = cli_run["warehouse"]
+    assert isinstance(path, Path)
     return path
+
+
+def test_the_run_is_in_the_dagster_home_the_ui_reads(cli_run: dict[str, object]) -> None:
+    import dagster as dg
+
+    home = cli_run["home"]
+    assert isinstance(home, Path)
+    # the project's instance settings (one writer at a time) were copied into the new home
+    assert "kzeval/writer" in (home / "dagster.yaml").read_text(encoding="utf-8")
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        runs = instance.get_runs()
+    assert len(runs) == 1
+    assert runs[0].status == dg.DagsterRunStatus.SUCCESS
+    assert runs[0].tags["kzeval/trigger"] == "cli" and runs[0].tags["dagster/partition"] == str(YEAR)
+
+
+def test_progress_printed_one_line_per_stage(cli_run: dict[str, object]) -> None:
+    lines = str(cli_run["progress"]).splitlines()
+    assert any(line.startswith("done  landing appeals (") and " rows)" in line for line in lines)
+    assert any(line.startswith("done  dbt models and tests (") for line in lines)
+    assert lines[-1].startswith("done  published warehouse")
+    assert not any("FAILED" in line for line in lines)
 
 
 @pytest.fixture
