@@ -457,6 +457,9 @@ def build_parser() -> argparse.ArgumentParser:
         """
   kzeval explain --year 2024 --agency CGO-MF
   kzeval explain --year 2024 --agency CGO-MF --indicator appeal_review_timeliness --records
+  kzeval explain --year 2024 --agency CGO-MF --indicator hr_overtime --records   # N1, N2, W and the day records
+  kzeval explain --year 2024 --agency CGO-MF --indicator corps_b                 # corps «Б» distribution
+  kzeval explain --year 2024 --agency CGO-MF --employee E000003                  # one employee's grade
 """,
     )
     _year_option(exp)
@@ -465,8 +468,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--indicator",
         default=None,
         metavar="CODE",
-        help="indicator code, direction or block (default: none, the body's overview; "
+        help="indicator code, direction, block or corps_b (default: none, the body's overview; "
         "e.g. --indicator appeal_review_timeliness; codes in marts.dim_indicators)",
+    )
+    exp.add_argument(
+        "--employee",
+        default=None,
+        metavar="PSEUDONYM",
+        help="a corps «Б» employee's annual grade with the quarters and sheets behind it (default: none; "
+        "e.g. --employee p_32e412470a3093b8; `kzeval pseudonym` gives it from an IIN)",
     )
     exp.add_argument(
         "--records",

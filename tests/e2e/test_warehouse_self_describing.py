@@ -200,3 +200,57 @@ def test_duckdb_shell_of_the_project_opens_the_warehouse_read_only(warehouse: Pa
         check=True,
     ).stdout
     assert out.split() == ["count_star()", str(len(all_indicators()))]
+
+
+def _explain(warehouse: Path, *args: str) -> str:
+    from kzeval.explain import explain
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return explain(con, YEAR, "CGO-MF", *args)  # type: ignore[arg-type]
+
+
+def test_explain_corps_b_distribution_shows_the_body_and_the_nation(
+    con: duckdb.DuckDBPyConnection, warehouse: Path
+) -> None:
+    text = _explain(warehouse, "corps_b")
+    assessed, effective = con.execute(
+        "SELECT assessed, count_effective FROM core.corps_b_distribution WHERE year = ? AND agency_id = 'CGO-MF' "
+        "AND scope = 'agency'",
+        [YEAR],
+    ).fetchone()  # type: ignore[misc]
+    row = next(line for line in text.splitlines() if line.strip().startswith("CGO-MF "))
+    assert row.split()[1] == str(assessed)
+    assert f"{effective} ({100 * effective / assessed:.1f} %)" in row
+    assert any(line.strip().startswith("national CGO") for line in text.splitlines())
+
+
+def test_explain_employee_shows_the_sheets_behind_the_grade(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
+    from kzeval.explain import explain
+
+    pseudonym, annual, sheets = con.execute(
+        "SELECT employee_pseudonym, annual_score, sheets_assessed FROM core.corps_b_annual WHERE year = ? "
+        "AND agency_id = 'CGO-MF' ORDER BY employee_pseudonym LIMIT 1",
+        [YEAR],
+    ).fetchone()  # type: ignore[misc]
+    with duckdb.connect(str(warehouse), read_only=True) as c:
+        text = explain(c, YEAR, "CGO-MF", employee=pseudonym)
+    assert f"служащий {pseudonym}" in text and "IIN" not in text
+    # the «Расчет» line: (s1 + … + sn) / n = annual, and the mean of the listed quarter scores is the grade
+    calc = next(line for line in text.splitlines() if line.startswith("Расчет"))
+    listed = [float(x) for x in calc.split("(")[1].split(")")[0].split(" + ")]
+    assert len(listed) == sheets
+    assert round(sum(listed) / len(listed) + 1e-9, 2) == pytest.approx(annual)
+    assert text.count("corps_b_evaluations/") == sheets  # every sheet with its file and row
+
+
+def test_explain_working_time_lists_the_day_records(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
+    text = _explain(warehouse, "hr_overtime", True)
+    assert "N1 — количественный показатель" in text and "W  — штраф" in text
+    m = con.execute(
+        "SELECT workday_overtime_hours FROM core.overtime WHERE year = ? AND agency_id = 'CGO-MF'", [YEAR]
+    ).fetchone()[0]  # type: ignore[index]
+    line = next(row for row in text.splitlines() if row.strip().startswith("m "))
+    by_records, stored = (float(x) for x in line.split()[1:3])
+    # the day records add up to the m used by the formula (both printed to 4 decimals)
+    assert by_records == pytest.approx(stored, abs=1e-3) and stored == pytest.approx(m, abs=1e-3)
+    assert "FROM core.overtime_daily" in text
