@@ -111,18 +111,17 @@ def _materialize(
         readings=list(readings or []),
     )
     assets = list(defs.assets or [])
-    instance = dagster_instance(dagster_home) if dagster_home is not None else None
+    # Entering the instance makes it the current one for Dagster's definitions state, so a run does
+    # not pick up an instance a caller created and disposed of before (tests do).
+    instance = dagster_instance(dagster_home) if dagster_home is not None else dg.DagsterInstance.ephemeral()
     if progress is not None:
         from kzeval.cli_support import listen_to_every_run
 
-        instance = instance or dg.DagsterInstance.ephemeral()
         listen_to_every_run(instance, progress)
-    extra: dict[str, Any] = {}  # only what differs from the defaults (kzeval bench wraps materialize)
-    if instance is not None:
-        extra["instance"] = instance
+    extra: dict[str, Any] = {}
     if dagster_home is not None:
         extra["tags"] = {CLI_TRIGGER_TAG: "cli"}
-    try:
+    with instance:
         result = dg.materialize(
             assets,  # type: ignore[arg-type]
             selection=selection,  # type: ignore[arg-type]
@@ -133,11 +132,9 @@ def _materialize(
             partition_key=partition_key,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             raise_on_error=False,
+            instance=instance,
             **extra,
         )
-    finally:
-        if instance is not None:
-            instance.dispose()
     failures: list[str] = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
