@@ -254,3 +254,41 @@ def test_explain_working_time_lists_the_day_records(con: duckdb.DuckDBPyConnecti
     # the day records add up to the m used by the formula (both printed to 4 decimals)
     assert by_records == pytest.approx(stored, abs=1e-3) and stored == pytest.approx(m, abs=1e-3)
     assert "FROM core.overtime_daily" in text
+
+
+def test_dbt_unit_tests_of_the_marts_pass(warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The marts' dbt `unit_tests` (fixed rows → expected rows); runs skip them, this test runs them."""
+    from dbt.cli.main import dbtRunner
+
+    from pipelines.dbt_in_process import release_duckdb
+    from pipelines.defs.dbt import DBT_PROJECT_DIR
+
+    copy = tmp_path / "unit.duckdb"
+    shutil.copyfile(warehouse, copy)
+    monkeypatch.setenv("KZEVAL_DBT_DUCKDB_PATH", str(copy))
+    monkeypatch.chdir(DBT_PROJECT_DIR)
+    models = "+fct_national_rollup +fct_indicator_scores +fct_indicator_lineage +fct_data_quality"
+    try:
+        result = dbtRunner().invoke(
+            [
+                "build",
+                "--select",
+                *models.split(),
+                "--profiles-dir",
+                ".",
+                "--target-path",
+                str(tmp_path / "target"),
+                "--quiet",
+            ]
+        )
+    finally:
+        release_duckdb()
+    assert result.success, result.exception
+    unit = [r for r in result.result if r.node.resource_type == "unit_test"]  # type: ignore[union-attr]
+    assert {r.node.name for r in unit} == {
+        "national_rollup_mean_is_exact_and_rounded_half_up",
+        "indicator_scores_points_lost_reads_penalties_without_sign",
+        "lineage_lists_the_files_of_the_body_and_year",
+        "data_quality_counts_only_current_files",
+    }
+    assert all(str(r.status) == "pass" for r in unit)
