@@ -51,3 +51,17 @@ def test_duckdb_shell_is_the_python_package_version() -> None:
 
 def test_unused_dagster_duckdb_is_not_installed_by_the_project() -> None:
     assert "dagster-duckdb" not in _lock()
+
+
+def test_setup_and_demo_install_no_system_packages() -> None:
+    # the browser of the report-rendering tests is the test setup's business (scripts/test_browser.sh)
+    for script in ("scripts/setup.sh", "scripts/demo.sh"):
+        text = (ROOT / script).read_text(encoding="utf-8")
+        assert "apt-get install" not in text and "chromium" not in text.replace("Installs no system packages", "")
+    assert "test_browser.sh" in (ROOT / "scripts/test.sh").read_text(encoding="utf-8")
+
+
+def test_readme_examples_use_folders_the_quick_start_creates() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "--landing data/landing" not in readme
+    assert "../shared/" not in readme
