@@ -131,7 +131,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     problem = _check_readings(args.reading)
     if problem:
         raise UserError(problem)
-    prepare_warehouse_folder(args.warehouse, DEFAULT_WAREHOUSE)
+    prepare_warehouse_folder(args.warehouse)
 
     progress, log_file, home = _pipeline(args, f"run-{args.year}")
     with quiet_stdout(log_file):
@@ -179,7 +179,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from kzeval.runner import run_assessment
 
     landing = args.landing or SAMPLE_DROP
-    prepare_warehouse_folder(args.warehouse, args.warehouse)  # the demo creates its folder
+    prepare_warehouse_folder(args.warehouse)
     print(f"Generating the embedded sample drop in {landing} ...")
     generate_sample(landing, seed=42, year=SAMPLE_YEAR)
     print(f"Running the {SAMPLE_YEAR} assessment into {args.warehouse} ...")

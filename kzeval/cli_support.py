@@ -47,21 +47,24 @@ def require_year(year: int) -> None:
         raise UserError(f"year {year} is outside the assessment years {FIRST_YEAR}–{last}")
 
 
-def prepare_warehouse_folder(warehouse: Path, default: Path) -> None:
-    """The default warehouse's folder is created; another path must be in an existing folder."""
+def prepare_warehouse_folder(warehouse: Path, default: Path | None = None) -> None:
+    """Create the warehouse's folder (a run always could); one line when that is impossible."""
     parent = warehouse.parent
-    if parent.exists():
-        if not parent.is_dir():
-            raise UserError(f"warehouse folder {parent} is not a folder")
-        return
-    if warehouse == default:
+    blocking = next((p for p in [parent, *parent.parents] if p.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise UserError(f"warehouse folder {parent} cannot be created: {blocking} is a file")
+    try:
         parent.mkdir(parents=True, exist_ok=True)
-        return
-    raise UserError(f"warehouse folder {parent} does not exist (create it, or pass another --warehouse)")
+    except OSError as exc:
+        raise UserError(f"warehouse folder {parent} cannot be created ({exc.strerror})") from None
 
 
 def require_warehouse(warehouse: Path) -> None:
-    """A command that reads the published warehouse needs it to exist."""
+    """A command that reads the published warehouse needs it to exist (its folder too)."""
+    if not warehouse.parent.exists():
+        raise UserError(
+            f"warehouse folder {warehouse.parent} does not exist: pass --warehouse FILE of a published warehouse"
+        )
     if not warehouse.exists():
         raise UserError(f"warehouse {warehouse} does not exist: run `kzeval run` (or `kzeval demo`) first")
 

@@ -38,9 +38,20 @@ def test_year_outside_the_partitions_is_one_line(tmp_path: Path, capsys: pytest.
     _one_line_error(capsys, code, "year 2019 is outside the assessment years 2020–")
 
 
-def test_warehouse_in_a_missing_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    warehouse = tmp_path / "missing" / "w.duckdb"
+def test_warehouse_in_a_folder_that_cannot_exist_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    warehouse = tmp_path / "file" / "w.duckdb"
     code = main(["run", "--year", "2024", "--landing", str(tmp_path), "--warehouse", str(warehouse)])
+    _one_line_error(capsys, code, f"warehouse folder {warehouse.parent} cannot be created")
+
+
+def test_reading_a_warehouse_in_a_missing_folder_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warehouse = tmp_path / "missing" / "w.duckdb"
+    code = main(["explain", "--year", "2024", "--agency", "CGO-MF", "--warehouse", str(warehouse)])
     _one_line_error(capsys, code, f"warehouse folder {warehouse.parent} does not exist")
     assert not warehouse.parent.exists()
 
