@@ -757,6 +757,10 @@ def explain_indicator(
         _penalty_section(con, year, body["agency_id"], row["direction"], corrections),
         _corrections_section(corrections),
     ]
+    from kzeval.explain_people import WORKING_TIME_CODES, working_time_legend
+
+    if code in WORKING_TIME_CODES:  # what N1, N2, W, a, b, s, m, p mean
+        sections.insert(1, working_time_legend())
     if records:
         sections.append(records_section(con, year, body, code, inputs, tables, corrections, row["reading"]))
     else:
@@ -932,7 +936,11 @@ def records_section(
     parts = []
     for table in tables:
         if table in ("turnstile_events", "overtime_orders", "calendar"):
-            if table == "turnstile_events":
+            if table == "turnstile_events" and table_exists(con, "core", "overtime_daily"):
+                from kzeval.explain_people import overtime_day_records
+
+                parts.append(overtime_day_records(con, year, body["agency_id"]))
+            elif table == "turnstile_events":
                 parts.append(
                     "Записи турникетов: в хранилище (core) нет подневной детализации, только годовые итоги органа "
                     "(core.overtime). Дни и сотрудники (псевдонимы) — запросом к raw:\n"
@@ -1162,10 +1170,25 @@ def _robustness_section(con: duckdb.DuckDBPyConnection, year: int, agency: str) 
 
 
 def explain(
-    con: duckdb.DuckDBPyConnection, year: int, agency: str, indicator: str | None = None, records: bool = False
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    agency: str,
+    indicator: str | None = None,
+    records: bool = False,
+    employee: str | None = None,
 ) -> str:
-    """The explanation text of an indicator, direction, block, or (no code) the body's overview."""
+    """The explanation text of an indicator, direction, block, or (no code) the body's overview.
+
+    ``employee`` (a pseudonym): that employee's corps «Б» grade; ``indicator`` ``corps_b``: the
+    body's corps «Б» distribution (kzeval.explain_people).
+    """
+    from kzeval import explain_people
+
     body = resolve_body(con, agency)
+    if employee is not None:
+        return explain_people.explain_employee(con, year, body, employee)
+    if indicator in explain_people.CORPS_B_CODES:
+        return explain_people.explain_corps_b_distribution(con, year, body)
     if indicator is None:
         return explain_overview(con, year, body)
     if indicator in BLOCK_LABELS:
@@ -1180,7 +1203,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     try:
         with connect_readonly(args.warehouse) as con:
-            text = explain(con, args.year, args.agency, args.indicator, bool(getattr(args, "records", False)))
+            text = explain(
+                con,
+                args.year,
+                args.agency,
+                args.indicator,
+                bool(getattr(args, "records", False)),
+                getattr(args, "employee", None),
+            )
     except (ExplainError, FileNotFoundError) as problem:
         print(str(problem), file=sys.stderr)
         return 1

@@ -302,6 +302,14 @@ CORE_TABLES: dict[str, str] = {
         "count_proper BIGINT, count_satisfactory BIGINT, count_unsatisfactory BIGINT, mean_score DOUBLE, "
         "share_effective DOUBLE, share_unsatisfactory DOUBLE, is_implausible BOOLEAN, implausibility_reason VARCHAR"
     ),
+    # The methodology's definitions (§10 codes, the named inputs), rewritten by every run
+    # (write_methodology_definitions): marts.dim_indicators and fct_indicator_inputs read them.
+    "indicator_definitions": (
+        "indicator VARCHAR, legal_symbol VARCHAR, label_ru VARCHAR, block VARCHAR, direction VARCHAR, "
+        "role VARCHAR, max_points_cgo DOUBLE, max_points_mio DOUBLE, is_penalty BOOLEAN, paragraph VARCHAR, "
+        "confidence VARCHAR, formula VARCHAR"
+    ),
+    "indicator_input_definitions": "indicator VARCHAR, input_name VARCHAR, legal_symbol VARCHAR, meaning_ru VARCHAR",
 }
 
 
@@ -314,6 +322,53 @@ def ensure_core_tables(con: duckdb.DuckDBPyConnection) -> None:
     from kzeval.readings_catalogue import write_readings_catalogue
 
     write_readings_catalogue(con)  # the readings of this code (marts.dim_readings), refreshed by every run
+    write_methodology_definitions(con)
+
+
+def methodology_definition_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``core.indicator_definitions`` (methodology §10) and ``core.indicator_input_definitions`` as frames."""
+    from kzeval.methodology import all_indicators
+    from kzeval.methodology.inputs import input_definition_rows
+
+    indicators = pl.DataFrame(
+        [
+            {
+                "indicator": d.code,
+                "legal_symbol": d.legal_symbol,
+                "label_ru": d.name_ru,
+                "block": d.block,
+                "direction": d.direction,
+                "role": d.role,
+                "max_points_cgo": d.max_cgo,
+                "max_points_mio": d.max_mio,
+                # A penalty carries its cap as a negative maximum (IndicatorDef).
+                "is_penalty": any(m is not None and m < 0 for m in (d.max_cgo, d.max_mio)),
+                "paragraph": d.paragraph,
+                "confidence": d.confidence,
+                "formula": d.formula,
+            }
+            for d in all_indicators().values()
+        ],
+        schema_overrides={"max_points_cgo": pl.Float64, "max_points_mio": pl.Float64},
+    )
+    inputs = pl.DataFrame(
+        input_definition_rows(),
+        schema={"indicator": pl.String, "input_name": pl.String, "legal_symbol": pl.String, "meaning_ru": pl.String},
+    )
+    return indicators, inputs
+
+
+def write_methodology_definitions(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the definition tables' rows with the code's (idempotent; a few hundred rows)."""
+    for table, frame in zip(
+        ("indicator_definitions", "indicator_input_definitions"), methodology_definition_frames(), strict=True
+    ):
+        con.execute(f"DELETE FROM core.{table}").fetchall()
+        con.register("_definitions", frame)
+        try:
+            con.execute(f"INSERT INTO core.{table} BY NAME SELECT * FROM _definitions").fetchall()
+        finally:
+            con.unregister("_definitions")
 
 
 def compute_corps_b_year(con: duckdb.DuckDBPyConnection, year: int, readings: ActiveReadings) -> tuple[int, int]:

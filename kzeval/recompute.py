@@ -158,7 +158,8 @@ def read_figures(con: duckdb.DuckDBPyConnection, year: int) -> Figures:
             con,
             "marts",
             "fct_national_rollup",
-            "SELECT block, body_type, agencies, mean_score, median_score, tier_high, tier_medium, tier_low, "
+            "SELECT block, body_type, agencies, CAST(mean_score AS DOUBLE) AS mean_score, "
+            "CAST(median_score AS DOUBLE) AS median_score, tier_high, tier_medium, tier_low, "
             "tier_ineffective FROM marts.fct_national_rollup WHERE year = ? AND region_code = 'KZ' ORDER BY ALL",
             [year],
         ),

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -55,12 +58,27 @@ def run_assessment(
     readings: list[str] | None = None,
     hold_back_share: float = 0.05,
     log_level: str = "WARNING",
+    dagster_home: Path | None = None,
+    progress: Callable[[Any], None] | None = None,
 ) -> RunResult:
-    """Materialise every asset for ``year`` with an ephemeral Dagster instance."""
+    """Materialise every asset for ``year``.
+
+    The run is recorded in the Dagster instance of ``dagster_home`` (the one the Dagster UI shows)
+    or, without it, in an ephemeral instance. ``progress`` receives every Dagster event of the run.
+    """
     from pipelines.defs.ops import YEARLY_SELECTION
 
     run = _materialize(
-        YEARLY_SELECTION, str(year), year, landing_dir, warehouse_path, readings, hold_back_share, log_level
+        YEARLY_SELECTION,
+        str(year),
+        year,
+        landing_dir,
+        warehouse_path,
+        readings,
+        hold_back_share,
+        log_level,
+        dagster_home,
+        progress,
     )
     if run.success and warehouse_path.exists():
         run.not_computed = _not_computed(warehouse_path, year)
@@ -104,6 +122,8 @@ def _materialize(
     readings: list[str] | None,
     hold_back_share: float,
     log_level: str,
+    dagster_home: Path | None = None,
+    progress: Callable[[Any], None] | None = None,
 ) -> RunResult:
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     from kzeval.landing.loader import pseudonym_key_problem
@@ -125,17 +145,30 @@ def _materialize(
         readings=list(readings or []),
     )
     assets = list(defs.assets or [])
-    result = dg.materialize(
-        assets,  # type: ignore[arg-type]
-        selection=selection,  # type: ignore[arg-type]
-        resources={
-            "kzeval": resource,
-            "dbt": dbt_resource(),
-        },
-        partition_key=partition_key,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        raise_on_error=False,
-    )
+    # Entering the instance makes it the current one for Dagster's definitions state, so a run does
+    # not pick up an instance a caller created and disposed of before (tests do).
+    instance = dagster_instance(dagster_home) if dagster_home is not None else dg.DagsterInstance.ephemeral()
+    if progress is not None:
+        from kzeval.cli_support import listen_to_every_run
+
+        listen_to_every_run(instance, progress)
+    extra: dict[str, Any] = {}
+    if dagster_home is not None:
+        extra["tags"] = {CLI_TRIGGER_TAG: "cli"}
+    with instance:
+        result = dg.materialize(
+            assets,  # type: ignore[arg-type]
+            selection=selection,  # type: ignore[arg-type]
+            resources={
+                "kzeval": resource,
+                "dbt": dbt_resource(),
+            },
+            partition_key=partition_key,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            raise_on_error=False,
+            instance=instance,
+            **extra,
+        )
     failures: list[str] = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
@@ -186,6 +219,28 @@ def _failure_reason(error: object) -> str:
         error = error.cause  # type: ignore[attr-defined]
     lines = str(getattr(error, "message", "") or "").strip().splitlines()
     return lines[-1] if lines else "failed"
+
+
+CLI_TRIGGER_TAG = "kzeval/trigger"
+# The Dagster instance shared by `kzeval run` and the Dagster UI (README «Operations: Dagster»).
+DEFAULT_DAGSTER_HOME = Path("data/dagster_home")
+INSTANCE_SETTINGS = Path(__file__).resolve().parents[1] / DEFAULT_DAGSTER_HOME / "dagster.yaml"
+
+
+def default_dagster_home() -> Path:
+    """``$DAGSTER_HOME`` when set, else ``data/dagster_home`` (absolute)."""
+    return Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME).resolve()
+
+
+def dagster_instance(home: Path) -> Any:
+    """The persistent Dagster instance in ``home``, created with the project's dagster.yaml if new."""
+    import dagster as dg
+
+    home.mkdir(parents=True, exist_ok=True)
+    settings = home / "dagster.yaml"
+    if not settings.exists() and INSTANCE_SETTINGS.exists():
+        shutil.copyfile(INSTANCE_SETTINGS, settings)
+    return dg.DagsterInstance.from_config(str(home))
 
 
 EXPECTED_DIRECTIONS = {"interaction": ("services", "openness", "appeals"), "org_development": ("hr", "it")}

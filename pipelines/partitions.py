@@ -13,14 +13,16 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 FIRST_YEAR = 2020
-LAST_YEAR = 2030
-YEARS = [str(y) for y in range(FIRST_YEAR, LAST_YEAR + 1)]
-yearly_partitions = dg.StaticPartitionsDefinition(YEARS)
+TIMEZONE = "Asia/Almaty"  # schedules fire on Kazakhstan time
+# One partition per year from FIRST_YEAR up to the current year (end_offset=1: the year in progress
+# exists too), with no fixed last year: a new year's partition appears on 1 January.
+yearly_partitions = dg.TimeWindowPartitionsDefinition(
+    cron_schedule="0 0 1 1 *", start=str(FIRST_YEAR), fmt="%Y", timezone=TIMEZONE, end_offset=1
+)
 # end_offset=1: the current (still incomplete) month exists too, so a turnstile file delivered
 # mid-month can be loaded; the monthly schedule itself always asks for the previous month.
 monthly_partitions = dg.MonthlyPartitionsDefinition(start_date=f"{FIRST_YEAR}-01-01", end_offset=1)
 
-TIMEZONE = "Asia/Almaty"  # schedules fire on Kazakhstan time
 # Yearly assessment of the previous year: 1 March, after the February deadlines (seed 004 para. 39).
 YEARLY_ASSESSMENT_MONTH = 3
 YEARLY_ASSESSMENT_DAY = 1
@@ -48,8 +50,9 @@ def previous_month(today: date) -> tuple[int, int]:
     return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
 
 
-def is_year_partition(year: int) -> bool:
-    return FIRST_YEAR <= year <= LAST_YEAR
+def is_year_partition(year: int, today: date | None = None) -> bool:
+    """A year from the first partition up to the current year (end_offset=1)."""
+    return FIRST_YEAR <= year <= (today or today_in_kazakhstan()).year
 
 
 def is_month_partition(year: int, month: int, today: date) -> bool:

@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/test_browser.sh   # headless chromium for the report-rendering tests (system package)
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false
 export PATH="$PWD/.venv/bin:$PATH"
 

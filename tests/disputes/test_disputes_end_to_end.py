@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ def _figures(warehouse: Path) -> dict[str, Any]:
                 ).fetchall()
             },
             "directions": {
-                (a, d): (raw, penalty, score, rounded)
+                (a, d): (raw, penalty, score, float(rounded))  # score_rounded is DECIMAL(5,2)
                 for a, d, raw, penalty, score, rounded in con.execute(
                     "SELECT agency_id, direction, raw_score, reporting_penalty, score, score_rounded "
                     "FROM marts.fct_direction_scores WHERE year = ?",
@@ -145,10 +146,11 @@ def test_published_figures_before_the_dispute(runs: dict[str, Any]) -> None:
     assert before["directions"]["C1", "services"] == approx((93.85, 5, 88.85, 88.85))
     assert before["directions"]["C1", "openness"][2] == approx(23.35)
     assert before["blocks"]["C1"][0] == approx(0.5 * 88.85 + 0.2 * 23.35 + 0.3 * h)
-    assert before["blocks"]["C1"][1:] == (69.81, "low", "Низкая", 2)
-    assert before["blocks"]["C2"][1:] == (74.68, "medium", "Средняя", 1)
-    assert before["blocks"]["M1"][1:] == (78.58, "medium", "Средняя", 1)
-    assert before["rollup"]["CGO"] == approx((69.81 + 74.68) / 2, abs=0.006)
+    assert before["blocks"]["C1"][1:] == (Decimal("69.81"), "low", "Низкая", 2)
+    assert before["blocks"]["C2"][1:] == (Decimal("74.68"), "medium", "Средняя", 1)
+    assert before["blocks"]["M1"][1:] == (Decimal("78.58"), "medium", "Средняя", 1)
+    # (69.81 + 74.68) / 2 = 72.245 exactly → 72.25 half up (a double mean could give 72.24)
+    assert before["rollup"]["CGO"] == Decimal("72.25")
     assert before["audit"] == [] and before["disputes"] == []
 
 
@@ -188,9 +190,9 @@ def test_disputed_figures_after_the_commission_decisions(runs: dict[str, Any]) -
     assert after["directions"]["C1", "appeals"][2] == approx(h)
     assert after["directions"]["C1", "services"] == approx((93.95, 5, 88.95, 88.95))
     assert after["blocks"]["C1"][0] == approx(0.5 * 88.95 + 0.2 * 23.35 + 0.3 * h)
-    assert after["blocks"]["C1"][1:] == (75.56, "medium", "Средняя", 1)
-    assert after["blocks"]["C2"][1:] == (74.68, "medium", "Средняя", 2)
-    assert after["rollup"]["CGO"] == approx((75.56 + 74.68) / 2)  # national rollup refreshed
+    assert after["blocks"]["C1"][1:] == (Decimal("75.56"), "medium", "Средняя", 1)
+    assert after["blocks"]["C2"][1:] == (Decimal("74.68"), "medium", "Средняя", 2)
+    assert after["rollup"]["CGO"] == Decimal("75.12")  # (75.56 + 74.68) / 2: national rollup refreshed
 
 
 def test_other_bodies_are_untouched(runs: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ comments from methodology §1–4 (seed 004) and checked against the published m
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -236,7 +237,7 @@ def test_landing_folder_to_block_scores(tmp_path: Path) -> None:
     assert direction["C1", "appeals"][2] == approx(h)
     cgo_block = 0.5 * 93.45 + 0.2 * 28.85 + 0.3 * h  # = 76.468…
     assert blocks["C1"][0] == approx(cgo_block)
-    assert blocks["C1"][1:4] == (76.47, "medium", "Средняя")
+    assert blocks["C1"][1:4] == (Decimal("76.47"), "medium", "Средняя")  # score_rounded is DECIMAL(5,2)
 
     # MIO: P1 = 16 (4.65), P2 = 20, T1 = 14, T2 = 18, T3 = 14 − 1/50 000·10 000 = 13.8, T4 = 14 → 95.8
     assert value["M1", "svc_incomplete_package"] == approx(13.8)
@@ -247,7 +248,7 @@ def test_landing_folder_to_block_scores(tmp_path: Path) -> None:
     # Appeals, MIO: nothing late, nothing overturned → 40 + 30 + 20 + 10
     assert direction["M1", "appeals"][2] == approx(100)
     assert blocks["M1"][0] == approx(0.5 * 95.8 + 0.2 * 3.4 + 0.3 * 100)  # 78.58
-    assert blocks["M1"][1:] == (78.58, "medium", "Средняя", 1)
+    assert blocks["M1"][1:] == (Decimal("78.58"), "medium", "Средняя", 1)
 
 
 def test_rerun_under_another_reading_records_it(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ in between against the real published ledger:
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from statistics import mean
 
@@ -128,6 +129,10 @@ def test_both_years_stay_and_2023_is_untouched(two_years):
     assert _year_slice(published, 2023) == two_years["slice_2023"]
 
 
+def _half_up(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def test_national_rollup_shows_the_change_against_the_previous_year(two_years):
     published: Path = two_years["published"]  # type: ignore[assignment]
     for block, body_type in (("interaction", "CGO"), ("org_development", "MIO")):
@@ -151,13 +156,13 @@ def test_national_rollup_shows_the_change_against_the_previous_year(two_years):
                 "AND region_code = 'KZ' ORDER BY year",
             )
         }
-        # mean_score = the mean of the bodies' rounded block scores, to 2 decimals
-        assert rollup[2023][0] == pytest.approx(round(mean(scores[2023]), 2), abs=0.005)
-        assert rollup[2024][0] == pytest.approx(round(mean(scores[2024]), 2), abs=0.005)
+        # mean_score = the exact mean of the bodies' rounded block scores (DECIMAL), rounded half up
+        assert rollup[2023][0] == _half_up(mean(scores[2023]))
+        assert rollup[2024][0] == _half_up(mean(scores[2024]))
         assert rollup[2023][1] is None and rollup[2023][2] is None  # no 2022 in the warehouse
         assert rollup[2024][1] == rollup[2023][0]
-        # change = mean 2024 − mean 2023 (of the unrounded means, then rounded to 2 decimals)
-        assert rollup[2024][2] == pytest.approx(mean(scores[2024]) - mean(scores[2023]), abs=0.005)
+        # change = exact mean 2024 − exact mean 2023, rounded once (half away from zero)
+        assert rollup[2024][2] == _half_up(mean(scores[2024]) - mean(scores[2023]))
 
 
 def test_sensor_asks_once_per_new_file_and_never_for_loaded_ones(two_years):

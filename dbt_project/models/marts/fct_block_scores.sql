@@ -4,7 +4,7 @@ select
     block,
     body_type,
     score,
-    score_rounded,
+    {{ score_decimal('score_rounded') }} as score_rounded,
     efficiency_tier,
     tier_label_ru,
     rank_in_body_type,

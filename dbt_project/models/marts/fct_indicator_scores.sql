@@ -6,6 +6,8 @@ select
     indicator,
     role,
     value,
+    -- a penalty's deduction as a positive number, whatever sign convention its value uses
+    case when max_points < 0 then abs(value) end as points_lost,
     max_points,
     reading,
     is_provisional,

@@ -1,5 +1,7 @@
 -- National (region_code = 'KZ') and, for MIO, per-region statistics of block scores,
--- with the change of the mean against the previous assessment year.
+-- with the change of the mean against the previous assessment year. Means and medians are
+-- computed exactly on whole hundredths (BIGINT) and rounded half away from zero to DECIMAL:
+-- the same scores give the same figures whatever order they are summed in.
 with scopes as (
     select
         "year",
@@ -7,7 +9,7 @@ with scopes as (
         body_type,
         'KZ' as region_code,
         agency_id,
-        score_rounded,
+        {{ score_cents('score_rounded') }} as score_cents,
         efficiency_tier
     from {{ ref('int_block_scores_with_region') }}
     union all
@@ -17,7 +19,7 @@ with scopes as (
         body_type,
         region_code,
         agency_id,
-        score_rounded,
+        {{ score_cents('score_rounded') }} as score_cents,
         efficiency_tier
     from {{ ref('int_block_scores_with_region') }}
     where body_type = 'MIO' and region_code is not null
@@ -30,11 +32,11 @@ stats as (
         body_type,
         region_code,
         count(*) as agencies,
-        -- exact decimal mean: a double sum depends on the order rows are added (byte-identical rebuilds)
-        cast(avg(cast(score_rounded as decimal(18, 2))) as double) as mean_score,
-        median(score_rounded) as median_score,
-        min(score_rounded) as min_score,
-        max(score_rounded) as max_score,
+        sum(score_cents) as sum_cents,
+        -- the median of whole hundredths is a whole or half hundredth: exact in a double
+        cast(round(median(score_cents)) as bigint) as median_cents,
+        min(score_cents) as min_cents,
+        max(score_cents) as max_cents,
         count(*) filter (where efficiency_tier = 'high') as tier_high,
         count(*) filter (where efficiency_tier = 'medium') as tier_medium,
         count(*) filter (where efficiency_tier = 'low') as tier_low,
@@ -49,16 +51,19 @@ select
     cur.body_type,
     cur.region_code,
     cur.agencies,
-    round(cur.mean_score, 2) as mean_score,
-    round(cur.median_score, 2) as median_score,
-    cur.min_score,
-    cur.max_score,
+    {{ cents_to_decimal(div_round_half_away('cur.sum_cents', 'cur.agencies')) }} as mean_score,
+    {{ cents_to_decimal('cur.median_cents') }} as median_score,
+    {{ cents_to_decimal('cur.min_cents') }} as min_score,
+    {{ cents_to_decimal('cur.max_cents') }} as max_score,
     cur.tier_high,
     cur.tier_medium,
     cur.tier_low,
     cur.tier_ineffective,
-    round(prev.mean_score, 2) as previous_mean_score,
-    round(cur.mean_score - prev.mean_score, 2) as mean_change_vs_previous_year
+    {{ cents_to_decimal(div_round_half_away('prev.sum_cents', 'prev.agencies')) }} as previous_mean_score,
+    -- the change of the exact means (sum / count of each year), rounded once
+    {{ cents_to_decimal(div_round_half_away(
+        'cur.sum_cents * prev.agencies - prev.sum_cents * cur.agencies', 'cur.agencies * prev.agencies'
+    )) }} as mean_change_vs_previous_year
 from stats as cur
 left join stats as prev
     on
