@@ -156,7 +156,9 @@ def test_national_rollup_shows_the_change_against_the_previous_year(two_years):
         # decimals (the mart averages DECIMAL(18, 2) scores). Python's round() is half-even on the
         # binary float, which parts from the mart only on a tie; the sample drop gives one: the ten
         # CGO interaction scores of 2023 sum to 832.85, 832.85 / 10 = 83.285 exactly → 83.29 half
-        # up (round(83.285, 2) == 83.28 because the float is 83.28499…).
+        # up (round(83.285, 2) == 83.28 because the float is 83.28499…). The para. 67 rule (openness
+        # branch, issue 15 item 3) moved the sum from 831.93: CGO-MCHS, not assessed on budget items 8–10
+        # (dsp_budget), now gets its 9 peers' mean there, open_budget 12.35 → 16.96, block 84.01 → 84.93.
         assert rollup[2023][0] == pytest.approx(round_half_up(mean(scores[2023]), 2), abs=1e-9)
         assert rollup[2024][0] == pytest.approx(round_half_up(mean(scores[2024]), 2), abs=1e-9)
         assert rollup[2023][1] is None and rollup[2023][2] is None  # no 2022 in the warehouse
