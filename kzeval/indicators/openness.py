@@ -258,7 +258,7 @@ def not_assessed_points(
     elif mark not in ed.OPEN_NOT_ASSESSED_AVERAGE_IN_SEED:
         raise ValueError(f"openness_points.not_assessed: unknown mark {mark!r}")
     if peers:
-        return sum(peers.values()) / len(peers), "average", keys
+        return math.fsum(peers.values()) / len(peers), "average", keys  # exact: no peer-order dependence
     keys = (*keys, "open.average_no_peers")
     choice = readings.value("open.average_no_peers")
     if choice == "maximum":
@@ -399,9 +399,17 @@ def aggregate_points(
     marks_col = pl.col(NOT_ASSESSED) if NOT_ASSESSED in frame.columns else pl.lit(None, dtype=pl.Utf8)
     frame = frame.with_columns(marks_col.alias("_mark"), pl.col("item").cast(pl.Utf8))
     keys = ["_body", "criterion", "item", "language"]
-    summed = frame.filter(pl.col("_mark").is_null()).group_by(keys).agg(pl.col("points").fill_null(0).sum())
-    marked = frame.filter(pl.col("_mark").is_not_null()).group_by(keys).agg(pl.col("_mark").min())
-    own = {(b, c, i, lang): float(v) for b, c, i, lang, v in summed.iter_rows()}
+    # Groups in key order and exact (fsum) sums: the dicts below are summed again per body and
+    # averaged across peers, so their order must not follow polars' hash-group order, which
+    # changes from run to run and made two builds of one drop differ in the last float digit.
+    summed = (
+        frame.filter(pl.col("_mark").is_null())
+        .group_by(keys)
+        .agg(pl.col("points").fill_null(0).cast(pl.Float64))
+        .sort(keys)
+    )
+    marked = frame.filter(pl.col("_mark").is_not_null()).group_by(keys).agg(pl.col("_mark").min()).sort(keys)
+    own = {(b, c, i, lang): math.fsum(v) for b, c, i, lang, v in summed.iter_rows()}
     for (b, c, i, lang), value in own.items():
         maximum = item_maximum(c, i, body_types.get(b, "")) if body_types and c != ed.OPEN_SUBORDINATE_PENALTY else None
         if maximum is not None and value > maximum:
@@ -438,7 +446,7 @@ def _points_criterion_values(
     stimulus = dict.fromkeys(ed.OPEN_LANGUAGES, 0.0)
     averaged_items: list[dict[str, Any]] = []
     keys: list[str] = ["open.stimulus_cap"] if criterion == "open_data" else []
-    for (b, c, item, lang), value in own.items():
+    for (b, c, item, lang), value in sorted(own.items()):  # a fixed order: same float sums every run
         if b == body and c == criterion and lang in own_by_lang:
             own_by_lang[lang] += value
             if criterion == "open_data" and item == ed.OPEN_DATA_STIMULUS_ITEM:
@@ -481,7 +489,7 @@ def _subordinate_values(body: str, own: Mapping[_Key, float]) -> tuple[float, di
     """P7 for a CGO (stored negative) and its inputs: per-language sums and per-criterion sums."""
     by_lang = dict.fromkeys(ed.OPEN_LANGUAGES, 0.0)
     by_criterion = dict.fromkeys(_P7_CRITERIA, 0.0)
-    for (b, c, item, lang), value in own.items():
+    for (b, c, item, lang), value in sorted(own.items()):  # a fixed order: same float sums every run
         if b != body or c != ed.OPEN_SUBORDINATE_PENALTY:
             continue
         if lang in by_lang:

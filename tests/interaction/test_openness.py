@@ -541,3 +541,30 @@ def test_moved_by_averages_only() -> None:
     assert not op.moved_by_averages_only(before, {**after, "own_kk": 1.0})
     # no averaged item: a plain figure of another body must not move
     assert not op.moved_by_averages_only({"points_kk": 1.0}, {"points_kk": 2.0})
+
+
+def test_sums_do_not_depend_on_the_order_rows_or_peers_come_in() -> None:
+    # Two builds of one drop must give the same figures to the last bit. Float addition is not
+    # associative: 0.1 + 0.2 + 0.3 = 0.6000000000000001 but 0.3 + 0.2 + 0.1 = 0.6. polars returns
+    # groups in a run-dependent order, so the sums are exact (fsum) and taken in key order.
+    readings = active_readings()
+    peers = {"C2": 0.1, "C3": 0.2, "C4": 0.3}
+    forward = op.not_assessed_points("secret_budget", "open_budget", "2", "CGO", peers, readings)
+    backward = op.not_assessed_points(
+        "secret_budget", "open_budget", "2", "CGO", dict(reversed(peers.items())), readings
+    )
+    # mean = exact 0.6 / 3 = 0.19999999999999998 (the float nearest 0.6, divided by 3), both ways
+    assert forward[0] == backward[0] == 0.6 / 3
+    own = {("C1", "open_dialogue", str(i), "kk"): v for i, v in ((1, 0.1), (2, 0.2), (3, 0.3))}
+    args = ("C1", "CGO", "open_dialogue")
+    value_a, inputs_a, _ = op._points_criterion_values(*args, own, {}, {}, readings)
+    value_b, inputs_b, _ = op._points_criterion_values(*args, dict(reversed(own.items())), {}, {}, readings)
+    # items 1 + 2 + 3 = 0.1 + 0.2 + 0.3, in item order whatever order the dict holds them in
+    assert inputs_a == inputs_b and value_a == value_b == inputs_a["points_kk"]
+    # unit rows of one body and item arrive in any order: the body's sum is the same float
+    rows = [("C1", "open_budget", "2", "kk", v, None) for v in (0.1, 0.2, 0.3)]
+    sums = {
+        op.aggregate_points(marked_frame(order), YEAR)[0][("C1", "open_budget", "2", "kk")]
+        for order in (rows, rows[::-1], [rows[1], rows[0], rows[2]])
+    }
+    assert sums == {0.6}  # fsum: the float nearest the exact 0.1 + 0.2 + 0.3
