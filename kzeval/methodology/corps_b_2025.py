@@ -137,7 +137,10 @@ READINGS: tuple[ReadingDef, ...] = (
         default="final_average",
         confidence="MEDIUM",
         paragraph="seed 000, Appendices 1 and 2, parameter 5",
-        question="Q13",
+        question="Q13: does the sanction cap limit the sheet's score or parameter 5 only?",
+        legal_text="«5. Отсутствие дисциплинарных взысканий … При наличии дисциплинарного взыскания: - в виде "
+        "замечания, выговора, строго выговора оценка не может превышать 2,99 баллов; - в виде иных видов "
+        "взысканий … оценка не может превышать 1,99 баллов»",
     ),
     ReadingDef(
         key=QUARTER_SCORE,
@@ -149,6 +152,7 @@ READINGS: tuple[ReadingDef, ...] = (
         default="sheet_mean",
         confidence="MEDIUM",
         paragraph="seed 000 para. 5; seed 002 para. 5",
+        question="How several sheets of one quarter (a move between posts) make the quarter score",
         legal_text=(
             "Итоговая оценка формируется автоматически из средней оценки административного "
             'государственного служащего корпуса "Б" за отчетные кварталы календарного года '

@@ -674,6 +674,7 @@ READINGS: tuple[ReadingDef, ...] = (
         confidence="MEDIUM",
         paragraph="81",
         question="Q4: fewer than 12 events — denominator floor or zero?",
+        legal_text="«b – общее количество проведенных мероприятий, которое должно составлять не менее 12»",
     ),
     ReadingDef(
         key="open.media_no_requests",
@@ -685,6 +686,9 @@ READINGS: tuple[ReadingDef, ...] = (
         confidence="MEDIUM",
         paragraph="82",
         question="Q5: score of B when a = 0",
+        legal_text="«a – количество поступивших запросов СМИ; b – количество ответов на поступившие запросы СМИ; "
+        "c – количество ответов на поступившие запросы СМИ, предоставленных с нарушением сроков» "
+        "(the formula image is lost; the text says nothing of a = 0)",
     ),
     ReadingDef(
         key="open.population_band",
