@@ -5,7 +5,8 @@
   ``--debug``.
 - :class:`Progress`: one line per pipeline stage (Dagster step) as it finishes; on a terminal
   the running stage is shown on a line that updates in place, when piped plain lines only.
-  No colour codes are ever written.
+  A step reports steps within itself (overtime per month) by logging :func:`progress_note`
+  text. No colour codes are ever written.
 - :func:`quiet_stdout`: dbt's ~200 lines (and anything else the pipeline prints) go to a log
   file unless ``--verbose``; dbt's colours are turned off whenever its output is not a terminal.
 
@@ -74,6 +75,14 @@ def require_warehouse(warehouse: Path) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+PROGRESS_NOTE = "progress: "
+
+
+def progress_note(text: str) -> str:
+    """A log message :class:`Progress` shows as a stage of the running step (``context.log.info``)."""
+    return PROGRESS_NOTE + text
+
+
 def _metadata_rows(event: Any) -> int | None:
     """Rows reported by a materialisation's metadata (``rows``, ``rows_loaded`` or dagster's row count)."""
     data = getattr(event, "event_specific_data", None)
@@ -121,6 +130,14 @@ class Progress:
     def __call__(self, entry: Any) -> None:
         event = getattr(entry, "dagster_event", None)
         if event is None:
+            message = getattr(entry, "user_message", None)
+            if isinstance(message, str) and message.startswith(PROGRESS_NOTE):
+                note = message[len(PROGRESS_NOTE) :]
+                # a terminal shows it in place of the running stage; piped, one plain line each
+                if self.interactive:
+                    self._status(f"… {note}")
+                else:
+                    self._line(note)
             return
         kind = event.event_type_value
         step = event.step_key or ""

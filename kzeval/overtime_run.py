@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -298,8 +298,12 @@ def compute_overtime_year(
     months: list[int] | None = None,
     exit_allowance: str = overtime.EXIT_ALLOWANCE_DEFAULT,
     headcount_reading: str = overtime.HEADCOUNT_READING_DEFAULT,
+    on_month: Callable[[int, bool], None] | None = None,
 ) -> OvertimeYear:
     """Refresh the year's stale months, then store ``core.overtime`` (marts.fct_overtime) for the year.
+
+    ``on_month(month, recomputed)``: called once per month, in order, as soon as the month is
+    recomputed (True) or found unchanged (False); the run's progress lines (no Dagster here).
 
     ``exit_allowance``: reading ``hr.overtime_exit_allowance``; a change recomputes every month.
     ``headcount_reading``: reading ``hr.headcount_missing_months`` (n = Σ ÷ 12 or ÷ months reported);
@@ -343,6 +347,8 @@ def compute_overtime_year(
                 recomputed.append(month)
             else:
                 unchanged.append(month)
+            if on_month is not None:
+                on_month(month, month in recomputed)
     finally:
         _drop_corrected_events(con)
     exists = con.execute(

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from kzeval.cli import build_parser, main
-from kzeval.cli_support import Progress, quiet_stdout
+from kzeval.cli_support import Progress, progress_note, quiet_stdout
 from kzeval.pseudonym import replace_iin_column
 
 KEY = "0123456789abcdef0123456789abcdef"
@@ -129,6 +129,22 @@ def test_progress_updates_one_line_on_a_terminal() -> None:
     progress = Progress(stream, interactive=True)
     progress(SimpleNamespace(dagster_event=SimpleNamespace(event_type_value="STEP_START", step_key="scores")))
     assert stream.getvalue() == "\r\x1b[2K… scores"
+
+
+def test_progress_notes_of_a_step_are_lines_when_piped_and_in_place_on_a_terminal() -> None:
+    # what `context.log.info(progress_note(...))` reaches the listener as: no dagster event, the text
+    def note(text: str) -> SimpleNamespace:
+        return SimpleNamespace(dagster_event=None, user_message=progress_note(text))
+
+    piped = io.StringIO()
+    progress = Progress(piped, interactive=False)
+    progress(note("overtime 2024-01: recomputed"))
+    progress(note("overtime 2024-02: unchanged"))
+    progress(SimpleNamespace(dagster_event=None, user_message="overtime 2024: a warning, not a stage"))
+    assert piped.getvalue() == "overtime 2024-01: recomputed\novertime 2024-02: unchanged\n"
+    terminal = io.StringIO()
+    Progress(terminal, interactive=True)(note("overtime 2024-01: recomputed"))
+    assert terminal.getvalue() == "\r\x1b[2K… overtime 2024-01: recomputed"
 
 
 def test_quiet_stdout_sends_dbt_lines_to_the_log_without_colours(tmp_path: Path) -> None:

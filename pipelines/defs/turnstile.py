@@ -10,6 +10,7 @@ from datetime import datetime
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from kzeval.cli_support import progress_note
 from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE, READING_HEADCOUNT_MONTHS
 from kzeval.overtime_run import compute_overtime_year
 from pipelines.defs.landing import landing_key
@@ -57,6 +58,10 @@ def overtime_daily(context: AssetExecutionContext, kzeval: KzevalResource) -> dg
 )
 def overtime_by_body(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
     year = int(context.partition_key)
+
+    def month_done(month: int, recomputed: bool) -> None:  # `kzeval run` shows it as a progress line
+        context.log.info(progress_note(f"overtime {year}-{month:02d}: {'recomputed' if recomputed else 'unchanged'}"))
+
     with kzeval.connect(context) as con:
         readings = kzeval.active_readings()
         result = compute_overtime_year(
@@ -64,6 +69,7 @@ def overtime_by_body(context: AssetExecutionContext, kzeval: KzevalResource) -> 
             year,
             exit_allowance=readings.value(READING_EXIT_ALLOWANCE),
             headcount_reading=readings.value(READING_HEADCOUNT_MONTHS),
+            on_month=month_done,
         )
     if result.message:
         context.log.warning(f"overtime {year}: {result.message}")

@@ -70,6 +70,11 @@ def test_progress_printed_one_line_per_stage(cli_run: dict[str, object]) -> None
     assert any(line.startswith("done  dbt models and tests (") for line in lines)
     assert lines[-1].startswith("done  published warehouse")
     assert not any("FAILED" in line for line in lines)
+    # overtime: one line per month, in order, before the step's own line (fresh warehouse: all computed)
+    months = [line for line in lines if line.startswith(f"overtime {YEAR}-")]
+    assert [line.split(":")[0] for line in months] == [f"overtime {YEAR}-{m:02d}" for m in range(1, 13)]
+    assert all(line.endswith((": recomputed", ": unchanged")) for line in months)
+    assert lines.index(months[-1]) < next(i for i, line in enumerate(lines) if line.startswith("done  core overtime"))
 
 
 @pytest.fixture

@@ -109,6 +109,31 @@ def test_months_computed_in_one_pass_close_the_midnight_interval_without_a_secon
     ]
 
 
+def test_each_month_is_reported_in_order_as_soon_as_it_is_decided(con):
+    # events in January and March only: those two months are computed, the other ten have nothing
+    # to compute (no events, no stored fingerprint) and are reported unchanged
+    _events(con, "jan", [("E1", "2024-01-31T09:00:00", "in"), ("E1", "2024-01-31T20:00:00", "out")])
+    _events(con, "mar", [("E1", "2024-03-04T09:00:00", "in"), ("E1", "2024-03-04T20:00:00", "out")])
+    reported: list[tuple[int, bool, int, int]] = []
+
+    def on_month(month: int, recomputed: bool) -> None:
+        # reported during the pass: the month's fingerprint is stored, the year's totals not yet written
+        stored = con.execute("SELECT count(*) FROM core.overtime_months WHERE month = ?", [month]).fetchall()[0][0]
+        totals = con.execute("SELECT count(*) FROM core.overtime WHERE year = 2024").fetchall()[0][0]
+        reported.append((month, recomputed, stored, totals))
+
+    result = compute_overtime_year(con, 2024, on_month=on_month)
+    assert reported == [(m, m in (1, 3), int(m in (1, 3)), 0) for m in range(1, 13)]
+    assert result.months_recomputed == [1, 3]
+    # the same drop again: twelve calls, every month unchanged; a month list is reported as given
+    reported.clear()
+    compute_overtime_year(con, 2024, on_month=on_month)
+    assert [(m, r) for m, r, _, _ in reported] == [(m, False) for m in range(1, 13)]
+    reported.clear()
+    compute_overtime_year(con, 2024, months=[3, 1], on_month=on_month)
+    assert [(m, r) for m, r, _, _ in reported] == [(3, False), (1, False)]
+
+
 def test_year_without_calendar_is_not_computed_with_a_message(con):
     _events(con, "x", [("E1", "2031-03-03T09:00:00", "in"), ("E1", "2031-03-03T20:00:00", "out")])
     result = compute_overtime_year(con, 2031)
