@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
+from kzeval.indicators.scoring import PENALTY_FACTS_SCHEMA
 from kzeval.methodology.base import ActiveReadings
 from kzeval.pipeline import bodies_of, landing_frames, replace_year_slice
 
@@ -14,17 +15,6 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from kzeval.indicators.scoring import BlockScoringRules
-
-PENALTY_FACTS_SCHEMA: dict[str, Any] = {
-    "agency_id": pl.Utf8,
-    "block": pl.Utf8,
-    "direction": pl.Utf8,
-    "kind": pl.Utf8,
-    "act_ref": pl.Utf8,
-    "facts": pl.Int64,
-    "points_per_fact": pl.Float64,
-    "points": pl.Float64,
-}
 
 
 def penalty_facts(penalties: pl.DataFrame | None, year: int, rules: Mapping[str, BlockScoringRules]) -> pl.DataFrame:

@@ -53,6 +53,18 @@ DIRECTION_SCORES_SCHEMA: dict[str, Any] = {
     "score_rounded": pl.Float64,
     "is_provisional": pl.Boolean,
 }
+# The reconciliation acts' facts per body, direction, kind and act (kzeval.scoring_run.penalty_facts);
+# marts.fct_reporting_penalty_facts adds the year (kzeval.reports.data). Defined once, here.
+PENALTY_FACTS_SCHEMA: dict[str, Any] = {
+    "agency_id": pl.Utf8,
+    "block": pl.Utf8,
+    "direction": pl.Utf8,
+    "kind": pl.Utf8,
+    "act_ref": pl.Utf8,
+    "facts": pl.Int64,
+    "points_per_fact": pl.Float64,
+    "points": pl.Float64,
+}
 BLOCK_SCORES_SCHEMA: dict[str, Any] = {
     "year": pl.Int64,
     "agency_id": pl.Utf8,

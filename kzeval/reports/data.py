@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from kzeval.indicators.scoring import BLOCK_SCORES_SCHEMA, DIRECTION_SCORES_SCHEMA
+from kzeval.indicators.scoring import PENALTY_FACTS_SCHEMA as _ACT_FACTS_SCHEMA
 from kzeval.warehouse import connect_readonly, table_exists
 
 AGENCIES_SCHEMA: dict[str, Any] = {
@@ -60,17 +61,7 @@ ROLLUP_SCHEMA: dict[str, Any] = {
     "previous_mean_score": pl.Float64,
     "mean_change_vs_previous_year": pl.Float64,
 }
-PENALTY_FACTS_SCHEMA: dict[str, Any] = {
-    "year": pl.Int64,
-    "agency_id": pl.Utf8,
-    "block": pl.Utf8,
-    "direction": pl.Utf8,
-    "kind": pl.Utf8,
-    "act_ref": pl.Utf8,
-    "facts": pl.Int64,
-    "points_per_fact": pl.Float64,
-    "points": pl.Float64,
-}
+PENALTY_FACTS_SCHEMA: dict[str, Any] = {"year": pl.Int64, **_ACT_FACTS_SCHEMA}
 DISPUTE_RESULTS_SCHEMA: dict[str, Any] = {
     "recompute_id": pl.Utf8,
     "year": pl.Int64,
