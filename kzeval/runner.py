@@ -125,17 +125,22 @@ def _materialize(
         readings=list(readings or []),
     )
     assets = list(defs.assets or [])
-    result = dg.materialize(
-        assets,  # type: ignore[arg-type]
-        selection=selection,  # type: ignore[arg-type]
-        resources={
-            "kzeval": resource,
-            "dbt": dbt_resource(),
-        },
-        partition_key=partition_key,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        raise_on_error=False,
-    )
+    # The instance is entered before materialize builds its definitions: entering it makes it
+    # Dagster's current DefsStateStorage (a context variable), so a value some earlier Dagster
+    # use in this process left behind (an instance already closed) is never read.
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize(
+            assets,  # type: ignore[arg-type]
+            selection=selection,  # type: ignore[arg-type]
+            resources={
+                "kzeval": resource,
+                "dbt": dbt_resource(),
+            },
+            partition_key=partition_key,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            raise_on_error=False,
+            instance=instance,
+        )
     failures: list[str] = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
