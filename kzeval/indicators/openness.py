@@ -399,8 +399,16 @@ def aggregate_points(
     marks_col = pl.col(NOT_ASSESSED) if NOT_ASSESSED in frame.columns else pl.lit(None, dtype=pl.Utf8)
     frame = frame.with_columns(marks_col.alias("_mark"), pl.col("item").cast(pl.Utf8))
     keys = ["_body", "criterion", "item", "language"]
-    summed = frame.filter(pl.col("_mark").is_null()).group_by(keys).agg(pl.col("points").fill_null(0).sum())
-    marked = frame.filter(pl.col("_mark").is_not_null()).group_by(keys).agg(pl.col("_mark").min())
+    # Floating-point sums depend on their order: the points are added in sorted order and the
+    # groups kept in key order (group_by's order and the raw rows' order vary between runs), so
+    # two builds of one drop give byte-identical marts.
+    summed = (
+        frame.filter(pl.col("_mark").is_null())
+        .group_by(keys)
+        .agg(pl.col("points").fill_null(0).sort().sum())
+        .sort(keys)
+    )
+    marked = frame.filter(pl.col("_mark").is_not_null()).group_by(keys).agg(pl.col("_mark").min()).sort(keys)
     own = {(b, c, i, lang): float(v) for b, c, i, lang, v in summed.iter_rows()}
     for (b, c, i, lang), value in own.items():
         maximum = item_maximum(c, i, body_types.get(b, "")) if body_types and c != ed.OPEN_SUBORDINATE_PENALTY else None
