@@ -255,11 +255,15 @@ def _contributions_select(table: str, schema: str, counted: str, year: int | Non
 
     With ``year``: only the rows that year's figures read (a table without a period: all, under ``year``).
     """
+    from kzeval.indicators.hr import ROSTER_TABLES
+
     contract = CONTRACTS[table]
     other = "rows_superseded" if counted == "rows_contributing" else "rows_contributing"
     agency = contract.agency_column
     body = f'coalesce(a.assessed_agency_id, r."{agency}")' if agency else "NULL"
     join = f'LEFT JOIN core.agencies a ON a.agency_id = r."{agency}"' if agency else ""
+    if table in ROSTER_TABLES and agency:
+        return _roster_contributions_select(table, schema, counted, other, agency, body, join, year)
     years = _year_expr(table)
     if years is None:
         shown = "NULL::BIGINT" if year is None else f"{int(year)}::BIGINT"
@@ -272,6 +276,28 @@ def _contributions_select(table: str, schema: str, counted: str, year: int | Non
         "SELECT ? AS table_name, _file_path AS file_path, _file_sha256 AS file_sha256, agency_id, year, "
         f"count(*) AS {counted}, 0::BIGINT AS {other} FROM (SELECT r._file_path, r._file_sha256, {body} AS agency_id, "
         f"unnest({years}) AS year FROM {schema}.{table} r {join}){only} GROUP BY ALL"
+    )
+
+
+def _roster_contributions_select(
+    table: str, schema: str, counted: str, other: str, agency: str, body: str, join: str, year: int | None
+) -> str:
+    """Lineage of a snapshot table by the rule its figures follow (``kzeval.indicators.hr.roster_of_year``).
+
+    A year reads, per unit, only its newest roster (``as_of``) dated in that year; a table
+    without any dated row is read whole for every year (listed under ``year``, or without a
+    year when no year is given). Which roster a year reads is decided on ``raw.<table>`` (the
+    rows the figures read), also for the superseded rows of ``history.<table>``.
+    """
+    undated = f"NOT EXISTS (SELECT 1 FROM raw.{table} d WHERE d.as_of IS NOT NULL)"
+    of_year = "CAST(year(r.as_of) AS BIGINT)" if year is None else f"{int(year)}::BIGINT"
+    newest = f'SELECT max(x.as_of) FROM raw.{table} x WHERE x."{agency}" = r."{agency}" AND year(x.as_of) = {of_year}'
+    shown = "NULL::BIGINT" if year is None else of_year
+    return (
+        f"SELECT ? AS table_name, r._file_path AS file_path, r._file_sha256 AS file_sha256, {body} AS agency_id, "
+        f"CASE WHEN {undated} THEN {shown} ELSE {of_year} END AS year, count(*) AS {counted}, "
+        f"0::BIGINT AS {other} FROM {schema}.{table} r {join} "
+        f"WHERE {undated} OR r.as_of = ({newest}) GROUP BY ALL"
     )
 
 

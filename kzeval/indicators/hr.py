@@ -465,6 +465,10 @@ def dismissals_by_body(dismissals: pl.DataFrame, year: int, voluntary_only: bool
     return _rows_by_body(agg)
 
 
+# Snapshot tables read through :func:`roster_of_year` (the lineage of kzeval.explain follows the same rule).
+ROSTER_TABLES = ("employees", "qualifications")
+
+
 def roster_of_year(frame: pl.DataFrame, year: int) -> tuple[pl.DataFrame, bool]:
     """The year's roster of a snapshot table (``employees``, ``qualifications``; data contracts).
 

@@ -151,10 +151,16 @@ def test_open_assessment_year_turns_on_1_march():
 
 def _evaluate_schedule(name: str, when: datetime) -> list[dg.RunRequest]:
     schedule = defs.resolve_schedule_def(name)
-    with dg.instance_for_test() as instance:
-        context = dg.build_schedule_context(
+    # the context is closed inside the instance's block: left open, its own instance is only
+    # closed when garbage collected, which resets Dagster's current DefsStateStorage (a context
+    # variable) to this already closed instance's storage, and a later run in the process fails
+    # with «Attempted to resolve undefined DagsterInstance weakref»
+    with (
+        dg.instance_for_test() as instance,
+        dg.build_schedule_context(
             instance=instance, scheduled_execution_time=when, repository_def=defs.get_repository_def()
-        )
+        ) as context,
+    ):
         data = schedule.evaluate_tick(context)
     return list(data.run_requests or [])
 
@@ -175,6 +181,50 @@ def test_monthly_schedule_reloads_the_previous_month_on_the_5th():
     (july,) = _evaluate_schedule("monthly_turnstile_reload_schedule", datetime(2025, 7, 5, 6, tzinfo=ALMATY))
     assert july.partition_key == "2025-06-01"
     assert schedule.job_name == "monthly_turnstile_reload"
+
+
+def test_evaluating_schedules_leaves_no_dagster_state_storage_behind():
+    """Nothing of a closed test instance stays Dagster's current DefsStateStorage (a context variable).
+
+    With the schedule context left open, its own instance was closed only by the garbage
+    collector, whose reset put the closed instance's storage back; a later `run_assessment`
+    in the process then failed with «Attempted to resolve undefined DagsterInstance weakref».
+    """
+    import gc
+
+    from dagster._core.storage.defs_state.base import DefsStateStorage
+
+    for _ in range(2):
+        _evaluate_schedule("monthly_turnstile_reload_schedule", datetime(2025, 1, 5, 6, tzinfo=ALMATY))
+    gc.collect()  # any context left open is closed now, as it would be later in the suite
+    assert DefsStateStorage.get() is None
+
+
+def test_a_run_ignores_a_dagster_state_storage_left_behind(tmp_path):
+    """`run_assessment` reads no stale DefsStateStorage another Dagster use in the process left set."""
+    import gc
+
+    from dagster._core.storage.defs_state.base import set_defs_state_storage
+
+    from kzeval.runner import run_assessment
+
+    with dg.instance_for_test() as instance:
+        stale = instance.defs_state_storage
+    del instance
+    gc.collect()
+    assert stale is not None and not stale._instance_weakref()  # its instance is gone
+    landing = tmp_path / "landing"
+    (landing / "agencies").mkdir(parents=True)
+    (landing / "agencies" / "agencies.csv").write_text(
+        "agency_id,name_ru,body_type,parent_agency_id,is_assessed,region_code,level\n"
+        "C1,Министерство тестов,CGO,,true,,central\n",
+        encoding="utf-8",
+    )
+    with set_defs_state_storage(stale):
+        # a year without data stops early (issue 15 item 8): enough to build the definitions
+        result = run_assessment(2022, landing, tmp_path / "warehouse" / "kzeval.duckdb")
+    assert not result.success
+    assert any("year 2022: no landing table other than agencies and calendar" in f for f in result.failures)
 
 
 def test_sensor_evaluates_on_an_empty_landing(tmp_path):

@@ -211,6 +211,8 @@ def test_running_another_year_leaves_a_years_lineage_alone(landing, con):
     from kzeval.explain import write_source_contributions
     from kzeval.pipeline import build_agencies
 
+    # an undated drop (no as_of: made before the column existed): the figures of every year read
+    # the whole table (hr.roster_of_year, provisional), so every year's lineage lists every file
     root = landing("employees", "staff_2024-12.csv", EMPLOYEES + "E1,CGO-A,F,A,false,2020-01-01\n").parents[1]
     load_table(con, root, "agencies", root.parent / "raw")
     load_table(con, root, "employees", root.parent / "raw")
@@ -225,6 +227,56 @@ def test_running_another_year_leaves_a_years_lineage_alone(landing, con):
     after = _contributions(con, "employees")
     assert [r for r in after if r[2] == 2024] == before
     assert {r[0] for r in after if r[2] == 2023} == {"employees/staff_2023-12.csv", "employees/staff_2024-12.csv"}
+
+
+DATED = "employee_id,agency_id,gender,corps,is_leadership,hired_on,as_of\n"
+
+
+def test_a_years_lineage_lists_only_the_rosters_that_year_reads(landing, con):
+    """Dated rosters: per unit, a year reads only its newest roster dated in that year (hr.roster_of_year)."""
+    from kzeval.explain import write_source_contributions
+    from kzeval.indicators.hr import roster_of_year
+    from kzeval.pipeline import build_agencies
+
+    root = landing(
+        "employees",
+        "staff_2024-06.csv",
+        DATED + "E1,CGO-A,F,A,false,2020-01-01,2024-06-30\nE3,CGO-A-T,M,B,false,2021-01-01,2024-06-30\n",
+    ).parents[1]
+    landing(
+        "employees",
+        "staff_2024-12.csv",
+        DATED + "E1,CGO-A,F,A,false,2020-01-01,2024-12-31\nE2,CGO-A,M,B,false,2022-01-01,2024-12-31\n",
+    )
+    landing("employees", "staff_2023-12.csv", DATED + "E1,CGO-A,F,A,false,2020-01-01,2023-12-31\n")
+    load_table(con, root, "agencies", root.parent / "raw")
+    load_table(con, root, "employees", root.parent / "raw")
+    build_agencies(con)
+    write_source_contributions(con, "employees", 2024)
+    # 2024, unit CGO-A: newest roster 2024-12-31 → December's E1, E2 (June's E1 is not read);
+    # unit CGO-A-T (assessed under CGO-A): its only 2024 roster is 2024-06-30 → June's E3;
+    # the 2023 roster is never read for 2024
+    assert _contributions(con, "employees") == [
+        ("employees/staff_2024-06.csv", "CGO-A", 2024, 1, 0),
+        ("employees/staff_2024-12.csv", "CGO-A", 2024, 2, 0),
+    ]
+    raw = con.execute("SELECT * FROM raw.employees").pl()
+    read, dated = roster_of_year(raw, 2024)  # the very rows the 2024 figures read
+    assert dated and sorted(read["_file_path"].to_list()) == [
+        "employees/staff_2024-06.csv",
+        "employees/staff_2024-12.csv",
+        "employees/staff_2024-12.csv",
+    ]
+    write_source_contributions(con, "employees", 2023)  # 2023 reads its own roster only
+    assert [r for r in _contributions(con, "employees") if r[2] == 2023] == [
+        ("employees/staff_2023-12.csv", "CGO-A", 2023, 1, 0)
+    ]
+    write_source_contributions(con, "employees")  # whole table: each roster under the year it serves
+    assert _contributions(con, "employees") == [
+        ("employees/staff_2023-12.csv", "CGO-A", 2023, 1, 0),
+        ("employees/staff_2024-06.csv", "CGO-A", 2024, 1, 0),
+        ("employees/staff_2024-12.csv", "CGO-A", 2024, 2, 0),
+    ]
 
 
 def test_explain_names_the_superseded_file():
