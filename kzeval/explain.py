@@ -934,16 +934,21 @@ def turnstile_sql(year: int, body: str) -> str:
     )
 
 
-def _overtime_corrections_note(corrections: Sequence[Mapping[str, Any]]) -> str:
-    """Raw turnstile rows are as landed: say which commission corrections the figures include."""
+def _overtime_corrections_note(corrections: Sequence[Mapping[str, Any]], *, day_records: bool = False) -> str:
+    """Raw turnstile rows are as landed: say which commission corrections the figures include.
+
+    The overtime engine (kzeval.overtime_run) reads turnstile events and overtime orders through a
+    corrected view, so core.overtime and core.overtime_daily include the corrections while raw does not.
+    """
     ids = [str(c["correction_id"]) for c in corrections if c["table_name"] in ("turnstile_events", "overtime_orders")]
     if not ids:
         return ""
-    return (
-        "\n  Расчет учитывает корректировки специальной комиссии поверх raw (запрос выше их не содержит): "
-        + ", ".join(ids)
-        + "."
+    where = (
+        "(подневные записи выше их уже содержат; raw.turnstile_events и raw.overtime_orders — нет)"
+        if day_records
+        else "(запрос выше их не содержит)"
     )
+    return f"\n  Расчет учитывает корректировки специальной комиссии поверх raw {where}: " + ", ".join(ids) + "."
 
 
 def records_section(
@@ -965,7 +970,10 @@ def records_section(
             if table == "turnstile_events" and table_exists(con, "core", "overtime_daily"):
                 from kzeval.explain_people import overtime_day_records
 
-                parts.append(overtime_day_records(con, year, body["agency_id"]))
+                parts.append(
+                    overtime_day_records(con, year, body["agency_id"])
+                    + _overtime_corrections_note(corrections, day_records=True)
+                )
             elif table == "turnstile_events":
                 parts.append(
                     "Записи турникетов: в хранилище (core) нет подневной детализации, только годовые итоги органа "

@@ -44,19 +44,69 @@ COMMON_INPUTS: Mapping[str, InputDef] = {
     "services_by_late_source": _d(None, "услуги по источнику сведений о нарушении сроков"),
     "overdue_excluded_outage": _d(None, "нарушения сроков, исключенные из-за недоступности ИС"),
     "W_deducted": _d("W", "вычтенный штраф за сверхурочную работу в выходные"),
+    "headcount_months_missing": _d(
+        None, "численность представлена не за все 12 месяцев (1 — да; показатель предварительный)"
+    ),
+    "scope": _d(
+        None,
+        "как определен аппарат органа: is_apparatus — по признаку аппарата в справочнике органов, "
+        "level_rule — по уровню подразделения (показатель предварительный)",
+    ),
+    "undated_roster": _d(None, "списки без даты, отнесенные к оцениваемому году (показатель предварительный)"),
+    "register_undated": _d(
+        None, "реестр государственных услуг представлен без года (1 — да; показатель предварительный)"
+    ),
+    "missing": _d(None, "показатели критерия, не рассчитанные из-за отсутствия сведений"),
+    "not_assessed": _d(None, "показатели критерия, не подлежащие оценке"),
+    "respondents": _d("N", "число ответивших на каждое утверждение анкеты"),
+    "nothing_to_count": _d(None, "нечего оценивать: знаменатель критерия равен нулю (1 — да)"),
+    "substitute": _d(
+        None,
+        "чем заменен балл при отсутствии предмета оценки (чтение it.nothing_to_count): "
+        "zero — 0, full_marks — максимум, type_mean — среднее по органам того же типа",
+    ),
+    "peer_bodies": _d(None, "органы того же типа, по которым взято среднее"),
     **{f"i{n}": _d(f"i{n}", f"средний индекс ответов на утверждение {n} анкеты") for n in range(1, 27)},
 }
 
 _SERVICES = "оказано государственных услуг за год"
+# P1–P5 of openness (para. 62 ff.): points from the assessment sheets, per language
+_OPEN_POINTS_CRITERIA = ("open_budget", "open_legal_acts", "open_dialogue", "open_website")
+
+
+def _open_points_inputs() -> dict[str, InputDef]:
+    """Inputs of P1–P5 when some items are not assessed for the body (para. 67, Table 6 note **)."""
+    return {
+        **{f"own_{lang}": _d(None, f"собственные баллы органа по листу оценки ({lang})") for lang in ("ru", "kk")},
+        **{
+            f"averaged_{lang}": _d(
+                None,
+                f"баллы за пункты, по которым орган не оценивается: среднее по органам того же типа (п. 67) ({lang})",
+            )
+            for lang in ("ru", "kk")
+        },
+        "averaged_items": _d(None, "пункты, по которым орган не оценивается, и подставленные за них баллы (п. 67)"),
+    }
+
+
 _REVIEWED = "рассмотрено жалоб и заявлений за год"
 
 INDICATOR_INPUTS: Mapping[str, Mapping[str, InputDef]] = {
     "svc_satisfaction": {
         "n": _d("n", "количество оцененных государственных услуг"),
         "no_assessed_services": _d(None, "нет оцененных услуг (1 — да)"),
+        "points_by_service": _d(None, "баллы по каждой оцененной услуге"),
+        "level_by_service": _d(None, "уровень удовлетворенности по каждой оцененной услуге"),
     },
     "svc_complaints": {"i": _d("i", "обоснованные жалобы на качество услуг"), "b1": _d("b1", _SERVICES)},
-    "svc_timeliness": {"a": _d("a", "услуги, оказанные с нарушением срока"), "b": _d("b", _SERVICES)},
+    "svc_timeliness": {
+        "a": _d("a", "услуги, оказанные с нарушением срока"),
+        "b": _d("b", _SERVICES),
+        "rendered_all_channels": _d(
+            None,
+            "оказано государственных услуг за год по всем каналам (до исключения нарушений из-за недоступности ИС)",
+        ),
+    },
     "svc_unjustified_refusals": {"a": _d("a", "необоснованные отказы"), "b1": _d("b1", _SERVICES)},
     "svc_incomplete_package": {"c": _d("c", "услуги, оказанные при неполном пакете"), "b1": _d("b1", _SERVICES)},
     "svc_extra_documents": {"e": _d("e", "истребование непредусмотренных документов"), "b1": _d("b1", _SERVICES)},
@@ -71,6 +121,8 @@ INDICATOR_INPUTS: Mapping[str, Mapping[str, InputDef]] = {
         "z": _d("z", "услуги, доступные в электронной форме: всего оказано"),
         "b": _d("b", "услуги, оказанные в бумажной форме при наличии электронной"),
         "c": _d("c", "всего оказано автоматизированных услуг"),
+        "e_mio": _d(None, "из e: оказано в электронной форме местными исполнительными органами (п. 50)"),
+        "z_mio": _d(None, "из z: оказано всего местными исполнительными органами (п. 50)"),
     },
     "svc_mobile": {
         "a": _d("a", "услуги, доступные через мобильное приложение"),
@@ -105,6 +157,22 @@ INDICATOR_INPUTS: Mapping[str, Mapping[str, InputDef]] = {
             for lang in ("ru", "kk")
         },
     },
+    **{criterion: _open_points_inputs() for criterion in _OPEN_POINTS_CRITERIA},
+    "open_data": {
+        **_open_points_inputs(),
+        "items_1_5": _d(None, "сумма баллов по пунктам 1–5 таблицы 1 (без стимулирующего пункта 6)"),
+        "stimulus": _d(None, "баллы стимулирующего пункта 6 «Автоматизация размещения наборов открытых данных»"),
+    },
+    "open_subordinate_penalty": {
+        **{
+            f"points_{lang}": _d(None, f"штрафные баллы подведомственных организаций по листу оценки ({lang})")
+            for lang in ("ru", "kk")
+        },
+        "sum_open_website": _d(None, "штрафные баллы по критерию «Наполняемость интернет-ресурса» (таблица 9)"),
+        "sum_open_data": _d(None, "штрафные баллы по критерию «Открытые данные» (таблица 10)"),
+        "sum_open_dialogue": _d(None, "штрафные баллы по критерию «Открытый диалог» (таблица 11)"),
+        "criterion_max": _d(None, "максимум штрафных баллов по одному критерию"),
+    },
     "appeal_review_timeliness": {"f": _d("f", "рассмотрено с нарушением срока"), "p": _d("p", _REVIEWED)},
     "appeal_court_overturned": {"a": _d("a", "признано обоснованными по решению суда"), "p": _d("p", _REVIEWED)},
     "appeal_redirect_timeliness": {
@@ -129,7 +197,12 @@ INDICATOR_INPUTS: Mapping[str, Mapping[str, InputDef]] = {
     "hr_exit_interview": {
         "leavers": _d(None, "уволившиеся служащие"),
         "exempt_leavers": _d(None, "уволившиеся, не проходящие выходное интервью"),
-        "interviewed": _d(None, "прошедшие выходное интервью"),
+        "interviewed": _d(None, "прошедшие выходное интервью (засчитанные: электронные и бумажные в пределах 10 %)"),
+        "interviewed_electronic": _d(None, "выходные интервью, проведенные в электронной форме"),
+        "interviewed_paper": _d(None, "выходные интервью, проведенные на бумажном носителе"),
+        "paper_counted": _d(None, "засчитанные бумажные интервью (не более 10 %, чтение hr.paper_interview_limit)"),
+        "negative_base": _d(None, "база доли отрицательных мотивов: уволившиеся или прошедшие интервью"),
+        "voluntary_unknown": _d(None, "уволившиеся без сведений о добровольности увольнения"),
         "negative_leavers": _d(None, "уволившиеся по отрицательным мотивам"),
         "negative_penalty": _d(None, "штраф за отрицательные мотивы увольнения"),
     },
@@ -187,10 +260,11 @@ INDICATOR_INPUTS: Mapping[str, Mapping[str, InputDef]] = {
         "late": _d(None, "прошли с нарушением срока"),
         "missed": _d(None, "не прошли"),
         "penalty": _d(None, "штраф за нарушения"),
+        "completed_after_year_end": _d(None, "прошли обучение после окончания оцениваемого года"),
     },
     "hr_strategy": {
-        "a": _d("a", "исполненные мероприятия кадровой стратегии"),
-        "b": _d("b", "запланированные мероприятия кадровой стратегии"),
+        "a": _d("a", "наличие утвержденной стратегии управления персоналом, баллы"),
+        "b": _d("b", "исполнение стратегии управления персоналом в оцениваемом периоде, баллы"),
         "execution_pct": _d(None, "исполнение, %"),
         "strategy_status": _d(None, "статус кадровой стратегии"),
         "source_agency_id": _d(None, "орган, представивший сведения"),
@@ -203,6 +277,7 @@ INDICATOR_INPUTS: Mapping[str, Mapping[str, InputDef]] = {
         "employees": _d(None, "служащие"),
         "files_complete": _d(None, "заполненные личные дела в ИС «Е-қызмет»"),
         "as_of": _d(None, "дата выгрузки"),
+        "units_without_31_december": _d(None, "подразделения без выгрузки на 31 декабря (показатель предварительный)"),
     },
     "hr_competition_transparency": {
         "c_held": _d("c", "проведенные конкурсы"),
@@ -220,12 +295,19 @@ INDICATOR_INPUTS: Mapping[str, Mapping[str, InputDef]] = {
     "it_architecture_portal": {
         "systems_registered": _d(None, "ИС, сведения о которых внесены в архитектурный портал"),
         "systems_total": _d(None, "ИС органа всего"),
+        "systems_dsp": _d(None, "ИС с пометкой «ДСП», не учитываемые при оценке (п. 57)"),
     },
     "it_data_currency": {
         "currency_pct": _d("C", "актуальность сведений, %"),
         "records_current_mean_pct": _d(None, "средняя доля актуальных записей по ИС, %"),
         "records_current_weighted_pct": _d(None, "взвешенная доля актуальных записей, %"),
         "c_source": _d(None, "источник значения C"),
+        "records_total": _d(None, "общее количество записей в ИС (приложение 8, таблица 1)"),
+        "currency_aggregation": _d(
+            None,
+            "как получена актуальность: own_row — строка органа, records_weighted — среднее по подразделениям, "
+            "взвешенное по записям, unweighted_mean — простое среднее (показатель предварительный)",
+        ),
     },
     "it_function_automation": {
         "functions_automated": _d(None, "автоматизированные функции"),
