@@ -1,5 +1,5 @@
--- Rebuild the inputs of R1 (appeal_review_timeliness) of one body and year from the staging
--- tables (the landed rows), and put them next to the stored ones. Run it with
+-- Rebuild the inputs of R1 (appeal_review_timeliness) of one body and year from the landed rows
+-- (raw.appeals) and the agency hierarchy, and put them next to the stored ones. Run it with
 --   .venv/bin/duckdb -readonly data/warehouse/kzeval.duckdb < docs/sql/rebuild_appeal_review_timeliness_inputs.sql
 -- p: complaints and applications of the body (and its sub-units) reviewed in the year;
 -- f: of them, reviewed after their due date. Commission corrections (audit.corrections_applied)
@@ -14,7 +14,7 @@ with rebuilt as (
         count(*) filter (
             where year(a.reviewed_on) = getvariable('assessment_year') and a.reviewed_on > a.due_on
         ) as f
-    from staging.stg_appeals__appeals as a
+    from raw.appeals as a
     inner join staging.stg_kzeval__agencies as u on a.agency_id = u.agency_id
     where a.kind in ('complaint', 'application') and u.assessed_agency_id = getvariable('body')
     group by u.assessed_agency_id

@@ -85,14 +85,11 @@ YEARLY_SELECTION = dg.AssetSelection.all() - MONTHLY_ASSET
 # A monthly reload loads the month's turnstile data only: the reference tables (agencies, calendar) it
 # reads as the last yearly run or the sensor's run for their own file left them.
 REFERENCE_TABLES = dg.AssetSelection.assets(*(landing_key(t) for t in FIRST_TABLES))
-# The dbt models whose inputs a monthly reload can change: the month's landing tables, core.overtime
-# (re-totalled by turnstile/overtime_daily, which dbt does not see as a source) and the data-quality and
-# lineage marts over the load ledger. The other marts read tables the reload does not touch; their
-# tables in the published warehouse stay valid.
-MONTHLY_DBT_SELECT = (
-    "stg_turnstile__turnstile_events+ stg_turnstile__overtime_orders+ stg_ekyzmet__headcount_monthly+ "
-    "stg_kzeval__overtime+ fct_data_quality fct_indicator_lineage"
-)
+# The dbt models whose inputs a monthly reload can change: core.overtime (re-totalled by
+# turnstile/overtime_daily, which dbt does not see as a source) and the data-quality and lineage marts
+# over the load ledger (no dbt model reads the landed raw tables themselves). The other marts read
+# tables the reload does not touch; their tables in the published warehouse stay valid.
+MONTHLY_DBT_SELECT = "stg_kzeval__overtime+ fct_data_quality fct_indicator_lineage"
 MONTHLY_DBT_MODELS = build_dbt_asset_selection([kzeval_dbt_models], dbt_select=MONTHLY_DBT_SELECT)
 # What the month's overtime reads: its declared inputs, plus the monthly headcount the year's totals use.
 MONTHLY_SELECTION = (

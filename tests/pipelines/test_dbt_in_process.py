@@ -1,7 +1,7 @@
 """dbt run in the step's process reports what the ``dbt`` subprocess reports, and lets go of the file.
 
-A small selection (the agencies staging view and its tests) against a scratch build with the
-landing tables: once through dagster-dbt's subprocess, once in process.
+A small selection (the agencies staging view and its tests) against a scratch build with
+``core.agencies``: once through dagster-dbt's subprocess, once in process.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ import duckdb
 import pytest
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from kzeval.landing.loader import ensure_tables
 from kzeval.warehouse import ensure_schemas
 from pipelines.defs.dbt import dbt_resource
 
-SELECTION = ["build", "--select", "stg_reference__agencies"]
+SELECTION = ["build", "--select", "stg_kzeval__agencies"]
 
 
 @pytest.fixture
@@ -26,10 +25,14 @@ def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "kzeval.building.duckdb"
     with duckdb.connect(str(path)) as con:
         ensure_schemas(con)
-        ensure_tables(con, ["agencies"])
         con.execute(
-            "INSERT INTO raw.agencies (agency_id, name_ru, body_type, is_assessed, level, _file_sha256, _file_path, "
-            "_row_number) VALUES ('CGO-A', 'Министерство А', 'CGO', true, 'central', 'abc', 'agencies.csv', 1)"
+            "CREATE TABLE core.agencies (agency_id VARCHAR, name_ru VARCHAR, name_kk VARCHAR, body_type VARCHAR, "
+            "parent_agency_id VARCHAR, is_assessed BOOLEAN, region_code VARCHAR, level VARCHAR, workday_end VARCHAR, "
+            "assessed_agency_id VARCHAR)"
+        ).fetchall()
+        con.execute(
+            "INSERT INTO core.agencies (agency_id, name_ru, body_type, is_assessed, level, assessed_agency_id) "
+            "VALUES ('CGO-A', 'Министерство А', 'CGO', true, 'central', 'CGO-A')"
         ).fetchall()
     monkeypatch.setenv("KZEVAL_DBT_DUCKDB_PATH", str(path))
     return path
@@ -58,19 +61,19 @@ def test_in_process_dbt_finishes_the_same_nodes_as_the_subprocess_and_releases_t
     finished = _finished(invocation)
 
     assert finished == subprocess_run
-    assert finished["model.kzeval.stg_reference__agencies"] == "success"
+    assert finished["model.kzeval.stg_kzeval__agencies"] == "success"
     assert invocation.process.returncode == 0
     assert (invocation.target_path / "run_results.json").exists()
     assert _another_process_can_write(build), "dbt-duckdb still holds the build file open"
     with duckdb.connect(str(build), read_only=True) as con:
-        assert con.execute("SELECT agency_id FROM staging.stg_reference__agencies").fetchall() == [("CGO-A",)]
+        assert con.execute("SELECT agency_id FROM staging.stg_kzeval__agencies").fetchall() == [("CGO-A",)]
 
 
 def test_a_failing_in_process_invocation_raises_with_dbts_error_and_releases_the_file(
     build: Path, tmp_path: Path
 ) -> None:
     with duckdb.connect(str(build)) as con:
-        con.execute("DROP TABLE raw.agencies").fetchall()
+        con.execute("DROP TABLE core.agencies").fetchall()
     invocation = dbt_resource().cli(SELECTION, raise_on_error=False)
     assert not invocation.is_successful()
     error = invocation.get_error()
