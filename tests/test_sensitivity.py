@@ -219,13 +219,28 @@ def _as_dict(frame: pl.DataFrame, score: str = "score") -> dict[tuple[str, str],
     }
 
 
+def _turnstile_fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    daily = con.execute(
+        "SELECT count(*), sum(workday_overtime_hours), sum(weekend_overtime_hours) FROM core.overtime_daily"
+    ).fetchall()[0]
+    fct = con.execute("SELECT count(*), sum(workday_overtime_hours), sum(avg_headcount) FROM core.overtime").fetchall()
+    scratch = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_kzeval_sensitivity_overtime_daily'"
+    ).fetchall()
+    return daily, fct[0], scratch[0]
+
+
 @pytest.mark.slow
 def test_every_option_equals_the_runs_library_pass(sample: tuple[Path, Path], tmp_path: Path) -> None:
     _, published = sample
     copy = tmp_path / "copy.duckdb"
     shutil.copyfile(published, copy)
     with duckdb.connect(str(copy)) as con:
+        turnstile = _turnstile_fingerprint(con)
         result = analyse(con, YEAR)
+        # the analysis recomputed the turnstile step under the other exit allowance without touching the
+        # build's core.overtime_daily / core.overtime (nor leaving its scratch table behind)
+        assert _turnstile_fingerprint(con) == turnstile
         configs = configurations(result.baseline)
         assert len({(c.reading, c.option) for c in configs}) == sum(len(d.options) for d in all_readings().values()) + 1
         for config in configs:
@@ -254,12 +269,29 @@ def test_every_option_equals_the_runs_library_pass(sample: tuple[Path, Path], tm
     assert result.units_computed["interaction"] < len(configs)
     assert "corps_b.sanction_cap_scope" in result.unconsulted
     assert "svc.k3_cap" not in result.unconsulted
+    # the turnstile readings are varied, not reported as outside the scores (issue 17)
+    assert {"hr.overtime_exit_allowance", "hr.headcount_missing_months"}.isdisjoint(result.unconsulted)
+    # the expensive aggregate (the year's daily turnstile rows) once per exit-allowance option: deduction (the
+    # published one, read from core.overtime_daily) and threshold (computed once) — not once per configuration
+    assert result.units_computed["overtime_daily"] == 2
+    # the sample's late leavers: counting from workday_end (threshold) moves the org-development scores
+    exit_moves = national_lines(result.rows).filter(
+        (pl.col("reading") == "hr.overtime_exit_allowance") & (pl.col("option") == "threshold")
+    )
+    assert exit_moves["max_abs_delta"].max() > 0
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("reading", "option"),
-    [("org.block_combination", "interaction_weights"), ("svc.automation_effectiveness", "product")],
+    [
+        ("org.block_combination", "interaction_weights"),
+        ("svc.automation_effectiveness", "product"),
+        # acts only inside the turnstile engine: the run recomputes every month of core.overtime_daily
+        ("hr.overtime_exit_allowance", "threshold"),
+        # changes n stored in core.overtime (and the hr indicators' z)
+        ("hr.headcount_missing_months", "months_reported"),
+    ],
 )
 def test_option_equals_a_real_run_with_that_reading(
     sample: tuple[Path, Path], tmp_path: Path, reading: str, option: str
