@@ -14,7 +14,7 @@ any configuration that agrees on those readings (:class:`ReadingMemo`). A unit's
 deterministic function of the readings it consulted, so the reuse is exact. Inputs are read
 once — the appeals counted in DuckDB; the turnstile daily rows once per option of
 ``hr.overtime_exit_allowance`` (the published option's are the run's ``core.overtime_daily``,
-another's are computed once into a temporary table), the per-body totals from them per option
+another's are computed once into a scratch table in a rolled-back transaction), the per-body totals from them per option
 of ``hr.headcount_missing_months`` — so an option costs only the
 units that consult its reading; a reading no unit consults (e.g. corps «Б» grades, which do
 not enter a block score) costs nothing.
@@ -154,7 +154,7 @@ class OvertimeInputs:
     ``published_exit_allowance``: the exit-allowance option ``core.overtime_daily`` was computed
     with (the year's published readings). Per-body figures (``core.overtime`` rows) under that
     option come from ``core.overtime_daily`` (cheap); under another option the year's daily rows
-    are recomputed once into a temporary table (:func:`overtime_fct_for`).
+    are recomputed once into a scratch table (:func:`overtime_fct_for`).
     """
 
     agencies: pl.DataFrame
@@ -175,11 +175,11 @@ def overtime_fct_for(
 
     Under the published option the per-body figures are summed from the build's
     ``core.overtime_daily`` (:func:`kzeval.overtime.compute_overtime_by_body`, as the run does);
-    under another option the year's daily rows are computed in one pass into a temporary table
+    under another option the year's daily rows are computed in one pass into a scratch table
     (the run's monthly refreshes of the same landed events give the same rows: each day reads
     the events 25 h either side of it), with the commission's corrections of events and orders
     applied as the run applies them. That happens inside a transaction that is rolled back, so
-    neither the temporary table nor the corrections' audit rows survive it.
+    neither the scratch table nor the corrections' audit rows survive it.
     """
     from kzeval import overtime
     from kzeval.overtime_run import DAILY_TABLE, _drop_corrected_events, corrected_inputs
@@ -206,12 +206,12 @@ def overtime_fct_for(
                 corrected.orders,
                 date_from=dt.date(year, 1, 1),
                 date_to=dt.date(year + 1, 1, 1),
-                target=f"temp.main.{SCRATCH_DAILY}",
+                target=SCRATCH_DAILY,
                 exit_allowance=exit_allowance,
             )
         finally:
             _drop_corrected_events(con)
-        return by_body(f"temp.main.{SCRATCH_DAILY}")
+        return by_body(SCRATCH_DAILY)
     finally:
         con.execute("ROLLBACK").fetchall()
 
