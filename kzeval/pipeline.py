@@ -406,6 +406,19 @@ def overtime_points_for(
     frame = con.execute("SELECT * FROM core.overtime WHERE year = ?", [year]).pl()
     if frame.height == 0:
         return None
+    agencies = con.execute("SELECT * FROM core.agencies").pl()
+    headcount = read_raw(con, "headcount_monthly") if table_has_rows(con, "headcount_monthly") else None
+    return overtime_points_from(frame, agencies, headcount, year, readings)
+
+
+def overtime_points_from(
+    frame: pl.DataFrame,
+    agencies: pl.DataFrame,
+    headcount: pl.DataFrame | None,
+    year: int,
+    readings: ActiveReadings | None = None,
+) -> pl.DataFrame:
+    """N1 and W rows from ``core.overtime``-shaped rows (pure; `kzeval sensitivity` passes recomputed ones)."""
     from kzeval.indicators.common import indicator_frame
     from kzeval.indicators.overtime_points import overtime_indicator_rows
     from kzeval.methodology.org_development_2023 import (
@@ -415,11 +428,9 @@ def overtime_points_for(
     )
     from kzeval.overtime import SCOPE_APPARATUS, SCOPE_LEVEL_RULE, apparatus_marked_bodies, headcount_months_by_body
 
-    agencies = con.execute("SELECT * FROM core.agencies").pl()
     body_types = dict(agencies.select("agency_id", "body_type").iter_rows())
     marked = apparatus_marked_bodies(agencies)
     keys = [READING_EXIT_ALLOWANCE]
-    headcount = read_raw(con, "headcount_monthly") if table_has_rows(con, "headcount_monthly") else None
     months = headcount_months_by_body(headcount, agencies, year)
     incomplete = {a for a, m in months.items() if m < HEADCOUNT_MONTHS}
     headcount_reading = readings.value(READING_HEADCOUNT_MONTHS) if readings is not None else "divide_by_12"

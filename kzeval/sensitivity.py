@@ -2,7 +2,7 @@
 
 A third of the formulas are reconstructions held as named readings. For an already-run year
 this recomputes every body's block scores from the landed data (``raw`` and the run's
-``core.overtime``; no landing file is read again) under every option of every reading, one
+``core.overtime_daily``; no landing file is read again) under every option of every reading, one
 reading at a time with the others as the year was published (the *baseline*), plus one
 combined configuration with every LOW-confidence reading at its first alternative option.
 
@@ -12,7 +12,10 @@ and each block's scoring. Every unit runs under a
 :class:`TrackedReadings` that records which readings it consulted; its result is reused for
 any configuration that agrees on those readings (:class:`ReadingMemo`). A unit's result is a
 deterministic function of the readings it consulted, so the reuse is exact. Inputs are read
-once — the appeals counted in DuckDB, the overtime totals — so an option costs only the
+once — the appeals counted in DuckDB; the turnstile daily rows once per option of
+``hr.overtime_exit_allowance`` (the published option's are the run's ``core.overtime_daily``,
+another's are computed once into a scratch table in a rolled-back transaction), the per-body totals from them per option
+of ``hr.headcount_missing_months`` — so an option costs only the
 units that consult its reading; a reading no unit consults (e.g. corps «Б» grades, which do
 not enter a block score) costs nothing.
 
@@ -140,8 +143,77 @@ class YearInputs:
     bodies: pl.DataFrame
     interaction: dict[str, pl.DataFrame]
     org: dict[str, pl.DataFrame]
-    overtime: pl.DataFrame | None
+    overtime: OvertimeInputs | None
     penalties: pl.DataFrame | None
+
+
+@dataclass
+class OvertimeInputs:
+    """What the turnstile step of a run reads, to redo its per-body figures under other readings.
+
+    ``published_exit_allowance``: the exit-allowance option ``core.overtime_daily`` was computed
+    with (the year's published readings). Per-body figures (``core.overtime`` rows) under that
+    option come from ``core.overtime_daily`` (cheap); under another option the year's daily rows
+    are recomputed once into a scratch table (:func:`overtime_fct_for`).
+    """
+
+    agencies: pl.DataFrame
+    headcount: pl.DataFrame | None
+    calendar: pl.DataFrame
+    orders: pl.DataFrame | None
+    published_exit_allowance: str
+    headcount_options: tuple[str, ...]
+
+
+SCRATCH_DAILY = "_kzeval_sensitivity_overtime_daily"
+
+
+def overtime_fct_for(
+    con: duckdb.DuckDBPyConnection, year: int, inputs: OvertimeInputs, exit_allowance: str
+) -> dict[str, pl.DataFrame]:
+    """headcount option → ``core.overtime`` rows of the year under ``exit_allowance`` (writes nothing kept).
+
+    Under the published option the per-body figures are summed from the build's
+    ``core.overtime_daily`` (:func:`kzeval.overtime.compute_overtime_by_body`, as the run does);
+    under another option the year's daily rows are computed in one pass into a scratch table
+    (the run's monthly refreshes of the same landed events give the same rows: each day reads
+    the events 25 h either side of it), with the commission's corrections of events and orders
+    applied as the run applies them. That happens inside a transaction that is rolled back, so
+    neither the scratch table nor the corrections' audit rows survive it.
+    """
+    from kzeval import overtime
+    from kzeval.overtime_run import DAILY_TABLE, _drop_corrected_events, corrected_inputs
+
+    def by_body(daily: str) -> dict[str, pl.DataFrame]:
+        return {
+            option: overtime.compute_overtime_by_body(
+                con, daily, inputs.agencies, inputs.headcount, inputs.calendar, year, headcount_reading=option
+            )
+            for option in inputs.headcount_options
+        }
+
+    if exit_allowance == inputs.published_exit_allowance:
+        return by_body(DAILY_TABLE)
+    con.execute("BEGIN TRANSACTION").fetchall()
+    try:
+        corrected = corrected_inputs(con, year, inputs.orders, run_id="sensitivity")
+        try:
+            overtime.compute_overtime_daily(
+                con,
+                corrected.events_source,
+                inputs.agencies,
+                inputs.calendar,
+                corrected.orders,
+                date_from=dt.date(year, 1, 1),
+                date_to=dt.date(year + 1, 1, 1),
+                target=SCRATCH_DAILY,
+                exit_allowance=exit_allowance,
+            )
+        finally:
+            _drop_corrected_events(con)
+        return by_body(SCRATCH_DAILY)
+    finally:
+        con.execute("ROLLBACK").fetchall()
 
 
 def _landed(
@@ -182,14 +254,17 @@ def _landed(
 
 def load_inputs(con: duckdb.DuckDBPyConnection, year: int) -> YearInputs:
     """The year's scoring inputs from the warehouse: landed rows, ``core.agencies``, ``core.overtime``."""
+    from kzeval.calendars import load_calendar
     from kzeval.contracts import CONTRACTS, INTERACTION_TABLES
     from kzeval.corrections import read_corrections
     from kzeval.indicators.appeals import AGGREGATED_FRAME, aggregate_appeals_in_duckdb
-    from kzeval.indicators.common import indicator_frame
     from kzeval.indicators.openness import check_openness_points
     from kzeval.indicators.org_development import ORG_DEVELOPMENT_TABLES
-    from kzeval.indicators.overtime_points import overtime_indicator_rows
-    from kzeval.pipeline import bodies_of, table_has_rows
+    from kzeval.methodology import all_readings
+    from kzeval.methodology.base import parse_reading_overrides
+    from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE, READING_HEADCOUNT_MONTHS
+    from kzeval.pipeline import bodies_of, read_raw, table_has_rows
+    from kzeval.recompute import published_readings
 
     if not warehouse.table_exists(con, "core", "agencies"):
         raise SensitivityError("В хранилище нет core.agencies: сначала выполните kzeval run.")
@@ -207,16 +282,23 @@ def load_inputs(con: duckdb.DuckDBPyConnection, year: int) -> YearInputs:
             interaction["openness_points"] = interaction["openness_points"].join(bad.select(key), on=key, how="anti")
     org = _landed(con, ORG_DEVELOPMENT_TABLES, resolved, year)
     overtime = None
-    if warehouse.table_exists(con, "core", "overtime"):
-        frame = con.execute("SELECT * FROM core.overtime WHERE year = ?", [year]).pl()
-        if frame.height:
-            body_types = dict(con.execute("SELECT agency_id, body_type FROM core.agencies").fetchall())
-            rows = [
-                r
-                for row in frame.iter_rows(named=True)
-                for r in overtime_indicator_rows(row, body_types[row["agency_id"]])
-            ]
-            overtime = indicator_frame(rows)
+    if (
+        warehouse.table_exists(con, "core", "overtime")
+        and warehouse.table_exists(con, "core", "overtime_daily")
+        and con.execute("SELECT count(*) FROM core.overtime WHERE year = ?", [year]).fetchall()[0][0]
+    ):
+        # the run's turnstile step wrote core.overtime for the year: its inputs, to redo it per option
+        definitions = all_readings()
+        base = parse_reading_overrides(published_readings(con, year))
+        override = read_raw(con, "calendar") if table_has_rows(con, "calendar") else None
+        overtime = OvertimeInputs(
+            agencies=resolved,
+            headcount=read_raw(con, "headcount_monthly") if table_has_rows(con, "headcount_monthly") else None,
+            calendar=load_calendar(year, override),
+            orders=read_raw(con, "overtime_orders") if table_has_rows(con, "overtime_orders") else None,
+            published_exit_allowance=base.get(READING_EXIT_ALLOWANCE, definitions[READING_EXIT_ALLOWANCE].default),
+            headcount_options=tuple(definitions[READING_HEADCOUNT_MONTHS].options),
+        )
     penalties = _landed(con, ["reporting_penalties"], resolved, year).get("reporting_penalties")
     return YearInputs(year, resolved, bodies, interaction, org, overtime, penalties)
 
@@ -231,7 +313,38 @@ class ScoringEngine:
     """Block scores of one year under any readings, reusing every unit the readings leave alone."""
 
     inputs: YearInputs
+    con: duckdb.DuckDBPyConnection | None = None  # read for the turnstile step under another exit allowance
     memo: ReadingMemo = field(default_factory=ReadingMemo)
+
+    def overtime(self, readings: ActiveReadings) -> pl.DataFrame | None:
+        """N1 and W rows as the run's org-development asset reads them (``overtime_points_for``).
+
+        The per-body turnstile figures depend on ``hr.overtime_exit_allowance`` (the daily rows:
+        the expensive aggregate, computed once per option) and ``hr.headcount_missing_months``
+        (n; every option computed with each exit-allowance option, cheaply from the daily rows).
+        """
+        from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE, READING_HEADCOUNT_MONTHS
+        from kzeval.pipeline import overtime_points_from
+
+        ot = self.inputs.overtime
+        if ot is None:
+            return None
+        con = self.con
+        if con is None:
+            raise SensitivityError("the turnstile figures need the warehouse connection")
+        year = self.inputs.year
+
+        def fct(r: ActiveReadings) -> dict[str, pl.DataFrame]:
+            return overtime_fct_for(con, year, ot, r.value(READING_EXIT_ALLOWANCE))
+
+        def points(r: ActiveReadings) -> pl.DataFrame | None:
+            _, by_headcount = self.memo.get("overtime_daily", r, fct)
+            frame = by_headcount[r.value(READING_HEADCOUNT_MONTHS)]
+            if frame.is_empty():
+                return None
+            return overtime_points_from(frame, ot.agencies, ot.headcount, year, r)
+
+        return self.memo.get("overtime", readings, points)[1]
 
     def direction_raw(self, readings: ActiveReadings) -> dict[str, tuple[int, pl.DataFrame]]:
         """block → (serial, raw direction totals), through the library entry points the run's assets call."""
@@ -244,7 +357,7 @@ class ScoringEngine:
             return compute_interaction(dict(i.interaction), i.bodies, i.year, r)[1]
 
         def org_development(r: ActiveReadings) -> pl.DataFrame:
-            return compute_org_development(dict(i.org), i.bodies, i.resolved, i.year, r, overtime=i.overtime)[1]
+            return compute_org_development(dict(i.org), i.bodies, i.resolved, i.year, r, overtime=self.overtime(r))[1]
 
         return {
             "interaction": self.memo.get("interaction", readings, interaction),
@@ -382,7 +495,7 @@ def analyse(
     started = time.perf_counter()
     base = dict(baseline) if baseline is not None else parse_reading_overrides(published_readings(con, year))
     configs = configurations(base, readings)
-    engine = ScoringEngine(load_inputs(con, year))
+    engine = ScoringEngine(load_inputs(con, year), con)
     load_seconds = time.perf_counter() - started
     baseline_scores = engine.block_scores(active_readings(base))
     pass_units = sum(engine.memo.computed.values())
@@ -404,6 +517,8 @@ def reference_pass(con: duckdb.DuckDBPyConnection, year: int, readings: ActiveRe
     """
     from kzeval.indicators.interaction import check_openness_points, compute_interaction
     from kzeval.indicators.org_development import ORG_DEVELOPMENT_TABLES, compute_org_development
+    from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE, READING_HEADCOUNT_MONTHS
+    from kzeval.overtime_run import compute_overtime_year
     from kzeval.pipeline import (
         bodies_of,
         build_agencies,
@@ -424,10 +539,18 @@ def reference_pass(con: duckdb.DuckDBPyConnection, year: int, readings: ActiveRe
             con, "openness_points", frames["openness_points"], bad, "points"
         )
     _, directions = compute_interaction(frames, bodies, year, readings)
+    # the turnstile step (pipelines/defs/turnstile.py) under these readings: a month whose inputs and exit
+    # allowance are unchanged is not recomputed
+    compute_overtime_year(
+        con,
+        year,
+        exit_allowance=readings.value(READING_EXIT_ALLOWANCE),
+        headcount_reading=readings.value(READING_HEADCOUNT_MONTHS),
+    )
     replace_year_slice(con, "core", "direction_raw", directions, year, {"block": "interaction"})
     org = landing_frames(con, ORG_DEVELOPMENT_TABLES, resolved)
     _, org_directions = compute_org_development(
-        org, bodies, resolved, year, readings, overtime=overtime_points_for(con, year)
+        org, bodies, resolved, year, readings, overtime=overtime_points_for(con, year, readings)
     )
     replace_year_slice(con, "core", "direction_raw", org_directions, year, {"block": "org_development"})
     _, blocks = score_year(con, year, readings)
@@ -565,10 +688,7 @@ def render(result: SensitivityResult) -> str:
     configs = national.select("reading", "option").unique().height
     if result.unconsulted:
         out.append("")
-        out.append(
-            "Не участвуют в расчете оценок блоков (оценки корпуса «Б»; данные турникетов берутся из "
-            "опубликованного core.overtime): " + ", ".join(result.unconsulted)
-        )
+        out.append("Не участвуют в расчете оценок блоков (оценки корпуса «Б»): " + ", ".join(result.unconsulted))
     out.append("")
     out.append(
         f"Расчет: {result.seconds:.1f} с, {configs} вариантов; вычислений частей расчета: "

@@ -193,6 +193,95 @@ def test_readings_command_prints_the_catalogue() -> None:
 
 
 # ---------------------------------------------------------------------------------------
+# The turnstile readings: per-body figures redone per option, the build's tables untouched
+# ---------------------------------------------------------------------------------------
+
+
+def test_overtime_figures_per_exit_allowance_and_headcount_option() -> None:
+    """One body, one Tuesday (2024-04-02, workday_end 18:30): in 09:00, out 21:00; December headcount missing."""
+    from kzeval.calendars import load_calendar
+    from kzeval.overtime import compute_overtime_daily
+    from kzeval.sensitivity import OvertimeInputs, ScoringEngine, YearInputs, overtime_fct_for
+
+    agencies = pl.DataFrame(
+        [("AKM", "Аппарат акима области", "MIO", None, True, "35", "oblast", "18:30", True, "AKM")],
+        schema={
+            "agency_id": pl.Utf8,
+            "name_ru": pl.Utf8,
+            "body_type": pl.Utf8,
+            "parent_agency_id": pl.Utf8,
+            "is_assessed": pl.Boolean,
+            "region_code": pl.Utf8,
+            "level": pl.Utf8,
+            "workday_end": pl.Utf8,
+            "is_apparatus": pl.Boolean,
+            "assessed_agency_id": pl.Utf8,
+        },
+        orient="row",
+    )
+    events = pl.DataFrame(
+        {
+            "employee_id": ["e1", "e1"],
+            "agency_id": ["AKM", "AKM"],
+            "event_ts": [dt.datetime(2024, 4, 2, 9), dt.datetime(2024, 4, 2, 21)],
+            "direction": ["in", "out"],
+        }
+    )
+    headcount = pl.DataFrame(
+        {"agency_id": ["AKM"] * 11, "month_end": [dt.date(2024, m + 1, 1) - dt.timedelta(days=1) for m in range(1, 12)]}
+    ).with_columns(pl.lit(10).alias("actual_headcount"))  # January … November: 11 month-ends of 10
+    calendar = load_calendar(YEAR)
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw; CREATE SCHEMA core").fetchall()
+    con.register("ev", events)
+    con.execute("CREATE TABLE raw.turnstile_events AS SELECT * FROM ev").fetchall()
+    # the run's daily rows, under the published option (deduction)
+    compute_overtime_daily(
+        con, "raw.turnstile_events", agencies, calendar, None, date_from=dt.date(2024, 1, 1),
+        date_to=dt.date(2025, 1, 1), target="core.overtime_daily",
+    )  # fmt: skip
+    inputs = OvertimeInputs(agencies, headcount, calendar, None, "deduction", ("divide_by_12", "months_reported"))
+    deduction = overtime_fct_for(con, YEAR, inputs, "deduction")
+    threshold = overtime_fct_for(con, YEAR, inputs, "threshold")
+    # m: deduction counts 19:00–21:00 = 2 h; threshold counts from workday_end 18:30–21:00 = 2.5 h
+    assert deduction["divide_by_12"]["workday_overtime_hours"].to_list() == [2.0]
+    assert threshold["divide_by_12"]["workday_overtime_hours"].to_list() == [2.5]
+    # n: Σ = 11 × 10 = 110; ÷ 12 = 9.1667 (the seed's words) or ÷ 11 months reported = 10
+    for by_option in (deduction, threshold):
+        assert by_option["divide_by_12"]["avg_headcount"].to_list() == [pytest.approx(110 / 12)]
+        assert by_option["months_reported"]["avg_headcount"].to_list() == [pytest.approx(10.0)]
+        assert by_option["months_reported"]["headcount_divisor"].to_list() == [11]
+    # the build's daily rows are the published ones and the scratch table is gone (rolled back)
+    assert con.execute("SELECT sum(workday_overtime_hours) FROM core.overtime_daily").fetchall() == [(2.0,)]
+    assert not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%sensitivity%'").fetchall()[0][
+        0
+    ]
+    # the engine: the daily aggregate once per exit-allowance option, whatever the headcount option
+    year_inputs = YearInputs(YEAR, agencies, pl.DataFrame(), {}, {}, inputs, None)
+    engine = ScoringEngine(year_inputs, con)
+    readings = [
+        {},
+        {"hr.headcount_missing_months": "months_reported"},
+        {"hr.overtime_exit_allowance": "threshold"},
+        {"hr.overtime_exit_allowance": "threshold", "hr.headcount_missing_months": "months_reported"},
+    ]
+    frames = [engine.overtime(active_readings(r)) for r in readings]
+    assert engine.memo.computed == {"overtime_daily": 2, "overtime": 4}
+    # a = b + m / n (b = 8 h × the workdays of 2024, the same for every option): a − b = m / n
+    a_minus_b = []
+    for frame in frames:
+        assert frame is not None
+        values = dict(zip(frame["indicator"].to_list(), frame["value"].to_list(), strict=True))
+        a_minus_b.append(values["avg_workday_hours_per_employee"] - values["normal_hours"])
+    assert a_minus_b == [
+        pytest.approx(2.0 / (110 / 12)),  # 0.2182
+        pytest.approx(2.0 / 10),  # 0.2
+        pytest.approx(2.5 / (110 / 12)),  # 0.2727
+        pytest.approx(2.5 / 10),  # 0.25
+    ]
+
+
+# ---------------------------------------------------------------------------------------
 # On the sample drop: equal to what the run publishes
 # ---------------------------------------------------------------------------------------
 
@@ -219,13 +308,28 @@ def _as_dict(frame: pl.DataFrame, score: str = "score") -> dict[tuple[str, str],
     }
 
 
+def _turnstile_fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    daily = con.execute(
+        "SELECT count(*), sum(workday_overtime_hours), sum(weekend_overtime_hours) FROM core.overtime_daily"
+    ).fetchall()[0]
+    fct = con.execute("SELECT count(*), sum(workday_overtime_hours), sum(avg_headcount) FROM core.overtime").fetchall()
+    scratch = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_kzeval_sensitivity_overtime_daily'"
+    ).fetchall()
+    return daily, fct[0], scratch[0]
+
+
 @pytest.mark.slow
 def test_every_option_equals_the_runs_library_pass(sample: tuple[Path, Path], tmp_path: Path) -> None:
     _, published = sample
     copy = tmp_path / "copy.duckdb"
     shutil.copyfile(published, copy)
     with duckdb.connect(str(copy)) as con:
+        turnstile = _turnstile_fingerprint(con)
         result = analyse(con, YEAR)
+        # the analysis recomputed the turnstile step under the other exit allowance without touching the
+        # build's core.overtime_daily / core.overtime (nor leaving its scratch table behind)
+        assert _turnstile_fingerprint(con) == turnstile
         configs = configurations(result.baseline)
         assert len({(c.reading, c.option) for c in configs}) == sum(len(d.options) for d in all_readings().values()) + 1
         for config in configs:
@@ -254,12 +358,29 @@ def test_every_option_equals_the_runs_library_pass(sample: tuple[Path, Path], tm
     assert result.units_computed["interaction"] < len(configs)
     assert "corps_b.sanction_cap_scope" in result.unconsulted
     assert "svc.k3_cap" not in result.unconsulted
+    # the turnstile readings are varied, not reported as outside the scores (issue 17)
+    assert {"hr.overtime_exit_allowance", "hr.headcount_missing_months"}.isdisjoint(result.unconsulted)
+    # the expensive aggregate (the year's daily turnstile rows) once per exit-allowance option: deduction (the
+    # published one, read from core.overtime_daily) and threshold (computed once) — not once per configuration
+    assert result.units_computed["overtime_daily"] == 2
+    # the sample's late leavers: counting from workday_end (threshold) moves the org-development scores
+    exit_moves = national_lines(result.rows).filter(
+        (pl.col("reading") == "hr.overtime_exit_allowance") & (pl.col("option") == "threshold")
+    )
+    assert exit_moves["max_abs_delta"].max() > 0
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("reading", "option"),
-    [("org.block_combination", "interaction_weights"), ("svc.automation_effectiveness", "product")],
+    [
+        ("org.block_combination", "interaction_weights"),
+        ("svc.automation_effectiveness", "product"),
+        # acts only inside the turnstile engine: the run recomputes every month of core.overtime_daily
+        ("hr.overtime_exit_allowance", "threshold"),
+        # changes n stored in core.overtime (and the hr indicators' z)
+        ("hr.headcount_missing_months", "months_reported"),
+    ],
 )
 def test_option_equals_a_real_run_with_that_reading(
     sample: tuple[Path, Path], tmp_path: Path, reading: str, option: str
