@@ -513,7 +513,7 @@ def current_run() -> tuple[int | None, str]:
 def prepare_dispute_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Tables of the disputes and lineage marts (dbt sources), present even when nothing was disputed."""
     from kzeval.corrections import ensure_dispute_tables
-    from kzeval.explain import write_indicator_sources
+    from kzeval.lineage import write_indicator_sources
 
     ensure_dispute_tables(con)
     write_indicator_sources(con)
@@ -525,6 +525,6 @@ def record_source_contributions(con: duckdb.DuckDBPyConnection, table: str, year
     With the run's ``year`` only that year's slice is replaced: running another year never
     changes (nor adds files to) the lineage of figures it did not compute.
     """
-    from kzeval.explain import write_source_contributions
+    from kzeval.lineage import write_source_contributions
 
     write_source_contributions(con, table, year)

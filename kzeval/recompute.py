@@ -47,15 +47,9 @@ from kzeval.corrections import (
     SCOPE_ENV,
     ensure_dispute_tables,
 )
-from kzeval.explain import (
-    BLOCK_LABELS,
-    BODY_TYPE_LABELS,
-    DIRECTION_BLOCK,
-    DIRECTION_LABELS,
-    direction_source_tables,
-    format_number,
-    indicator_source_tables,
-)
+from kzeval.explain.labels import BLOCK_LABELS, BODY_TYPE_LABELS, DIRECTION_BLOCK, DIRECTION_LABELS
+from kzeval.explain.render import format_number
+from kzeval.lineage import direction_source_tables, indicator_source_tables
 
 CHANGE_TOLERANCE = 1e-9  # float noise below this is not a change
 

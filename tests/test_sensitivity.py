@@ -509,7 +509,7 @@ def test_report_section_from_hand_rows() -> None:
 
 
 def test_stored_rows_are_stale_once_the_year_is_rescored() -> None:
-    from kzeval.explain import _robustness_section
+    from kzeval.explain.overview import _robustness_section
     from kzeval.sensitivity import stored_rows
 
     base = _blocks([("A", "interaction", "CGO", 75.0, "medium", 1)])

@@ -18,17 +18,10 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from kzeval.explain import (
-    ExplainError,
-    _date,
-    _field,
-    _rows,
-    _table,
-    applied_corrections,
-    corrected_frame,
-    format_number,
-    reading_values,
-)
+from kzeval import corps_b
+from kzeval.explain.lookups import ExplainError, _rows, applied_corrections, corrected_frame
+from kzeval.explain.render import _date, _field, _table, format_number, reading_values
+from kzeval.methodology import active_readings
 from kzeval.warehouse import table_exists
 
 CORPS_B_CODES = ("corps_b", "corps_b_distribution")
@@ -217,8 +210,6 @@ def explain_corps_b_distribution(con: duckdb.DuckDBPyConnection, year: int, body
 
 def explain_employee(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[str, Any], pseudonym: str) -> str:
     """An employee's annual grade and every quarterly sheet behind it, with its file and row."""
-    from kzeval import corps_b
-    from kzeval.methodology import active_readings
 
     annual = _rows(
         con, "SELECT * FROM core.corps_b_annual WHERE year = ? AND employee_pseudonym = ?", [year, pseudonym]

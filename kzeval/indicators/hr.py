@@ -465,7 +465,7 @@ def dismissals_by_body(dismissals: pl.DataFrame, year: int, voluntary_only: bool
     return _rows_by_body(agg)
 
 
-# Snapshot tables read through :func:`roster_of_year` (the lineage of kzeval.explain follows the same rule).
+# Snapshot tables read through :func:`roster_of_year` (the lineage of kzeval.lineage follows the same rule).
 ROSTER_TABLES = ("employees", "qualifications")
 
 

@@ -267,7 +267,7 @@ def dispute_tables(
     snap: Snapshot, agency_id: str, directions: Sequence[tuple[str, float | None]]
 ) -> tuple[DisputeTable, ...]:
     """Appendix 14 per direction (``(code, published score)`` in form order) the body's objections touch."""
-    from kzeval.explain import direction_source_tables
+    from kzeval.lineage import direction_source_tables
 
     objections = snap.objections.filter(pl.col("agency_id") == agency_id)
     if objections.is_empty():

@@ -15,12 +15,12 @@ from kzeval.explain import (
     explain,
     format_number,
     formula_lines,
-    indicator_source_tables,
     render_formula,
     select_reading_variant,
     turnstile_sql,
 )
 from kzeval.indicators.appeals import aggregate_appeals
+from kzeval.lineage import indicator_source_tables
 from kzeval.methodology import all_indicators
 from kzeval.pipeline import build_agencies, ensure_core_tables
 

@@ -16,8 +16,10 @@ import duckdb
 import pytest
 
 from kzeval.corrections import SCOPE_ENV
-from kzeval.explain import _corrections_section, applied_corrections, indicator_source_tables, records_section
+from kzeval.explain import applied_corrections, records_section
+from kzeval.explain.indicator import _corrections_section
 from kzeval.landing.loader import ensure_tables
+from kzeval.lineage import indicator_source_tables
 from kzeval.overtime_run import CorrectedInputs, compute_overtime_year
 from kzeval.pipeline import build_agencies, ensure_core_tables
 from kzeval.warehouse import ensure_schemas

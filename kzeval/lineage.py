@@ -1,0 +1,198 @@
+"""Lineage: which landing tables feed which indicator, which files feed which body and year.
+
+Run step, called by the pipeline (``kzeval.pipeline.landing_frames``) for every landed frame; it
+writes ``core.indicator_sources`` and ``core.source_contributions``, behind ``marts.fct_indicator_lineage``.
+``kzeval explain`` reads the same maps to say where a figure comes from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import duckdb
+import polars as pl
+
+from kzeval.contracts import CONTRACTS
+from kzeval.indicators import appeals, hr, openness, services
+from kzeval.indicators.hr import ROSTER_TABLES
+from kzeval.methodology import all_indicators
+from kzeval.methodology import org_development_2023 as od
+from kzeval.warehouse import table_exists
+
+OVERTIME_TABLES = ("turnstile_events", "overtime_orders", "calendar", "headcount_monthly")
+OVERTIME_CODES = (
+    "hr_overtime_quantitative",
+    "hr_weekend_overtime_penalty",
+    "avg_workday_hours_per_employee",
+    "avg_weekend_overtime_hours",
+)
+# The years a landed row counts in, for lineage: the table's year or period column, except
+# appeals, which count in the year of each event (received, reviewed, redirected, court).
+LINEAGE_YEAR_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "appeals": ("received_on", "reviewed_on", "redirected_on", "court_satisfied_on"),
+}
+# Tables the overtime computation reads from raw directly (not through landing_frames): no per-file lineage.
+# Their corrections are applied by kzeval.overtime_run and recorded in audit.corrections_applied.
+UNTRACKED_TABLES = ("turnstile_events", "overtime_orders", "calendar")
+
+
+def indicator_source_tables() -> dict[str, tuple[str, ...]]:
+    """Indicator, criterion and detail code → the landing tables its value is computed from."""
+
+    mapping: dict[str, set[str]] = {}
+    for module_tables in (services.INDICATOR_TABLES, openness.INDICATOR_TABLES, appeals.INDICATOR_TABLES):
+        for code, tables in module_tables.items():
+            mapping[code] = set(tables)
+    for code, tables in hr.INDICATOR_TABLES.items():
+        mapping[code] = set(tables)
+    definitions = all_indicators()
+    for code, definition in definitions.items():
+        if definition.direction == "it":
+            mapping[code] = {"it_report"}
+    for code in OVERTIME_CODES:
+        mapping[code] = set(OVERTIME_TABLES)
+    mapping["normal_hours"] = {"calendar"}
+    mapping["hr_overtime"] = {*mapping.get("hr_overtime_survey", set()), *OVERTIME_TABLES}
+
+    def union(codes: Iterable[str]) -> set[str]:
+        return {t for code in codes for t in mapping.get(code, set())}
+
+    mapping["svc_k1"] = union(services.K1_CODES)
+    mapping["svc_k2"] = union(services.K2_CODES)
+    mapping["svc_k3"] = union(services.K3_CODES)
+    for criterion, components in od.HR_CRITERIA_COMPONENTS.items():
+        mapping[criterion] = union(components)
+    by_direction: dict[str, set[str]] = {}
+    for code, definition in definitions.items():
+        by_direction.setdefault(definition.direction, set()).update(mapping.get(code, set()))
+    for code, definition in definitions.items():
+        mapping.setdefault(code, by_direction.get(definition.direction, set()))
+    return {code: tuple(sorted(tables)) for code, tables in sorted(mapping.items())}
+
+
+def direction_source_tables(direction: str) -> tuple[str, ...]:
+    """Landing tables of a direction's indicators, plus the reconciliation acts (reporting penalties)."""
+
+    mapping = indicator_source_tables()
+    tables = {t for code, d in all_indicators().items() if d.direction == direction for t in mapping.get(code, ())}
+    return tuple(sorted({*tables, "reporting_penalties"}))
+
+
+def write_indicator_sources(con: duckdb.DuckDBPyConnection) -> None:
+    """``core.indicator_sources`` (indicator, source_table): the static map behind the lineage mart."""
+    rows = [(code, table) for code, tables in indicator_source_tables().items() for table in tables]
+    frame = pl.DataFrame(rows, schema={"indicator": pl.Utf8, "source_table": pl.Utf8}, orient="row")
+    con.execute("CREATE SCHEMA IF NOT EXISTS core").fetchall()
+    con.register("_indicator_sources", frame)
+    try:
+        con.execute("CREATE OR REPLACE TABLE core.indicator_sources AS SELECT * FROM _indicator_sources").fetchall()
+    finally:
+        con.unregister("_indicator_sources")
+    ensure_source_contributions(con)
+
+
+def ensure_source_contributions(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS core.source_contributions (table_name VARCHAR, file_path VARCHAR, "
+        "file_sha256 VARCHAR, agency_id VARCHAR, year BIGINT, rows_contributing BIGINT)"
+    ).fetchall()
+    # rows of the file superseded by a newer extract (history.<table>): listed, but they do not count
+    con.execute(
+        "ALTER TABLE core.source_contributions ADD COLUMN IF NOT EXISTS rows_superseded BIGINT DEFAULT 0"
+    ).fetchall()
+
+
+def _row_year_columns(table: str) -> tuple[str, ...]:
+    contract = CONTRACTS[table]
+    if table in LINEAGE_YEAR_COLUMNS:
+        return LINEAGE_YEAR_COLUMNS[table]
+    column = contract.year_column or contract.date_column
+    return (column,) if column else ()
+
+
+def _year_expr(table: str, alias: str = "r") -> str | None:
+    """SQL list of the years a row of ``table`` counts in; None when the table has no period."""
+    columns = _row_year_columns(table)
+    if not columns:
+        return None
+    contract = CONTRACTS[table]
+    parts = [f'{alias}."{c}"' if c == contract.year_column else f'CAST(year({alias}."{c}") AS BIGINT)' for c in columns]
+    return f"list_distinct(list_filter([{', '.join(parts)}], x -> x IS NOT NULL))"
+
+
+def _contributions_select(table: str, schema: str, counted: str, year: int | None) -> str:
+    """Rows of ``<schema>.<table>`` per file, assessed body and year, as the column ``counted``.
+
+    With ``year``: only the rows that year's figures read (a table without a period: all, under ``year``).
+    """
+
+    contract = CONTRACTS[table]
+    other = "rows_superseded" if counted == "rows_contributing" else "rows_contributing"
+    agency = contract.agency_column
+    body = f'coalesce(a.assessed_agency_id, r."{agency}")' if agency else "NULL"
+    join = f'LEFT JOIN core.agencies a ON a.agency_id = r."{agency}"' if agency else ""
+    if table in ROSTER_TABLES and agency:
+        return _roster_contributions_select(table, schema, counted, other, agency, body, join, year)
+    years = _year_expr(table)
+    if years is None:
+        shown = "NULL::BIGINT" if year is None else f"{int(year)}::BIGINT"
+        return (
+            f"SELECT ? AS table_name, r._file_path AS file_path, r._file_sha256 AS file_sha256, {body} AS agency_id, "
+            f"{shown} AS year, count(*) AS {counted}, 0::BIGINT AS {other} FROM {schema}.{table} r {join} GROUP BY ALL"
+        )
+    only = "" if year is None else f" WHERE year = {int(year)}"
+    return (
+        "SELECT ? AS table_name, _file_path AS file_path, _file_sha256 AS file_sha256, agency_id, year, "
+        f"count(*) AS {counted}, 0::BIGINT AS {other} FROM (SELECT r._file_path, r._file_sha256, {body} AS agency_id, "
+        f"unnest({years}) AS year FROM {schema}.{table} r {join}){only} GROUP BY ALL"
+    )
+
+
+def _roster_contributions_select(
+    table: str, schema: str, counted: str, other: str, agency: str, body: str, join: str, year: int | None
+) -> str:
+    """Lineage of a snapshot table by the rule its figures follow (``kzeval.indicators.hr.roster_of_year``).
+
+    A year reads, per unit, only its newest roster (``as_of``) dated in that year; a table
+    without any dated row is read whole for every year (listed under ``year``, or without a
+    year when no year is given). Which roster a year reads is decided on ``raw.<table>`` (the
+    rows the figures read), also for the superseded rows of ``history.<table>``.
+    """
+    undated = f"NOT EXISTS (SELECT 1 FROM raw.{table} d WHERE d.as_of IS NOT NULL)"
+    of_year = "CAST(year(r.as_of) AS BIGINT)" if year is None else f"{int(year)}::BIGINT"
+    newest = f'SELECT max(x.as_of) FROM raw.{table} x WHERE x."{agency}" = r."{agency}" AND year(x.as_of) = {of_year}'
+    shown = "NULL::BIGINT" if year is None else of_year
+    return (
+        f"SELECT ? AS table_name, r._file_path AS file_path, r._file_sha256 AS file_sha256, {body} AS agency_id, "
+        f"CASE WHEN {undated} THEN {shown} ELSE {of_year} END AS year, count(*) AS {counted}, "
+        f"0::BIGINT AS {other} FROM {schema}.{table} r {join} "
+        f"WHERE {undated} OR r.as_of = ({newest}) GROUP BY ALL"
+    )
+
+
+def write_source_contributions(con: duckdb.DuckDBPyConnection, table: str, year: int | None = None) -> None:
+    """Replace ``table``'s slice of ``core.source_contributions``: rows per file, assessed body and year.
+
+    With ``year`` (the run's year) only that year's slice is replaced, so running another year
+    leaves the lineage of the figures it did not compute as it was (a 2023 file never appears
+    under an unchanged 2024 figure). Rows a newer extract superseded (``history.<table>``) are
+    recorded apart as ``rows_superseded``: the file is named as superseded, never as contributing.
+    """
+    ensure_source_contributions(con)
+    if year is None:
+        con.execute("DELETE FROM core.source_contributions WHERE table_name = ?", [table]).fetchall()
+    else:
+        con.execute(
+            "DELETE FROM core.source_contributions WHERE table_name = ? AND (year = ? OR year IS NULL)", [table, year]
+        ).fetchall()
+    con.execute(
+        "INSERT INTO core.source_contributions BY NAME "
+        f"{_contributions_select(table, 'raw', 'rows_contributing', year)}",
+        [table],
+    ).fetchall()
+    if table_exists(con, "history", table):
+        con.execute(
+            "INSERT INTO core.source_contributions BY NAME "
+            f"{_contributions_select(table, 'history', 'rows_superseded', year)}",
+            [table],
+        ).fetchall()
