@@ -45,8 +45,9 @@ from kzeval.generate.national.hr import (
 )
 from kzeval.generate.national.services import services_tables
 from kzeval.generate.national.units import build_national_units
-from kzeval.generate.sample import SKIPPED_TABLES, WorkCalendar
+from kzeval.generate.rows import SKIPPED_TABLES
 from kzeval.generate.turnstile import generate_turnstile
+from kzeval.generate.workdays import WorkCalendar
 
 GENERATOR_VERSION = 2
 """Bumped whenever the output for a (seed, year, fraction) changes; part of the bench cache key."""

@@ -10,10 +10,7 @@ import polars as pl
 
 from kzeval.generate.national.context import NationalContext, active_on, contract_rows
 from kzeval.generate.national.draws import small_poisson
-from kzeval.generate.sample import (
-    SUBORDINATE_PENALTY_ITEMS,
-    openness_items,
-)
+from kzeval.generate.rows import SUBORDINATE_PENALTY_ITEMS, openness_items
 
 # openness_points.not_assessed: the Ministry of Defence's budget is secret (para. 67) and it is
 # out of Table 6 item 4 (note *); Defence and Foreign Affairs hold no meetings under Decree

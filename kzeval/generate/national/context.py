@@ -13,11 +13,8 @@ import polars as pl
 
 from kzeval.contracts import CONTRACTS
 from kzeval.generate.national.units import NationalUnit
-from kzeval.generate.sample import (
-    QUALITY,
-    Quality,
-    WorkCalendar,
-)
+from kzeval.generate.sample.profile import QUALITY, Quality
+from kzeval.generate.workdays import WorkCalendar
 from kzeval.landing.schemas import POLARS_TYPES
 
 

@@ -10,9 +10,7 @@ import polars as pl
 from kzeval.generate.national.context import NationalContext, active_on, contract_rows
 from kzeval.generate.national.draws import CounterRandom, lerp_expr, small_poisson, with_key
 from kzeval.generate.national.scale import CATEGORIES, SCALE, UNIT_SIZES
-from kzeval.generate.sample import (
-    WorkCalendar,
-)
+from kzeval.generate.workdays import WorkCalendar
 from kzeval.methodology.corps_b_2025 import EDITION_FROM as CORPS_B_EDITION_FROM
 
 
