@@ -6,6 +6,10 @@ quality draws, the reconciliation acts' references, and the tables neither gener
 
 from __future__ import annotations
 
+import random
+from collections.abc import Mapping
+from typing import Any
+
 SKIPPED_TABLES = ("calendar", "corrections")
 """Not written: kzeval ships the calendars; corrections come from the special commission."""
 
@@ -65,3 +69,50 @@ SUBORDINATE_PENALTY_ITEMS: tuple[tuple[str, float], ...] = (
     ("11.1", 0.5),
     ("11.2", 1.0),
 )
+
+
+def openness_point_rows(
+    rng: random.Random,
+    body: str,
+    body_type: str,
+    year: int,
+    full_p: float,
+    zero_p: float,
+    not_assessed: Mapping[tuple[str, str, str], str],
+) -> list[tuple[Any, ...]]:
+    """``openness_points`` rows of one body, criteria P1–P5: per item and language, the maximum
+    with probability ``full_p``, else a lower tier, else 0 with probability ``zero_p``, else a share.
+
+    An item in ``not_assessed`` is drawn anyway (the stream stays the same) and written without
+    points, with its mark.
+    """
+    rows: list[tuple[Any, ...]] = []
+    for criterion, items in openness_items(body_type):
+        for item, maximum, tiers in items:
+            for language in ("kk", "ru"):
+                if rng.random() < full_p:
+                    points = maximum
+                elif tiers:
+                    points = rng.choice(tiers[1:])
+                elif rng.random() < zero_p:
+                    points = 0.0
+                else:
+                    points = round(maximum * rng.choice((0.5, 0.6, 0.8)), 2)
+                mark = not_assessed.get((body, criterion, item))
+                rows.append((body, year, criterion, item, language, None if mark else points, mark))
+    return rows
+
+
+def subordinate_penalty_rows(rng: random.Random, body: str, year: int) -> list[tuple[Any, ...]]:
+    """``openness_points`` rows of P7 (CGO only): each item and language penalised with probability 0.45."""
+    rows: list[tuple[Any, ...]] = []
+    for item, maximum in SUBORDINATE_PENALTY_ITEMS:
+        for language in ("kk", "ru"):
+            if rng.random() < 0.45:
+                rows.append((body, year, "open_subordinate_penalty", item, language, maximum, None))
+    return rows
+
+
+def reconciliation_act_ref(number: int, year: int) -> str:
+    """The reference of a reconciliation act of the assessment of ``year`` (signed in February after it)."""
+    return f"Акт сверки № {number} от 14.02.{year + 1}"

@@ -10,7 +10,7 @@ import polars as pl
 
 from kzeval.generate.national.context import NationalContext, active_on, contract_rows
 from kzeval.generate.national.draws import small_poisson
-from kzeval.generate.rows import SUBORDINATE_PENALTY_ITEMS, openness_items
+from kzeval.generate.rows import openness_point_rows, reconciliation_act_ref, subordinate_penalty_rows
 
 # openness_points.not_assessed: the Ministry of Defence's budget is secret (para. 67) and it is
 # out of Table 6 item 4 (note *); Defence and Foreign Affairs hold no meetings under Decree
@@ -39,24 +39,9 @@ def body_tables(ctx: NationalContext, people: pl.DataFrame) -> None:
         body, body_type = row["agency_id"], row["body_type"]
         qo, qi = row["q_openness"], row["q_it"]
         full_p, zero_p = 0.45 + 0.55 * qo, 0.5 - 0.4 * qo
-        for criterion, items in openness_items(body_type):
-            for item, maximum, tiers in items:
-                for language in ("kk", "ru"):
-                    if rng.random() < full_p:
-                        value = maximum
-                    elif tiers:
-                        value = rng.choice(tiers[1:])
-                    elif rng.random() < zero_p:
-                        value = 0.0
-                    else:
-                        value = round(maximum * rng.choice((0.5, 0.6, 0.8)), 2)
-                    mark = NATIONAL_NOT_ASSESSED.get((body, criterion, item))  # drawn anyway: same stream
-                    points.append((body, year, criterion, item, language, None if mark else value, mark))
+        points += openness_point_rows(rng, body, body_type, year, full_p, zero_p, NATIONAL_NOT_ASSESSED)
         if body in penalised:
-            for item, maximum in SUBORDINATE_PENALTY_ITEMS:
-                for language in ("kk", "ru"):
-                    if rng.random() < 0.45:
-                        points.append((body, year, "open_subordinate_penalty", item, language, maximum, None))
+            points += subordinate_penalty_rows(rng, body, year)
         media_pct = round(min(100.0, 45 + 52 * qo + rng.uniform(-3, 3)), 1)
         population_pct = round(min(100.0, 38 + 50 * qo + rng.uniform(-3, 3)), 1)
         for language in ("kk", "ru"):
@@ -105,9 +90,7 @@ def body_tables(ctx: NationalContext, people: pl.DataFrame) -> None:
             direction = rng.choice(("services", "openness", "appeals", "hr", "it"))
             kind = rng.choice(("unreliable", "incomplete", "late"))
             facts = 1 + small_poisson(rng, 2 * (1 - mean_q))
-            penalties.append(
-                (body, year, direction, kind, facts, f"Акт сверки № {len(penalties) + 1} от 14.02.{year + 1}")
-            )
+            penalties.append((body, year, direction, kind, facts, reconciliation_act_ref(len(penalties) + 1, year)))
     ctx.write("openness_points", contract_rows("openness_points", points))
     ctx.write("openness_media", contract_rows("openness_media", media))
     ctx.write("it_report", contract_rows("it_report", it))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from kzeval.generate.rows import SUBORDINATE_PENALTY_ITEMS, openness_items
+from kzeval.generate.rows import openness_point_rows, reconciliation_act_ref, subordinate_penalty_rows
 from kzeval.generate.sample.draws import lerp, poisson
 from kzeval.generate.sample.profile import (
     NOT_ASSESSED,
@@ -24,27 +24,9 @@ class BodyTables(SampleState):
             q = QUALITY[body.agency_id].openness
             full_p = lerp(0.45, 1.0, q)
             zero_p = lerp(0.5, 0.1, q)
-            for criterion, items in openness_items(body.body_type):
-                for item, maximum, tiers in items:
-                    for language in ("kk", "ru"):
-                        if rng.random() < full_p:
-                            points = maximum
-                        elif tiers:
-                            points = rng.choice(tiers[1:])
-                        elif rng.random() < zero_p:
-                            points = 0.0
-                        else:
-                            points = round(maximum * rng.choice((0.5, 0.6, 0.8)), 2)
-                        mark = NOT_ASSESSED.get((body.agency_id, criterion, item))  # drawn anyway: same stream
-                        value = None if mark else points
-                        rows.append((body.agency_id, self.year, criterion, item, language, value, mark))
+            rows += openness_point_rows(rng, body.agency_id, body.body_type, self.year, full_p, zero_p, NOT_ASSESSED)
             if body.agency_id in SUBORDINATE_PENALTY:
-                for item, maximum in SUBORDINATE_PENALTY_ITEMS:
-                    for language in ("kk", "ru"):
-                        if rng.random() < 0.45:
-                            rows.append(
-                                (body.agency_id, self.year, "open_subordinate_penalty", item, language, maximum, None)
-                            )
+                rows += subordinate_penalty_rows(rng, body.agency_id, self.year)
         return rows
 
     def openness_media(self) -> list[tuple[Any, ...]]:
@@ -134,7 +116,6 @@ class BodyTables(SampleState):
         return rows
 
     def reporting_penalties(self) -> list[tuple[Any, ...]]:
-        ref_date = f"14.02.{self.year + 1}"
         plan = (
             ("CGO-MP", "services", "unreliable", 3),
             ("CGO-MZ", "hr", "incomplete", 1),
@@ -146,6 +127,6 @@ class BodyTables(SampleState):
             ("MIO-10", "hr", "unreliable", 2),
         )
         return [
-            (body, self.year, direction, kind, facts, f"Акт сверки № {i + 1} от {ref_date}")
+            (body, self.year, direction, kind, facts, reconciliation_act_ref(i + 1, self.year))
             for i, (body, direction, kind, facts) in enumerate(plan)
         ]
