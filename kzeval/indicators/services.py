@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -543,19 +544,34 @@ def _rows(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
     return {row["_body"]: row for row in frame.iter_rows(named=True)}
 
 
-def compute_services(
-    frames: Mapping[str, pl.DataFrame | None], bodies: pl.DataFrame, year: int, readings: ActiveReadings
-) -> tuple[list[IndicatorResult], list[DirectionResult]]:
-    """All services indicators, criteria K1–K3 and the direction total per assessed body.
+# Per indicator: its value and the inputs stored with it (``core.indicator_scores.inputs``).
+Scored = dict[str, tuple[float, dict[str, Any]]]
+_LATE_SOURCES = ("inspection", "monitoring", "self_report")
 
-    A body is scored when it has rows of the year in any services table (the register aside). Indicators whose
-    landing tables are absent from ``frames`` are not computed; criterion sums and the
-    direction total only when all their indicators are.
-    """
-    available = {name for name, frame in frames.items() if frame is not None}
-    body_types = dict(zip(bodies["agency_id"].to_list(), bodies["body_type"].to_list(), strict=True))
-    scored = sorted(b for b in _bodies_with_rows(frames, year) if b in body_types)
 
+@dataclass(frozen=True)
+class _YearInputs:
+    """The year's services tables aggregated per assessed body (``_body``)."""
+
+    satisfaction: dict[str, list[tuple[str, float]]]  # body → (service, mean level)
+    totals: dict[str, dict[str, Any]]  # body → volumes and violations, summed over services
+    complaints: dict[str, float]  # body → justified complaints
+    register: dict[str, dict[str, Any]]  # body → the register of the year
+    automation: dict[str, dict[str, Any]]  # body → automation volumes
+
+
+@dataclass(frozen=True)
+class _Volumes:
+    """A body's service volumes: ``b`` (T1, para. 41) and ``b1`` (P2, T2–T4) under the year's readings."""
+
+    total: Mapping[str, Any]
+    rendered: float
+    outage_excused: int
+    b: float
+    b1: float
+
+
+def _year_inputs(frames: Mapping[str, pl.DataFrame | None], year: int, readings: ActiveReadings) -> _YearInputs:
     satisfaction: dict[str, list[tuple[str, float]]] = {}
     satisfaction_frame = frames.get("service_satisfaction")
     if satisfaction_frame is not None:
@@ -574,10 +590,7 @@ def compute_services(
             pl.col("unjustified_refusals").sum(),
             pl.col("incomplete_package").sum(),
             pl.col("extra_documents").sum(),
-            *[
-                (pl.col("late_source") == s).sum().alias(f"late_source_{s}")
-                for s in ("inspection", "monitoring", "self_report")
-            ],
+            *[(pl.col("late_source") == s).sum().alias(f"late_source_{s}") for s in _LATE_SOURCES],
             (pl.col("violations_source") == "inspection").sum().alias("services_inspected"),
         )
     )
@@ -590,9 +603,23 @@ def compute_services(
     register_frame, automation_frame = frames.get("service_register"), frames.get("service_automation")
     register = _rows(aggregate_register(register_frame, year)) if register_frame is not None else {}
     automation = _rows(aggregate_automation(automation_frame, year)) if automation_frame is not None else {}
+    return _YearInputs(satisfaction, totals, complaints, register, automation)
 
-    band_reading = readings.value("svc.satisfaction_band")
-    no_services_reading = readings.value("svc.p1_no_services")
+
+def _volumes(total: Mapping[str, Any], readings: ActiveReadings) -> _Volumes:
+    b1_scope = readings.value("svc.b1_scope")
+    outage_reading = readings.value("svc.outage_excluded")
+    rendered = float(total.get("rendered") or 0)
+    rendered_electronic = float(total.get("rendered_electronic") or 0)
+    outage_excused = int(total.get("overdue_excluded_outage") or 0)
+    # b (T1): every channel, less the outage-excused late services (para. 40) under a_and_b
+    b = rendered - outage_excused if outage_reading == "a_and_b" else rendered
+    # b1 (P2, T2–T4): every channel by default, other than electronic under non_electronic
+    b1 = rendered - rendered_electronic if b1_scope == "non_electronic" else rendered
+    return _Volumes(total, rendered, outage_excused, b, b1)
+
+
+def _check_volume_readings(readings: ActiveReadings) -> None:
     b1_scope = readings.value("svc.b1_scope")
     outage_reading = readings.value("svc.outage_excluded")
     if b1_scope not in ("all", "non_electronic"):
@@ -600,195 +627,230 @@ def compute_services(
     if outage_reading not in ("a_and_b", "a_only"):
         raise ValueError(f"svc.outage_excluded: unknown reading {outage_reading!r}")
 
+
+def _satisfaction_p1(levels: Sequence[tuple[str, float]], btype: str, readings: ActiveReadings) -> Scored:
+    """P1: the mean satisfaction level per service, banded (seed 004, Appendix 2)."""
+    band_reading = readings.value("svc.satisfaction_band")
+    no_services_reading = readings.value("svc.p1_no_services")
+    services_points = [(code, satisfaction_band_points(level, btype, band_reading), level) for code, level in levels]
+    value = satisfaction_level([p for _, p, _ in services_points], btype, no_services_reading)
+    inputs = {
+        "n": len(services_points),
+        "points_by_service": {code: p for code, p, _ in services_points},
+        "level_by_service": {
+            code: round_half_up(level, ed.SVC_SATISFACTION_DECIMALS) if band_reading == "round2" else level
+            for code, _, level in services_points
+        },
+        "no_assessed_services": not services_points,
+    }
+    return {"svc_satisfaction": (value, inputs)}
+
+
+def _complaints_p2(justified: float, volumes: _Volumes, btype: str) -> Scored:
+    """P2: justified complaints per ``b1`` services (para. 33)."""
+    value = complaints_indicator(justified, volumes.b1, btype)
+    return {"svc_complaints": (value, {"k": ed.SVC_COMPLAINTS_K[btype], "i": justified, "b1": volumes.b1})}
+
+
+def _timeliness_t1(volumes: _Volumes, btype: str) -> Scored:
+    """T1: late services per ``b`` services (paras. 40–41), with where the late counts came from."""
+    total = volumes.total
+    late = float(total.get("late") or 0)
+    inputs = {
+        "k": ed.SVC_TIMELINESS_K[btype],
+        "a": late,
+        "b": volumes.b,
+        "rendered_all_channels": volumes.rendered,
+        "overdue_excluded_outage": volumes.outage_excused,
+        "services_by_late_source": {s: int(total.get(f"late_source_{s}") or 0) for s in _LATE_SOURCES},
+    }
+    return {"svc_timeliness": (timeliness_indicator(late, volumes.b, btype), inputs)}
+
+
+def _violations_t2_t4(volumes: _Volumes, btype: str) -> Scored:
+    """T2–T4: unjustified refusals, incomplete packages, extra documents per ``b1`` services (paras. 42–44)."""
+    inspected = int(volumes.total.get("services_inspected") or 0)
+    scored: Scored = {}
+    for code, column, symbol, formula, k_by_type in (
+        (
+            "svc_unjustified_refusals",
+            "unjustified_refusals",
+            "a",
+            unjustified_refusals_indicator,
+            ed.SVC_UNJUSTIFIED_REFUSALS_K,
+        ),
+        (
+            "svc_incomplete_package",
+            "incomplete_package",
+            "c",
+            incomplete_package_indicator,
+            ed.SVC_INCOMPLETE_PACKAGE_K,
+        ),
+        ("svc_extra_documents", "extra_documents", "e", extra_documents_indicator, ed.SVC_EXTRA_DOCUMENTS_K),
+    ):
+        count = float(volumes.total.get(column) or 0)
+        inputs = {"k": k_by_type[btype], symbol: count, "b1": volumes.b1, "services_inspected": inspected}
+        scored[code] = (formula(count, volumes.b1, btype), inputs)
+    return scored
+
+
+def _register_t_c(reg: Mapping[str, Any], readings: ActiveReadings) -> tuple[Scored, set[str]]:
+    """K3's T (automation degree) and C (mobile availability) from the register; provisional codes."""
+    c = int(reg.get("partially_automated") or 0)
+    d = int(reg.get("fully_automated") or 0)
+    n = int(reg.get("service_types") or 0)
+    w = int(reg.get("in_mobile_app") or 0)
+    undated_register = bool(reg.get("undated"))
+    provisional = {"svc_automation_degree", "svc_mobile", "svc_k3"} if undated_register else set()
+    degree_reading = readings.value("svc.automation_degree")
+    degree_inputs = {
+        "c": c,
+        "d": d,
+        "n": n,
+        "k": ed.SVC_AUTOMATION_DEGREE_K,
+        "partial_weight": ed.SVC_AUTOMATION_PARTIAL_WEIGHT[degree_reading],
+        "register_undated": undated_register,
+    }
+    mobile_inputs = {"w": w, "a": c + d, "k": ed.SVC_MOBILE_K, "register_undated": undated_register}
+    scored: Scored = {
+        "svc_automation_degree": (automation_degree(c, d, n, degree_reading), degree_inputs),
+        "svc_mobile": (mobile_availability(w, c + d), mobile_inputs),
+    }
+    return scored, provisional
+
+
+def _automation_v_p_d_s(aut: Mapping[str, Any], readings: ActiveReadings) -> Scored:
+    """K3's V (effectiveness, para. 50), −P (downtime), +D (proactive), +S (digital documents)."""
+    e, z = float(aut.get("volume_electronic") or 0), float(aut.get("volume_total") or 0)
+    pb, pc = float(aut.get("volume_paper_automated") or 0), float(aut.get("volume_total_automated") or 0)
+    effectiveness = automation_effectiveness(e, z, pb, pc, readings.value("svc.automation_effectiveness"))
+    effectiveness_inputs: dict[str, Any] = {"e": e, "z": z, "b": pb, "c": pc, "k": ed.SVC_AUTOMATION_EFFECTIVENESS_K}
+    if aut.get("volume_total_mio") is not None or aut.get("volume_electronic_mio") is not None:
+        # para. 50: the part of e and z the MIOs rendered (shown by explain; already inside e and z)
+        effectiveness_inputs["e_mio"] = float(aut.get("volume_electronic_mio") or 0)
+        effectiveness_inputs["z_mio"] = float(aut.get("volume_total_mio") or 0)
+    hours = float(aut.get("unavailability_hours") or 0)
+    q = float(aut.get("proactive_converted") or 0)
+    docs = float(aut.get("digital_documents") or 0)
+    return {
+        "svc_automation_effectiveness": (effectiveness, effectiveness_inputs),
+        "svc_downtime_penalty": (
+            -downtime_penalty(hours),
+            {"t": hours, "w": ed.SVC_DOWNTIME_POINTS_PER_HOUR, "max": ed.SVC_DOWNTIME_MAX},
+        ),
+        "svc_proactive": (
+            proactive_stimulus(q),
+            {"q": q, "k": ed.SVC_PROACTIVE_POINTS_PER_SERVICE, "max": ed.SVC_PROACTIVE_MAX},
+        ),
+        "svc_digital_documents": (
+            digital_documents_stimulus(docs),
+            {"l": docs, "k": ed.SVC_DIGITAL_DOCUMENTS_POINTS_PER_DOCUMENT, "max": ed.SVC_DIGITAL_DOCUMENTS_MAX},
+        ),
+    }
+
+
+def _criteria(
+    body: str,
+    btype: str,
+    values: Mapping[str, float],
+    computed: Sequence[str],
+    readings: ActiveReadings,
+    provisional: set[str],
+) -> tuple[dict[str, float], list[IndicatorResult]]:
+    """K1, K2 and (CGO) K3 of a body, each when all its indicators are computed."""
+    criteria: dict[str, float] = {}
+    results: list[IndicatorResult] = []
+    if all(c in computed for c in K1_CODES):
+        criteria["svc_k1"] = values["svc_satisfaction"] + values["svc_complaints"]
+        parts = {"P1": values["svc_satisfaction"], "P2": values["svc_complaints"]}
+        results.append(_indicator(body, btype, "svc_k1", criteria["svc_k1"], parts, readings))
+    if all(c in computed for c in K2_CODES):
+        criteria["svc_k2"] = sum(values[c] for c in K2_CODES)
+        parts = dict(zip(("T1", "T2", "T3", "T4"), (values[c] for c in K2_CODES), strict=True))
+        results.append(_indicator(body, btype, "svc_k2", criteria["svc_k2"], parts, readings))
+    if btype == ed.CGO and all(c in computed for c in K3_CODES):
+        parts = {
+            "T": values["svc_automation_degree"],
+            "V": values["svc_automation_effectiveness"],
+            "C": values["svc_mobile"],
+            "P": -values["svc_downtime_penalty"],
+            "D": values["svc_proactive"],
+            "S": values["svc_digital_documents"],
+        }
+        criteria["svc_k3"] = automation_criterion(
+            parts["T"],
+            parts["V"],
+            parts["C"],
+            parts["P"],
+            parts["D"],
+            parts["S"],
+            readings.value("svc.k3_cap"),
+            readings.value("svc.k3_test_base"),
+        )
+        results.append(_indicator(body, btype, "svc_k3", criteria["svc_k3"], parts, readings, "svc_k3" in provisional))
+    return criteria, results
+
+
+def _direction(
+    body: str, btype: str, criteria: Mapping[str, float], readings: ActiveReadings, provisional: set[str]
+) -> DirectionResult | None:
+    """The direction total (para. 56): CGO U = K1 + K2 + K3, MIO T = M1 + M2; None unless all are computed."""
+    needed = ("svc_k1", "svc_k2", "svc_k3") if btype == ed.CGO else ("svc_k1", "svc_k2")
+    if not all(c in criteria for c in needed):
+        return None
+    keys = _direction_reading_keys(btype)
+    return DirectionResult(
+        agency_id=body,
+        block=ed.BLOCK,
+        direction=DIRECTION,
+        raw_score=sum(criteria[c] for c in needed),
+        reading=readings.label(keys),
+        is_provisional=readings.is_provisional(keys) or bool(provisional),
+    )
+
+
+def compute_services(
+    frames: Mapping[str, pl.DataFrame | None], bodies: pl.DataFrame, year: int, readings: ActiveReadings
+) -> tuple[list[IndicatorResult], list[DirectionResult]]:
+    """All services indicators, criteria K1–K3 and the direction total per assessed body.
+
+    A body is scored when it has rows of the year in any services table (the register aside). Indicators whose
+    landing tables are absent from ``frames`` are not computed; criterion sums and the
+    direction total only when all their indicators are.
+    """
+    available = {name for name, frame in frames.items() if frame is not None}
+    body_types = dict(zip(bodies["agency_id"].to_list(), bodies["body_type"].to_list(), strict=True))
+    scored = sorted(b for b in _bodies_with_rows(frames, year) if b in body_types)
+    year_inputs = _year_inputs(frames, year, readings)
+    _check_volume_readings(readings)
+
     indicators: list[IndicatorResult] = []
     directions: list[DirectionResult] = []
     for body in scored:
         btype = body_types[body]
-        total = totals.get(body, {})
-        rendered = float(total.get("rendered") or 0)
-        rendered_electronic = float(total.get("rendered_electronic") or 0)
-        outage_excused = int(total.get("overdue_excluded_outage") or 0)
-        # b (T1): every channel, less the outage-excused late services (para. 40) under a_and_b
-        b = rendered - outage_excused if outage_reading == "a_and_b" else rendered
-        # b1 (P2, T2–T4): every channel by default, other than electronic under non_electronic
-        b1 = rendered - rendered_electronic if b1_scope == "non_electronic" else rendered
-        values: dict[str, float] = {}
-        inputs: dict[str, dict[str, Any]] = {}
+        volumes = _volumes(year_inputs.totals.get(body, {}), readings)
+        results: Scored = {
+            **_satisfaction_p1(year_inputs.satisfaction.get(body, []), btype, readings),
+            **_complaints_p2(year_inputs.complaints.get(body, 0.0), volumes, btype),
+            **_timeliness_t1(volumes, btype),
+            **_violations_t2_t4(volumes, btype),
+        }
         provisional: set[str] = set()
-
-        services_points = [
-            (code, satisfaction_band_points(level, btype, band_reading), level)
-            for code, level in satisfaction.get(body, [])
-        ]
-        values["svc_satisfaction"] = satisfaction_level([p for _, p, _ in services_points], btype, no_services_reading)
-        inputs["svc_satisfaction"] = {
-            "n": len(services_points),
-            "points_by_service": {code: p for code, p, _ in services_points},
-            "level_by_service": {
-                code: round_half_up(level, ed.SVC_SATISFACTION_DECIMALS) if band_reading == "round2" else level
-                for code, _, level in services_points
-            },
-            "no_assessed_services": not services_points,
-        }
-        i = complaints.get(body, 0.0)
-        values["svc_complaints"] = complaints_indicator(i, b1, btype)
-        inputs["svc_complaints"] = {"k": ed.SVC_COMPLAINTS_K[btype], "i": i, "b1": b1}
-        late = float(total.get("late") or 0)
-        values["svc_timeliness"] = timeliness_indicator(late, b, btype)
-        inputs["svc_timeliness"] = {
-            "k": ed.SVC_TIMELINESS_K[btype],
-            "a": late,
-            "b": b,
-            "rendered_all_channels": rendered,
-            "overdue_excluded_outage": outage_excused,
-            "services_by_late_source": {
-                s: int(total.get(f"late_source_{s}") or 0) for s in ("inspection", "monitoring", "self_report")
-            },
-        }
-        inspected = int(total.get("services_inspected") or 0)
-        for code, column, symbol, formula, k_by_type in (
-            (
-                "svc_unjustified_refusals",
-                "unjustified_refusals",
-                "a",
-                unjustified_refusals_indicator,
-                ed.SVC_UNJUSTIFIED_REFUSALS_K,
-            ),
-            (
-                "svc_incomplete_package",
-                "incomplete_package",
-                "c",
-                incomplete_package_indicator,
-                ed.SVC_INCOMPLETE_PACKAGE_K,
-            ),
-            ("svc_extra_documents", "extra_documents", "e", extra_documents_indicator, ed.SVC_EXTRA_DOCUMENTS_K),
-        ):
-            count = float(total.get(column) or 0)
-            values[code] = formula(count, b1, btype)
-            inputs[code] = {"k": k_by_type[btype], symbol: count, "b1": b1, "services_inspected": inspected}
-
         if btype == ed.CGO:
-            reg = register.get(body, {})
-            c = int(reg.get("partially_automated") or 0)
-            d = int(reg.get("fully_automated") or 0)
-            n = int(reg.get("service_types") or 0)
-            w = int(reg.get("in_mobile_app") or 0)
-            undated_register = bool(reg.get("undated"))
-            if undated_register:
-                provisional.update(("svc_automation_degree", "svc_mobile", "svc_k3"))
-            degree_reading = readings.value("svc.automation_degree")
-            values["svc_automation_degree"] = automation_degree(c, d, n, degree_reading)
-            inputs["svc_automation_degree"] = {
-                "c": c,
-                "d": d,
-                "n": n,
-                "k": ed.SVC_AUTOMATION_DEGREE_K,
-                "partial_weight": ed.SVC_AUTOMATION_PARTIAL_WEIGHT[degree_reading],
-                "register_undated": undated_register,
-            }
-            values["svc_mobile"] = mobile_availability(w, c + d)
-            inputs["svc_mobile"] = {"w": w, "a": c + d, "k": ed.SVC_MOBILE_K, "register_undated": undated_register}
-            aut = automation.get(body, {})
-            e, z = float(aut.get("volume_electronic") or 0), float(aut.get("volume_total") or 0)
-            pb, pc = float(aut.get("volume_paper_automated") or 0), float(aut.get("volume_total_automated") or 0)
-            values["svc_automation_effectiveness"] = automation_effectiveness(
-                e, z, pb, pc, readings.value("svc.automation_effectiveness")
-            )
-            inputs["svc_automation_effectiveness"] = {
-                "e": e,
-                "z": z,
-                "b": pb,
-                "c": pc,
-                "k": ed.SVC_AUTOMATION_EFFECTIVENESS_K,
-            }
-            if aut.get("volume_total_mio") is not None or aut.get("volume_electronic_mio") is not None:
-                # para. 50: the part of e and z the MIOs rendered (shown by explain; already inside e and z)
-                inputs["svc_automation_effectiveness"]["e_mio"] = float(aut.get("volume_electronic_mio") or 0)
-                inputs["svc_automation_effectiveness"]["z_mio"] = float(aut.get("volume_total_mio") or 0)
-            hours = float(aut.get("unavailability_hours") or 0)
-            values["svc_downtime_penalty"] = -downtime_penalty(hours)
-            inputs["svc_downtime_penalty"] = {
-                "t": hours,
-                "w": ed.SVC_DOWNTIME_POINTS_PER_HOUR,
-                "max": ed.SVC_DOWNTIME_MAX,
-            }
-            q = float(aut.get("proactive_converted") or 0)
-            values["svc_proactive"] = proactive_stimulus(q)
-            inputs["svc_proactive"] = {"q": q, "k": ed.SVC_PROACTIVE_POINTS_PER_SERVICE, "max": ed.SVC_PROACTIVE_MAX}
-            docs = float(aut.get("digital_documents") or 0)
-            values["svc_digital_documents"] = digital_documents_stimulus(docs)
-            inputs["svc_digital_documents"] = {
-                "l": docs,
-                "k": ed.SVC_DIGITAL_DOCUMENTS_POINTS_PER_DOCUMENT,
-                "max": ed.SVC_DIGITAL_DOCUMENTS_MAX,
-            }
+            register_scored, provisional = _register_t_c(year_inputs.register.get(body, {}), readings)
+            results.update(register_scored)
+            results.update(_automation_v_p_d_s(year_inputs.automation.get(body, {}), readings))
+        values = {code: value for code, (value, _) in results.items()}
 
         computed = [code for code in codes_for(btype) if all(t in available for t in INDICATOR_TABLES[code])]
         for code in computed:
-            indicators.append(_indicator(body, btype, code, values[code], inputs[code], readings, code in provisional))
-
-        criteria: dict[str, float] = {}
-        if all(c in computed for c in K1_CODES):
-            criteria["svc_k1"] = values["svc_satisfaction"] + values["svc_complaints"]
-            indicators.append(
-                _indicator(
-                    body,
-                    btype,
-                    "svc_k1",
-                    criteria["svc_k1"],
-                    {"P1": values["svc_satisfaction"], "P2": values["svc_complaints"]},
-                    readings,
-                )
-            )
-        if all(c in computed for c in K2_CODES):
-            criteria["svc_k2"] = sum(values[c] for c in K2_CODES)
-            indicators.append(
-                _indicator(
-                    body,
-                    btype,
-                    "svc_k2",
-                    criteria["svc_k2"],
-                    dict(zip(("T1", "T2", "T3", "T4"), (values[c] for c in K2_CODES), strict=True)),
-                    readings,
-                )
-            )
-        if btype == ed.CGO and all(c in computed for c in K3_CODES):
-            parts = {
-                "T": values["svc_automation_degree"],
-                "V": values["svc_automation_effectiveness"],
-                "C": values["svc_mobile"],
-                "P": -values["svc_downtime_penalty"],
-                "D": values["svc_proactive"],
-                "S": values["svc_digital_documents"],
-            }
-            cap_reading = readings.value("svc.k3_cap")
-            criteria["svc_k3"] = automation_criterion(
-                parts["T"],
-                parts["V"],
-                parts["C"],
-                parts["P"],
-                parts["D"],
-                parts["S"],
-                cap_reading,
-                readings.value("svc.k3_test_base"),
-            )
-            indicators.append(
-                _indicator(body, btype, "svc_k3", criteria["svc_k3"], parts, readings, "svc_k3" in provisional)
-            )
-
-        needed = ("svc_k1", "svc_k2", "svc_k3") if btype == ed.CGO else ("svc_k1", "svc_k2")
-        if all(c in criteria for c in needed):
-            keys = _direction_reading_keys(btype)
-            directions.append(
-                DirectionResult(
-                    agency_id=body,
-                    block=ed.BLOCK,
-                    direction=DIRECTION,
-                    raw_score=sum(criteria[c] for c in needed),
-                    reading=readings.label(keys),
-                    is_provisional=readings.is_provisional(keys) or bool(provisional),
-                )
-            )
+            value, inputs = results[code]
+            indicators.append(_indicator(body, btype, code, value, inputs, readings, code in provisional))
+        criteria, criterion_results = _criteria(body, btype, values, computed, readings, provisional)
+        indicators.extend(criterion_results)
+        direction = _direction(body, btype, criteria, readings, provisional)
+        if direction is not None:
+            directions.append(direction)
     return indicators, directions
 
 
