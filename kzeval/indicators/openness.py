@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from kzeval.indicators.common import DirectionResult, IndicatorResult, clamp, result_from_definition
-from kzeval.indicators.services import body_column
+from kzeval.indicators.services_inputs import body_column
 from kzeval.methodology import interaction_2023 as ed
 from kzeval.methodology.base import ActiveReadings
 
