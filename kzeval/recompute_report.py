@@ -9,9 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from kzeval.corrections import (
-    REASON_PREFIX,
-)
+from kzeval.corrections import REASON_PREFIX
 from kzeval.explain.labels import BLOCK_LABELS, BODY_TYPE_LABELS, DIRECTION_LABELS
 from kzeval.explain.render import format_number
 from kzeval.methodology import all_indicators

@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from kzeval.generate.sample.draws import date_in, lerp
-from kzeval.generate.sample.profile import (
-    QUALITY,
-)
+from kzeval.generate.sample.profile import QUALITY
 from kzeval.generate.sample.state import SampleState
 
 
 class AppealTables(SampleState):
+    """Rows of ``appeals``, one method per table; state from :class:`SampleState`."""
+
     def appeals(self) -> list[tuple[Any, ...]]:
         rngs = self.rngs("appeals")
         rows: list[tuple[Any, ...]] = []

@@ -7,15 +7,13 @@ from typing import Any
 
 from kzeval.generate.rows import openness_point_rows, reconciliation_act_ref, subordinate_penalty_rows
 from kzeval.generate.sample.draws import lerp, poisson
-from kzeval.generate.sample.profile import (
-    NOT_ASSESSED,
-    QUALITY,
-    SUBORDINATE_PENALTY,
-)
+from kzeval.generate.sample.profile import NOT_ASSESSED, QUALITY, SUBORDINATE_PENALTY
 from kzeval.generate.sample.state import SampleState
 
 
 class BodyTables(SampleState):
+    """Rows of the per-body tables, one method per table; state from :class:`SampleState`."""
+
     def openness_points(self) -> list[tuple[Any, ...]]:
         rngs = self.rngs("openness_points")
         rows: list[tuple[Any, ...]] = []

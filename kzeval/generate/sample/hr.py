@@ -7,15 +7,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from kzeval.generate.sample.draws import date_in, lerp, poisson
-from kzeval.generate.sample.profile import (
-    QUALITY,
-)
+from kzeval.generate.sample.profile import QUALITY
 from kzeval.generate.sample.state import SampleState
 from kzeval.generate.sample.writer import timestamp_text
 from kzeval.methodology.corps_b_2025 import EDITION_FROM as CORPS_B_EDITION_FROM
 
 
 class PersonnelTables(SampleState):
+    """Rows of the personnel tables, one method per table; state from :class:`SampleState`."""
+
     def turnstile(self) -> tuple[dict[int, list[tuple[Any, ...]]], list[tuple[Any, ...]]]:
         """Events per month and the overtime orders covering part of the weekend work."""
         rngs = self.rngs("turnstile")

@@ -7,15 +7,13 @@ from datetime import date
 from typing import Any
 
 from kzeval.generate.sample.draws import lerp, poisson
-from kzeval.generate.sample.profile import (
-    INSPECTED,
-    OUTAGE_BODIES,
-    QUALITY,
-)
+from kzeval.generate.sample.profile import INSPECTED, OUTAGE_BODIES, QUALITY
 from kzeval.generate.sample.state import SampleState
 
 
 class ServiceTables(SampleState):
+    """Rows of the services tables, one method per table; state from :class:`SampleState`."""
+
     def services_rendered(self) -> list[tuple[Any, ...]]:
         rngs = self.rngs("services_rendered")
         rows: list[tuple[Any, ...]] = []

@@ -8,10 +8,7 @@ from typing import Any
 
 from kzeval.generate.sample.draws import BodyRngs, lerp
 from kzeval.generate.sample.population import Employee, build_population
-from kzeval.generate.sample.profile import (
-    HIGH_LATENESS,
-    QUALITY,
-)
+from kzeval.generate.sample.profile import HIGH_LATENESS, QUALITY
 from kzeval.generate.sample.units import Unit, build_units
 from kzeval.generate.workdays import WorkCalendar
 
