@@ -102,7 +102,7 @@ def ensure_source_contributions(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
 
 
-def _row_year_columns(table: str) -> tuple[str, ...]:
+def row_year_columns(table: str) -> tuple[str, ...]:
     contract = CONTRACTS[table]
     if table in LINEAGE_YEAR_COLUMNS:
         return LINEAGE_YEAR_COLUMNS[table]
@@ -112,7 +112,7 @@ def _row_year_columns(table: str) -> tuple[str, ...]:
 
 def _year_expr(table: str, alias: str = "r") -> str | None:
     """SQL list of the years a row of ``table`` counts in; None when the table has no period."""
-    columns = _row_year_columns(table)
+    columns = row_year_columns(table)
     if not columns:
         return None
     contract = CONTRACTS[table]

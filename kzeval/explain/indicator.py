@@ -22,18 +22,26 @@ from kzeval.explain.labels import (
 )
 from kzeval.explain.lookups import (
     ExplainError,
-    _block_rules,
-    _indicator_defs,
-    _rows,
-    _symbol_of_code,
     applied_corrections,
+    block_rules,
     body_rows,
     body_score,
     body_scores,
+    indicator_defs,
+    query_rows,
+    symbols_of_codes,
 )
 from kzeval.explain.people import WORKING_TIME_CODES, working_time_legend
 from kzeval.explain.records import records_section
-from kzeval.explain.render import _body_title, _date, _field, _paragraph, _reading_text, format_number, formula_lines
+from kzeval.explain.render import (
+    body_title,
+    date_text,
+    field_line,
+    format_number,
+    formula_lines,
+    paragraph_ref,
+    reading_text,
+)
 from kzeval.lineage import UNTRACKED_TABLES, indicator_source_tables
 from kzeval.methodology.interaction_2023 import OPEN_NOT_ASSESSED_LABELS_RU
 from kzeval.warehouse import table_exists
@@ -87,7 +95,7 @@ def _source_section(con: duckdb.DuckDBPyConnection, year: int, body: str, code: 
     lines = ["Источник"]
     lineage: list[dict[str, Any]] = []
     if table_exists(con, "marts", "fct_indicator_lineage"):
-        lineage = _rows(
+        lineage = query_rows(
             con,
             "SELECT * FROM marts.fct_indicator_lineage WHERE year = ? AND agency_id = ? AND indicator = ? "
             "ORDER BY source_table, file_path",
@@ -102,7 +110,7 @@ def _source_section(con: duckdb.DuckDBPyConnection, year: int, body: str, code: 
         elif not files:
             lines.append("    нет строк этого органа за год в загруженных файлах")
         for r in files:
-            loaded = f", загружен {_date(r['loaded_at'])}" if r.get("loaded_at") else ""
+            loaded = f", загружен {date_text(r['loaded_at'])}" if r.get("loaded_at") else ""
             superseded = r.get("rows_superseded") or 0
             if r["rows_contributing"]:
                 lines.append(
@@ -120,23 +128,23 @@ def _source_section(con: duckdb.DuckDBPyConnection, year: int, body: str, code: 
     return "\n".join(lines)
 
 
-def _corrections_section(corrections: Sequence[Mapping[str, Any]]) -> str:
+def corrections_section(corrections: Sequence[Mapping[str, Any]]) -> str:
     lines = ["Корректировки (решения специальной комиссии, гл. 7 методики)"]
     if not corrections:
         lines.append("  не применялись")
     for c in corrections:
         lines.append(
-            f"  {c['correction_id']}: решение {c['decision_ref']} от {_date(c['decided_on'])} — "
+            f"  {c['correction_id']}: решение {c['decision_ref']} от {date_text(c['decided_on'])} — "
             f"{c['table_name']} {c['row_key']}: {c['column_name']} {c['old_value'] or '∅'} → {c['new_value'] or '∅'}"
         )
         lines.append(
-            f"    применено {_date(c['applied_at'])} ({c['applied_by']}); файл {c['source_file']}, "
+            f"    применено {date_text(c['applied_at'])} ({c['applied_by']}); файл {c['source_file']}, "
             f"строка {c['source_row']}" + (f"; {c['note']}" if c.get("note") else "")
         )
     return "\n".join(lines)
 
 
-def _penalty_section(
+def penalty_section(
     con: duckdb.DuckDBPyConnection, year: int, body: str, direction: str, corrections: Sequence[Mapping[str, Any]]
 ) -> str:
     lines = ["Штрафы за отчетность (снимаются с итога направления)"]
@@ -148,7 +156,7 @@ def _penalty_section(
     if not penalty and acts.height == 0:
         lines.append(f"  направление «{DIRECTION_LABELS.get(direction, direction)}»: нет")
         return "\n".join(lines)
-    rules = _block_rules(con, year, DIRECTION_BLOCK.get(direction, "interaction"))
+    rules = block_rules(con, year, DIRECTION_BLOCK.get(direction, "interaction"))
     points = rules.penalty_points_per_fact
     terms = [
         f"{act['facts']} × {format_number(points.get(act['kind'], 0.0))}"
@@ -173,7 +181,7 @@ def _penalty_section(
 def explain_indicator(
     con: duckdb.DuckDBPyConnection, year: int, body: Mapping[str, Any], code: str, records: bool = False
 ) -> str:
-    definitions = _indicator_defs()
+    definitions = indicator_defs()
     if code not in definitions:
         known = ", ".join(sorted(definitions))
         raise ExplainError(f"Неизвестный код показателя {code!r}. Коды (методика §10): {known}")
@@ -190,33 +198,33 @@ def explain_indicator(
     inputs = json.loads(row["inputs"] or "{}")
     tables = indicator_source_tables().get(code, ())
     corrections = applied_corrections(con, year, body["agency_id"], tables)
-    template, filled = formula_lines(definition.formula, inputs, row["value"], row["reading"], _symbol_of_code())
+    template, filled = formula_lines(definition.formula, inputs, row["value"], row["reading"], symbols_of_codes())
     confidence = (
         "в тексте методики" if definition.confidence == "IN_SEED" else f"реконструкция, {definition.confidence}"
     )
     maximum = "—" if row["max_points"] is None else format_number(row["max_points"])
     head = [
-        _field("Показатель", f"{definition.legal_symbol} «{definition.name_ru}» ({code})"),
-        _field("Орган", _body_title(body)),
-        _field("Год", str(year)),
-        _field("Блок", BLOCK_LABELS.get(row["block"], row["block"])),
-        _field("Направление", DIRECTION_LABELS.get(row["direction"], row["direction"])),
-        _field("Значение, баллов", f"{format_number(row['value'])} (максимум {maximum})"),
-        _field("Основание", f"{_paragraph(definition.paragraph)}; формула: {confidence}"),
-        _field("Формула", template),
-        _field("Расчет", filled),
-        _field("Прочтение методики", _reading_text(row["reading"])),
+        field_line("Показатель", f"{definition.legal_symbol} «{definition.name_ru}» ({code})"),
+        field_line("Орган", body_title(body)),
+        field_line("Год", str(year)),
+        field_line("Блок", BLOCK_LABELS.get(row["block"], row["block"])),
+        field_line("Направление", DIRECTION_LABELS.get(row["direction"], row["direction"])),
+        field_line("Значение, баллов", f"{format_number(row['value'])} (максимум {maximum})"),
+        field_line("Основание", f"{paragraph_ref(definition.paragraph)}; формула: {confidence}"),
+        field_line("Формула", template),
+        field_line("Расчет", filled),
+        field_line("Прочтение методики", reading_text(row["reading"])),
     ]
     if row["is_provisional"]:
-        head.append(_field("Предварительно", "да: зависит от реконструкции низкой уверенности (LOW)"))
+        head.append(field_line("Предварительно", "да: зависит от реконструкции низкой уверенности (LOW)"))
     averaged = _averaged_section(inputs)
     sections = [
         "\n".join(head),
         _inputs_section(code, inputs),
         *([averaged] if averaged else []),
         _source_section(con, year, body["agency_id"], code, tables),
-        _penalty_section(con, year, body["agency_id"], row["direction"], corrections),
-        _corrections_section(corrections),
+        penalty_section(con, year, body["agency_id"], row["direction"], corrections),
+        corrections_section(corrections),
     ]
 
     if code in WORKING_TIME_CODES:  # what N1, N2, W, a, b, s, m, p mean

@@ -12,7 +12,7 @@ import polars as pl
 from kzeval.contracts import CONTRACTS
 from kzeval.corrections import Correction, apply_to_frame
 from kzeval.indicators.scoring import block_scoring_rules
-from kzeval.lineage import _row_year_columns
+from kzeval.lineage import row_year_columns
 from kzeval.methodology import active_readings, all_indicators, all_readings
 from kzeval.warehouse import table_exists
 
@@ -21,7 +21,7 @@ class ExplainError(Exception):
     """A request explain cannot answer (unknown body, year or code); the message says why."""
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
     cursor = con.execute(sql, list(params))
     names = [d[0] for d in cursor.description or []]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -39,7 +39,7 @@ def body_scores(
     """Rows of ``core.<table>`` (a scores table) for the body and year, narrowed by ``where`` (column = value)."""
     conditions = "".join(f" AND {column} = ?" for column in where)
     order = f" ORDER BY {order_by}" if order_by else ""
-    return _rows(
+    return query_rows(
         con,
         f"SELECT {columns} FROM core.{table} WHERE year = ? AND agency_id = ?{conditions}{order}",
         [year, agency, *where.values()],
@@ -58,12 +58,12 @@ def body_score(
 
 def resolve_body(con: duckdb.DuckDBPyConnection, agency: str) -> dict[str, Any]:
     """The assessed body a requested id stands for (a sub-unit's figures are its body's)."""
-    found = _rows(con, "SELECT * FROM core.agencies WHERE agency_id = ?", [agency])
+    found = query_rows(con, "SELECT * FROM core.agencies WHERE agency_id = ?", [agency])
     if not found:
         raise ExplainError(f"Орган {agency} не найден в справочнике (core.agencies).")
     unit = found[0]
     body_id = unit["assessed_agency_id"] or agency
-    body = _rows(con, "SELECT * FROM core.agencies WHERE agency_id = ?", [body_id])[0]
+    body = query_rows(con, "SELECT * FROM core.agencies WHERE agency_id = ?", [body_id])[0]
     body["requested"] = agency
     return body
 
@@ -75,7 +75,7 @@ def applied_corrections(
     if not table_exists(con, "audit", "corrections_applied"):
         return []
     wanted = list(tables) if tables is not None else None
-    rows = _rows(
+    rows = query_rows(
         con,
         "SELECT * FROM audit.corrections_applied WHERE year = ? AND assessed_agency_id = ? "
         "ORDER BY decided_on, correction_id",
@@ -120,7 +120,7 @@ def body_rows(
         params = [body]
     frame = con.execute(f"SELECT r.* FROM raw.{table} r {where} ORDER BY r._file_path, r._row_number", params).pl()
     frame = corrected_frame(frame, table, corrections)
-    columns = _row_year_columns(table)
+    columns = row_year_columns(table)
     if not columns or frame.height == 0:
         return frame
     conditions = [
@@ -130,31 +130,31 @@ def body_rows(
     return frame.filter(pl.any_horizontal(conditions))
 
 
-def _indicator_defs() -> dict[str, Any]:
+def indicator_defs() -> dict[str, Any]:
 
     return all_indicators()
 
 
-def _in_methodology_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def in_methodology_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows in the order of methodology §10 (the edition modules' INDICATORS), unknown codes last."""
-    position = {code: i for i, code in enumerate(_indicator_defs())}
+    position = {code: i for i, code in enumerate(indicator_defs())}
     return sorted(rows, key=lambda r: (position.get(r["indicator"], len(position)), r["indicator"]))
 
 
-def _symbol_of_code() -> dict[str, str]:
-    return {code: d.legal_symbol for code, d in _indicator_defs().items()}
+def symbols_of_codes() -> dict[str, str]:
+    return {code: d.legal_symbol for code, d in indicator_defs().items()}
 
 
-def _block_rules(con: duckdb.DuckDBPyConnection, year: int, block: str) -> Any:
+def block_rules(con: duckdb.DuckDBPyConnection, year: int, block: str) -> Any:
     """The scoring rules (weights, penalty points) the year's figures were computed with."""
 
-    stored = _rows(con, "SELECT readings FROM core.run_readings WHERE year = ? AND block = ?", [year, block])
+    stored = query_rows(con, "SELECT readings FROM core.run_readings WHERE year = ? AND block = ?", [year, block])
     overrides = json.loads(stored[0]["readings"]) if stored else {}
     known = all_readings()
     overrides = {k: v for k, v in overrides.items() if k in known and v in known[k].options}
     return block_scoring_rules(block, active_readings(overrides))
 
 
-def _block_weights(con: duckdb.DuckDBPyConnection, year: int, block: str, body_type: str) -> Mapping[str, float]:
-    weights: Mapping[str, float] = _block_rules(con, year, block).weights.get(body_type, {})
+def block_weights(con: duckdb.DuckDBPyConnection, year: int, block: str, body_type: str) -> Mapping[str, float]:
+    weights: Mapping[str, float] = block_rules(con, year, block).weights.get(body_type, {})
     return weights

@@ -7,18 +7,18 @@ from typing import Any
 
 import duckdb
 
-from kzeval.explain.indicator import _corrections_section, _penalty_section
+from kzeval.explain.indicator import corrections_section, penalty_section
 from kzeval.explain.labels import BLOCK_LABELS, BODY_TYPE_LABELS, DIRECTION_LABELS
 from kzeval.explain.lookups import (
     ExplainError,
-    _block_weights,
-    _in_methodology_order,
-    _indicator_defs,
     applied_corrections,
+    block_weights,
     body_score,
     body_scores,
+    in_methodology_order,
+    indicator_defs,
 )
-from kzeval.explain.render import _body_title, _field, _table, format_number
+from kzeval.explain.render import body_title, field_line, format_number, text_table
 from kzeval.lineage import direction_source_tables
 from kzeval.sensitivity import body_robustness_line, stored_rows
 
@@ -30,8 +30,8 @@ def explain_direction(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[s
     indicators = body_scores(
         con, "indicator_scores", year, agency, "indicator, role, value, max_points", direction=direction
     )
-    indicators = _in_methodology_order(indicators)
-    definitions = _indicator_defs()
+    indicators = in_methodology_order(indicators)
+    definitions = indicator_defs()
     corrections = applied_corrections(con, year, body["agency_id"], direction_source_tables(direction))
     rows = [
         [
@@ -44,10 +44,10 @@ def explain_direction(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[s
         for r in indicators
     ]
     head = [
-        _field("Направление", f"«{DIRECTION_LABELS.get(direction, direction)}» ({direction})"),
-        _field("Орган", _body_title(body)),
-        _field("Год", str(year)),
-        _field(
+        field_line("Направление", f"«{DIRECTION_LABELS.get(direction, direction)}» ({direction})"),
+        field_line("Орган", body_title(body)),
+        field_line("Год", str(year)),
+        field_line(
             "Итог",
             f"{format_number(score['raw_score'])} (сумма критериев) − {format_number(score['reporting_penalty'])} "
             f"(штрафы за отчетность) = {format_number(score['score'])}; округлено {score['score_rounded']:.2f}",
@@ -56,9 +56,9 @@ def explain_direction(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[s
     return "\n\n".join(
         [
             "\n".join(head),
-            "Показатели\n" + _table(["символ", "код", "роль", "значение", "максимум"], rows),
-            _penalty_section(con, year, body["agency_id"], direction, corrections),
-            _corrections_section(corrections),
+            "Показатели\n" + text_table(["символ", "код", "роль", "значение", "максимум"], rows),
+            penalty_section(con, year, body["agency_id"], direction, corrections),
+            corrections_section(corrections),
             f"Подробно: kzeval explain --year {year} --agency {body['agency_id']} --indicator <код>",
         ]
     )
@@ -70,7 +70,7 @@ def explain_block(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[str, 
         con, "block_scores", year, agency, f"Блок {block} за {year} год для {agency} не рассчитан.", block=block
     )
     directions = {r["direction"]: r for r in body_scores(con, "direction_scores", year, agency, block=block)}
-    weights = _block_weights(con, year, block, body["body_type"])
+    weights = block_weights(con, year, block, body["body_type"])
     template = " + ".join(f"{format_number(w)} × {d}" for d, w in weights.items())
     filled = " + ".join(
         f"{format_number(w)} × {format_number(directions[d]['score']) if d in directions else 'нет'}"
@@ -81,18 +81,20 @@ def explain_block(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[str, 
         for d, r in directions.items()
     ]
     head = [
-        _field("Блок", f"«{BLOCK_LABELS.get(block, block)}» ({block})"),
-        _field("Орган", _body_title(body)),
-        _field("Год", str(year)),
-        _field("Формула", template or "—"),
-        _field("Расчет", f"{filled} = {format_number(score['score'])}" if filled else "—"),
-        _field(
+        field_line("Блок", f"«{BLOCK_LABELS.get(block, block)}» ({block})"),
+        field_line("Орган", body_title(body)),
+        field_line("Год", str(year)),
+        field_line("Формула", template or "—"),
+        field_line("Расчет", f"{filled} = {format_number(score['score'])}" if filled else "—"),
+        field_line(
             "Итог",
             f"{score['score_rounded']:.2f}; степень эффективности: {score['tier_label_ru']}; "
             f"место среди {BODY_TYPE_LABELS.get(body['body_type'], body['body_type'])}: {score['rank_in_body_type']}",
         ),
     ]
-    return "\n\n".join(["\n".join(head), "Направления\n" + _table(["код", "направление", "балл", "округлено"], rows)])
+    return "\n\n".join(
+        ["\n".join(head), "Направления\n" + text_table(["код", "направление", "балл", "округлено"], rows)]
+    )
 
 
 def explain_overview(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[str, Any]) -> str:
@@ -102,12 +104,12 @@ def explain_overview(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[st
     if not blocks and not directions:
         raise ExplainError(f"За {year} год для {agency} нет рассчитанных оценок.")
     indicators = body_scores(con, "indicator_scores", year, agency, "direction, indicator, role, value, max_points")
-    indicators = _in_methodology_order(indicators)
-    definitions = _indicator_defs()
+    indicators = in_methodology_order(indicators)
+    definitions = indicator_defs()
     sections = [
-        "\n".join([_field("Орган", _body_title(body)), _field("Год", str(year))]),
+        "\n".join([field_line("Орган", body_title(body)), field_line("Год", str(year))]),
         "Блоки\n"
-        + _table(
+        + text_table(
             ["блок", "балл", "округлено", "степень эффективности", "место"],
             [
                 [
@@ -121,7 +123,7 @@ def explain_overview(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[st
             ],
         ),
         "Направления\n"
-        + _table(
+        + text_table(
             ["направление", "сумма", "штраф", "балл", "округлено"],
             [
                 [
@@ -135,7 +137,7 @@ def explain_overview(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[st
             ],
         ),
         "Показатели\n"
-        + _table(
+        + text_table(
             ["направление", "символ", "код", "роль", "значение", "максимум"],
             [
                 [
@@ -149,7 +151,7 @@ def explain_overview(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[st
                 for r in indicators
             ],
         ),
-        _corrections_section(applied_corrections(con, year, body["agency_id"])),
+        corrections_section(applied_corrections(con, year, body["agency_id"])),
         _robustness_section(con, year, body["agency_id"]),
         f"Подробно: kzeval explain --year {year} --agency {body['agency_id']} --indicator <код | направление | блок>",
     ]

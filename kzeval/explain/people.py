@@ -19,8 +19,8 @@ import duckdb
 import polars as pl
 
 from kzeval import corps_b
-from kzeval.explain.lookups import ExplainError, _rows, applied_corrections, corrected_frame
-from kzeval.explain.render import _date, _field, _table, format_number, reading_values
+from kzeval.explain.lookups import ExplainError, applied_corrections, corrected_frame, query_rows
+from kzeval.explain.render import date_text, field_line, format_number, reading_values, text_table
 from kzeval.methodology import active_readings
 from kzeval.warehouse import table_exists
 
@@ -78,7 +78,7 @@ def overtime_day_records(con: duckdb.DuckDBPyConnection, year: int, body: str) -
         "FROM core.overtime_daily d JOIN core.agencies a ON a.agency_id = d.agency_id "
         "WHERE a.assessed_agency_id = ? AND year(d.work_date) = ?"
     )
-    totals = _rows(
+    totals = query_rows(
         con,
         "SELECT count(*) AS days, count(DISTINCT d.employee_id) AS employees, "
         "coalesce(sum(d.workday_overtime_hours), 0) AS m, coalesce(sum(d.weekend_overtime_hours), 0) AS p, "
@@ -86,11 +86,11 @@ def overtime_day_records(con: duckdb.DuckDBPyConnection, year: int, body: str) -
         "count(*) FILTER (WHERE d.day_type <> 'workday' AND d.presence_ms > 0) AS weekend_days " + join,
         [body, year],
     )[0]
-    stored = _rows(con, "SELECT * FROM core.overtime WHERE year = ? AND agency_id = ?", [year, body])
+    stored = query_rows(con, "SELECT * FROM core.overtime WHERE year = ? AND agency_id = ?", [year, body])
     lines = [
         f"Подневные записи (core.overtime_daily) за {year} год: {totals['days']} записей, "
         f"{totals['employees']} служащих (псевдонимы)",
-        _table(
+        text_table(
             ["величина", "по записям", "в расчете (core.overtime)", "что это"],
             [
                 [
@@ -114,7 +114,7 @@ def overtime_day_records(con: duckdb.DuckDBPyConnection, year: int, body: str) -
             ],
         ),
     ]
-    heaviest = _rows(
+    heaviest = query_rows(
         con,
         "SELECT d.employee_id, d.work_date, d.day_type, d.presence_ms / 3600000.0 AS presence, "
         "d.after_end_ms / 3600000.0 AS after_end, d.ordered_hours, d.workday_overtime_hours, "
@@ -127,7 +127,7 @@ def overtime_day_records(con: duckdb.DuckDBPyConnection, year: int, body: str) -
     if heaviest:
         lines.append(f"Дни с наибольшей переработкой (первые {DAY_RECORDS_LIMIT}):")
         lines.append(
-            _table(
+            text_table(
                 [
                     "служащий",
                     "дата",
@@ -142,7 +142,7 @@ def overtime_day_records(con: duckdb.DuckDBPyConnection, year: int, body: str) -
                 [
                     [
                         r["employee_id"],
-                        _date(r["work_date"]),
+                        date_text(r["work_date"]),
                         r["day_type"],
                         round(r["presence"], 2),
                         round(r["after_end"], 2),
@@ -173,7 +173,7 @@ GRADE_COLUMNS = (
 
 def explain_corps_b_distribution(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[str, Any]) -> str:
     """The body's distribution of annual corps «Б» grades next to the national one of its body type."""
-    rows = _rows(
+    rows = query_rows(
         con,
         "SELECT * FROM core.corps_b_distribution WHERE year = ? AND (agency_id = ? OR scope <> 'agency') "
         "ORDER BY scope, body_type NULLS LAST",
@@ -196,10 +196,10 @@ def explain_corps_b_distribution(con: duckdb.DuckDBPyConnection, year: int, body
         f"Корпус «Б» · {body['name_ru']} · {year}",
         "Итоговые годовые оценки служащих корпуса «Б» (приложение к приказу, пункт 8): средняя квартальных оценок,\n"
         "округленная до сотых; полосы: эффективно, надлежаще, удовлетворительно, неудовлетворительно.",
-        _table(["область", "оценено", *[label for _, label in GRADE_COLUMNS], "средняя"], table_rows),
+        text_table(["область", "оценено", *[label for _, label in GRADE_COLUMNS], "средняя"], table_rows),
     ]
     if own[0].get("is_implausible"):
-        parts.append(_field("Неправдоподобно", str(own[0].get("implausibility_reason") or "")))
+        parts.append(field_line("Неправдоподобно", str(own[0].get("implausibility_reason") or "")))
     parts.append(
         f"Оценка служащего: kzeval explain --year {year} --agency {body['agency_id']} --employee <псевдоним>\n"
         f"Все оценки органа: SELECT * FROM marts.fct_corps_b_annual WHERE year = {year} "
@@ -211,7 +211,7 @@ def explain_corps_b_distribution(con: duckdb.DuckDBPyConnection, year: int, body
 def explain_employee(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[str, Any], pseudonym: str) -> str:
     """An employee's annual grade and every quarterly sheet behind it, with its file and row."""
 
-    annual = _rows(
+    annual = query_rows(
         con, "SELECT * FROM core.corps_b_annual WHERE year = ? AND employee_pseudonym = ?", [year, pseudonym]
     )
     if not annual:
@@ -249,15 +249,15 @@ def explain_employee(con: duckdb.DuckDBPyConnection, year: int, body: Mapping[st
     return "\n\n".join(
         [
             f"Корпус «Б» · служащий {pseudonym} · {body['name_ru']} · {year}",
-            _field("Итоговая оценка", f"{format_number(grade['annual_score'])} — {grade['grade_label_ru']}"),
-            _field(
+            field_line("Итоговая оценка", f"{format_number(grade['annual_score'])} — {grade['grade_label_ru']}"),
+            field_line(
                 "Расчет",
                 f"({arithmetic}) / {len(assessed)} = {format_number(grade['annual_score'])} "
                 "(средняя оцененных кварталов, до сотых, половина вверх; пункт 5)",
             ),
-            _field("Чтение методики", grade["reading"] or "по умолчанию"),
+            field_line("Чтение методики", grade["reading"] or "по умолчанию"),
             "Листы оценки (по кварталам):\n"
-            + _table(
+            + text_table(
                 [
                     "квартал",
                     "лист",

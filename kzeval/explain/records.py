@@ -15,7 +15,7 @@ from kzeval.contracts import CONTRACTS
 from kzeval.explain.labels import APPEAL_RECORD_SETS
 from kzeval.explain.lookups import body_rows
 from kzeval.explain.people import overtime_day_records
-from kzeval.explain.render import _date, _table, format_number, reading_values
+from kzeval.explain.render import date_text, format_number, reading_values, text_table
 from kzeval.methodology import interaction_2023 as ed
 from kzeval.warehouse import table_exists
 
@@ -76,20 +76,20 @@ def _appeal_records_section(
                 f"{r['appeal_id']}{mark}",
                 r["agency_id"],
                 r["kind"],
-                _date(r["received_on"]),
-                _date(r["due_on"]),
-                _date(r["reviewed_on"]),
-                _date(r["redirected_on"]),
-                _date(r["redirect_due_on"]),
+                date_text(r["received_on"]),
+                date_text(r["due_on"]),
+                date_text(r["reviewed_on"]),
+                date_text(r["redirected_on"]),
+                date_text(r["redirect_due_on"]),
                 "" if days is None else str(days),
-                *([_date(r["court_satisfied_on"])] if code == "appeal_court_overturned" else []),
+                *([date_text(r["court_satisfied_on"])] if code == "appeal_court_overturned" else []),
                 r["disciplinary"] or "",
                 f"{r['_file_path']}:{r['_row_number']}",
             ]
         )
     if rows:
         lines.append(
-            _table(
+            text_table(
                 [
                     "appeal_id",
                     "подразделение",
@@ -185,12 +185,12 @@ def records_section(
             columns = [c for c in CONTRACTS[table].column_names if c in shown.columns]
             rows = [
                 [
-                    *[_date(r[c]) if isinstance(r[c], dt.date) else r[c] for c in columns],
+                    *[date_text(r[c]) if isinstance(r[c], dt.date) else r[c] for c in columns],
                     f"{r['_file_path']}:{r['_row_number']}",
                 ]
                 for r in shown.iter_rows(named=True)
             ]
-            lines.append(_table([*columns, "файл:строка"], [[("" if v is None else v) for v in r] for r in rows]))
+            lines.append(text_table([*columns, "файл:строка"], [[("" if v is None else v) for v in r] for r in rows]))
             if frame.height > RECORDS_LIMIT:
                 lines.append(f"  … и еще {frame.height - RECORDS_LIMIT}")
         parts.append("\n".join(lines))

@@ -119,13 +119,13 @@ def formula_lines(
 # ---------------------------------------------------------------------------------------
 
 
-def _field(label: str, value: str, width: int = 22) -> str:
+def field_line(label: str, value: str, width: int = 22) -> str:
     lines = textwrap.wrap(value, 96) or [""]
     pad = " " * (width + 2)
     return "\n".join([f"{label:<{width}}  {lines[0]}", *[pad + line for line in lines[1:]]])
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = "  ") -> str:
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = "  ") -> str:
     cells = [[str(c) for c in headers], *[[format_number(c) if not isinstance(c, str) else c for c in r] for r in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
@@ -133,7 +133,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: str = 
     return "\n".join(lines)
 
 
-def _date(value: Any) -> str:
+def date_text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, dt.date):
@@ -141,7 +141,7 @@ def _date(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _reading_text(reading: str | None) -> str:
+def reading_text(reading: str | None) -> str:
 
     values = reading_values(reading)
     if not values:
@@ -161,12 +161,12 @@ def _reading_text(reading: str | None) -> str:
     return "; ".join(parts)
 
 
-def _paragraph(paragraph: str) -> str:
+def paragraph_ref(paragraph: str) -> str:
     """«п. 97 методики» for a paragraph number; references such as «base act §4» as written."""
     return f"п. {paragraph} методики" if paragraph[:1].isdigit() else f"методика: {paragraph}"
 
 
-def _body_title(body: Mapping[str, Any]) -> str:
+def body_title(body: Mapping[str, Any]) -> str:
     kind = BODY_TYPE_LABELS.get(body["body_type"], body["body_type"])
     title = f"{body['name_ru']} ({body['agency_id']}), {kind}"
     if body.get("requested") and body["requested"] != body["agency_id"]:

@@ -17,7 +17,7 @@ import pytest
 
 from kzeval.corrections import SCOPE_ENV
 from kzeval.explain import applied_corrections, records_section
-from kzeval.explain.indicator import _corrections_section
+from kzeval.explain.indicator import corrections_section
 from kzeval.landing.loader import ensure_tables
 from kzeval.lineage import indicator_source_tables
 from kzeval.overtime_run import CorrectedInputs, compute_overtime_year
@@ -116,7 +116,7 @@ def test_corrected_event_and_order_are_what_the_engine_reads(con: duckdb.DuckDBP
     ]
     # explain of the overtime indicator lists both corrections
     tables = indicator_source_tables()["hr_overtime_quantitative"]
-    shown = _corrections_section(applied_corrections(con, 2024, "C1", tables))
+    shown = corrections_section(applied_corrections(con, 2024, "C1", tables))
     assert "K-T" in shown and "turnstile_events" in shown and "2024-01-31 22:00:00 → 2024-01-31 20:00:00" in shown
     assert "K-O" in shown and "hours 2 → 6" in shown
     applied = applied_corrections(con, 2024, "C1", tables)
