@@ -1,5 +1,11 @@
-"""A hand-made drop for the dispute tests: two CGO (C1 with a territorial unit, C2) and one MIO.
+"""Building landing drops for the tests: the one place that writes landing files.
 
+Writers (used by the ``landing`` fixture of tests/conftest.py and by the integration tests):
+``write_text`` puts raw text or bytes at ``<root>/<table>/<name>``; ``write_table`` writes a CSV
+from a header and rows. Headers shared by many tests: ``AGENCIES_HEADER``/``AGENCIES_CSV`` (the
+minimal roster of the ``landing`` fixture) and ``APPEAL_HEADER``/``APPEALS_CSV_HEADER``.
+
+The dispute drop (``build_drop``): two CGO (C1 with a territorial unit, C2) and one MIO.
 The figures before and after the commission's corrections are worked out in the tests'
 comments (methodology §1–4, seed 004). C1 is the disputing body; C2 sits between C1's
 before and after block scores so that only its rank may move; M1 has a pending decision of
@@ -36,6 +42,15 @@ APPEAL_HEADER = [
     "court_satisfied_on",
     "disciplinary",
 ]
+APPEALS_CSV_HEADER = ",".join(APPEAL_HEADER) + "\n"
+AGENCIES_HEADER = ["agency_id", "name_ru", "body_type", "parent_agency_id", "is_assessed", "region_code", "level"]
+# The roster every ``landing`` fixture starts with: a CGO with a territorial unit and an MIO.
+AGENCIES_CSV = (
+    ",".join(AGENCIES_HEADER) + "\n"
+    "CGO-A,Министерство А,CGO,,true,,central\n"
+    "CGO-A-T,Департамент А по Карагандинской области,CGO,CGO-A,false,35,territorial\n"
+    "MIO-35,Акимат Карагандинской области,MIO,,true,35,oblast\n"
+)
 VIOLATION_KEY_C1 = '{"agency_id": "C1", "service_code": "S1", "year": 2024, "source": "inspection"}'
 
 # The decisions: two valid ones for C1, one valid one for M1 (deferred under a C1 recompute),
@@ -52,6 +67,18 @@ CORRECTIONS: list[list[object]] = [
      "СК-2025/5", ""],
     ["K-BAD-TYPE", "C1", YEAR, "service_violations", VIOLATION_KEY_C1, "overdue", "два", "2025-03-01", "СК-2025/6", ""],
 ]  # fmt: skip
+
+
+def write_text(root: Path, table: str, name: str, content: str | bytes) -> Path:
+    """Write ``<root>/<table>/<name>`` as given (text as UTF-8) and return the file path."""
+    folder = root / table
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
 
 
 def write_table(root: Path, table: str, header: list[str], rows: list[list[object]], name: str | None = None) -> Path:
@@ -74,7 +101,7 @@ def build_drop(root: Path) -> None:
     write_table(
         root,
         "agencies",
-        ["agency_id", "name_ru", "body_type", "parent_agency_id", "is_assessed", "region_code", "level"],
+        AGENCIES_HEADER,
         [
             ["C1", "Министерство тестов", "CGO", "", "true", "", "central"],
             ["C1-T", "Департамент по Карагандинской области", "CGO", "C1", "false", "35", "territorial"],

@@ -1,5 +1,7 @@
 """A hand-made warehouse for the report tests: marts tables with a few rows, no pipeline run.
 
+Shared by tests/unit/reports and tests/integration/reports (their conftest.py re-export the fixtures).
+
 Bodies: three CGOs (A, B, «В & Г» — the ampersand checks HTML escaping), one territorial
 sub-unit of A (not assessed), two MIOs in regions 35 and 71.
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kzeval.validate import validate_drop
+from tests.support.drops import APPEALS_CSV_HEADER
 
-APPEALS_HEADER = (
-    "appeal_id,agency_id,kind,received_on,due_on,reviewed_on,redirected_on,redirect_due_on,court_satisfied_on,"
-    "disciplinary\n"
-)
+APPEALS_HEADER = APPEALS_CSV_HEADER
 GOOD = "A{i},CGO-A,complaint,2024-02-01,2024-02-15,2024-02-10,,,,\n"
 
 

@@ -2,7 +2,7 @@
 
 Three full pipeline runs: the assessment, `kzeval recompute` with the commission's decisions,
 and the same recompute again (nothing new: nothing may change or be duplicated). The drop
-is in dispute_drop.py; every expected figure is worked out below (methodology §1–4, seed 004).
+is in tests/support/drops.py; every expected figure is worked out below (methodology §1–4, seed 004).
 
 C1 before the decisions
   appeals: p = 50 reviewed (49 on time + C1-late), f = 1 → R1 = 40 − 1/50 × 1000 = 20;
@@ -31,10 +31,10 @@ from typing import Any
 
 import duckdb
 import pytest
-from dispute_drop import YEAR, build_drop, write_corrections
 
 from kzeval.cli import main
 from kzeval.runner import run_assessment
+from tests.support.drops import YEAR, build_drop, write_corrections
 
 pytestmark = pytest.mark.slow
 approx = pytest.approx

@@ -1,6 +1,6 @@
 """An objection the commission rejected (``corrections.decision = rejected``, seed 004 para. 114) is never applied.
 
-The drop of dispute_drop.py with two decisions for C1 on its own rows:
+The drop of tests/support/drops.py with two decisions for C1 on its own rows:
   K-ACC (accepted): inspection overdue 4 → 2 → T1 = 12 − 2/200 000 × 10 000 = 11.9 (was 11.8);
   K-REJ (rejected): C1-late reviewed on 14.02.2024 (before its due date) — applied it would make
         f = 0 and R1 = 40; not applied R1 stays 40 − 1/50 × 1000 = 20.
@@ -19,10 +19,10 @@ from typing import Any
 
 import duckdb
 import pytest
-from dispute_drop import CORRECTION_HEADER, VIOLATION_KEY_C1, YEAR, build_drop, write_table
 
 from kzeval.cli import main
 from kzeval.runner import run_assessment
+from tests.support.drops import CORRECTION_HEADER, VIOLATION_KEY_C1, YEAR, build_drop, write_table
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,6 @@
 """`kzeval sensitivity` after a `kzeval recompute`: the analysis rests on the published corrections.
 
-The dispute drop (dispute_drop.py, figures worked out in test_disputes_end_to_end.py): C1's
+The dispute drop (tests/support/drops.py, figures worked out in test_disputes_end_to_end.py): C1's
 decisions K-1 and K-2 are applied by its recompute; M1's decision K-3 waits for M1's own
 recompute. The sensitivity baseline must reproduce the published figures — C1 after its
 decisions, M1 without K-3:
@@ -21,10 +21,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dispute_drop import YEAR, build_drop, write_corrections
 
 from kzeval.cli import main
 from kzeval.runner import run_assessment
+from tests.support.drops import YEAR, build_drop, write_corrections
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,6 @@ comments from methodology §1–4 (seed 004) and checked against the published m
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,26 +13,18 @@ import duckdb
 import pytest
 
 from kzeval.runner import run_assessment
+from tests.support.drops import AGENCIES_HEADER, write_table
 
 pytestmark = pytest.mark.slow
 
 YEAR = 2024
 
 
-def _write(root: Path, table: str, header: list[str], rows: list[list[object]]) -> None:
-    folder = root / table
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
 def _drop(root: Path) -> None:
-    _write(
+    write_table(
         root,
         "agencies",
-        ["agency_id", "name_ru", "body_type", "parent_agency_id", "is_assessed", "region_code", "level"],
+        AGENCIES_HEADER,
         [
             ["C1", "Министерство тестов", "CGO", "", "true", "", "central"],
             ["C1-T", "Департамент по Карагандинской области", "CGO", "C1", "false", "35", "territorial"],
@@ -42,7 +33,7 @@ def _drop(root: Path) -> None:
     )
     # b (CGO) = 100 000 + 100 000 = 200 000 (the sub-unit rolls up); monitoring late = 3 − 1 outage = 2,
     # but the inspection (4) takes precedence. MIO b = 50 000, no late.
-    _write(
+    write_table(
         root,
         "services_rendered",
         ["agency_id", "service_code", "month", "channel", "rendered", "overdue", "overdue_excluded_outage"],
@@ -52,7 +43,7 @@ def _drop(root: Path) -> None:
             ["M1", "S9", "2024-01-01", "electronic", 50000, 0, 0],
         ],
     )
-    _write(
+    write_table(
         root,
         "service_violations",
         [
@@ -70,16 +61,16 @@ def _drop(root: Path) -> None:
             ["M1", "S9", YEAR, "self_report", 0, 0, 1, 0],
         ],
     )
-    _write(
+    write_table(
         root,
         "service_satisfaction",
         ["agency_id", "service_code", "year", "satisfaction_score", "respondents"],
         [["C1", "S1", YEAR, 4.85, 100], ["M1", "S9", YEAR, 4.65, 100]],
     )
-    _write(
+    write_table(
         root, "service_complaints", ["agency_id", "year", "justified_complaints"], [["C1", YEAR, 10], ["M1", YEAR, 0]]
     )
-    _write(
+    write_table(
         root,
         "service_register",
         ["service_code", "agency_id", "automation", "in_mobile_app", "excluded_by_commission_on", "proactive_since"],
@@ -89,7 +80,7 @@ def _drop(root: Path) -> None:
             ["S9", "M1", "full", "true", "", ""],
         ],
     )
-    _write(
+    write_table(
         root,
         "service_automation",
         [
@@ -116,8 +107,8 @@ def _drop(root: Path) -> None:
         points += [["C1", YEAR, criterion, item, "kk", kk], ["C1", YEAR, criterion, item, "ru", ru]]
     points += [["C1", YEAR, "open_subordinate_penalty", "9.1", "kk", 1.5]]
     points += [["M1", YEAR, "open_data", "1", "kk", 2.5]]
-    _write(root, "openness_points", ["agency_id", "year", "criterion", "item", "language", "points"], points)
-    _write(
+    write_table(root, "openness_points", ["agency_id", "year", "criterion", "item", "language", "points"], points)
+    write_table(
         root,
         "openness_media",
         [
@@ -164,8 +155,8 @@ def _drop(root: Path) -> None:
     appeals += [
         [f"M1-{i}", "M1", "application", "2024-05-01", "2024-05-16", "2024-05-10", "", "", "", ""] for i in range(100)
     ]
-    _write(root, "appeals", header, appeals)
-    _write(
+    write_table(root, "appeals", header, appeals)
+    write_table(
         root,
         "reporting_penalties",
         ["agency_id", "year", "direction", "kind", "facts", "act_ref"],

@@ -27,7 +27,7 @@ from kzeval.runner import run_assessment
 pytestmark = pytest.mark.slow
 
 YEAR = 2024
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

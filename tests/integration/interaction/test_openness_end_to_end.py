@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import io
-import sys
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "disputes"))
-from dispute_drop import CORRECTION_HEADER, YEAR, build_drop, write_table
-
 from kzeval.cli import main
 from kzeval.runner import run_assessment
+from tests.support.drops import CORRECTION_HEADER, YEAR, build_drop, write_table
 
 pytestmark = pytest.mark.slow
 approx = pytest.approx

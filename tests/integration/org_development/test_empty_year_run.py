@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
 from kzeval.runner import run_assessment
+from tests.support.drops import AGENCIES_HEADER, write_table
 
 pytestmark = pytest.mark.slow
 
 
-def _write(root: Path, table: str, header: list[str], rows: list[list[object]]) -> None:
-    folder = root / table
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
 def test_a_year_without_data_stops_and_publishes_nothing(tmp_path: Path) -> None:
     landing, published = tmp_path / "landing", tmp_path / "warehouse" / "kzeval.duckdb"
-    _write(
+    write_table(
         landing,
         "agencies",
-        ["agency_id", "name_ru", "body_type", "parent_agency_id", "is_assessed", "region_code", "level"],
+        AGENCIES_HEADER,
         [["C1", "Министерство тестов", "CGO", "", "true", "", "central"]],
     )
-    _write(
+    write_table(
         landing,
         "hr_strategy",
         ["agency_id", "year", "strategy_status", "execution_pct"],

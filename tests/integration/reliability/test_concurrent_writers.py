@@ -30,9 +30,7 @@ from kzeval import warehouse
 from kzeval.runner import _failure_reason
 from pipelines.defs.publish import published_warehouse
 from pipelines.resources import KzevalResource
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "disputes"))
-from dispute_drop import YEAR, build_drop, write_corrections
+from tests.support.drops import YEAR, build_drop, write_corrections
 
 HOLDER = """
 import sys

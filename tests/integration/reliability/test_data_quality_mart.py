@@ -18,7 +18,7 @@ from kzeval.landing.loader import load_table
 from kzeval.pipeline import ensure_core_tables
 from kzeval.warehouse import ensure_schemas
 
-DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
+DBT_PROJECT = Path(__file__).resolve().parents[3] / "dbt_project"
 HEADER = "agency_id,service_code,month,channel,rendered,overdue,overdue_excluded_outage\n"
 
 

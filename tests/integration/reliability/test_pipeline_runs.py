@@ -31,7 +31,7 @@ import pytest
 from kzeval import warehouse
 
 YEAR = 2024
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 pytestmark = pytest.mark.slow
 
 

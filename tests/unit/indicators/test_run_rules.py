@@ -115,6 +115,6 @@ def test_every_reading_quotes_the_seed_verbatim() -> None:
 def open_seeds() -> str:
     from pathlib import Path
 
-    folder = Path(__file__).resolve().parents[2] / "docs" / "legal"  # the acts, kept in the repository
+    folder = Path(__file__).resolve().parents[3] / "docs" / "legal"  # the acts, kept in the repository
     text = " ".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt")))
     return " ".join(text.split())

@@ -19,11 +19,9 @@ import pytest
 from kzeval.indicators.appeals import aggregate_appeals
 from kzeval.landing.extracts import ExtractDateError, extract_date_from_column, extract_date_from_name, newer
 from kzeval.landing.loader import load_table
+from tests.support.drops import APPEALS_CSV_HEADER
 
-HEADER = (
-    "appeal_id,agency_id,kind,received_on,due_on,reviewed_on,redirected_on,redirect_due_on,court_satisfied_on,"
-    "disciplinary\n"
-)
+HEADER = APPEALS_CSV_HEADER
 
 
 def _appeals(reviewed: bool, ids: range = range(1, 11)) -> str:

@@ -24,12 +24,10 @@ from kzeval.landing.loader import check_file, ignored_entries, load_table, pseud
 from kzeval.landing.lookalike import likely_meant, lookalike_key, lookalike_warnings
 from kzeval.landing.reader import copy_atomically, remove_stale_temporaries
 from kzeval.runner import DISK_FULL_LINE, says_disk_full
+from tests.support.drops import APPEALS_CSV_HEADER
 
 KEY = "hostile-files-test-key-0123456789"
-APPEALS = (
-    "appeal_id,agency_id,kind,received_on,due_on,reviewed_on,redirected_on,redirect_due_on,court_satisfied_on,"
-    "disciplinary\n"
-)
+APPEALS = APPEALS_CSV_HEADER
 ORDERS = "employee_id,agency_id,date,hours,act_ref\n"
 
 

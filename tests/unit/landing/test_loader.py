@@ -16,11 +16,9 @@ import duckdb
 import polars as pl
 
 from kzeval.landing.loader import check_file, load_table
+from tests.support.drops import APPEALS_CSV_HEADER
 
-APPEALS_HEADER = (
-    "appeal_id,agency_id,kind,received_on,due_on,reviewed_on,redirected_on,redirect_due_on,court_satisfied_on,"
-    "disciplinary\n"
-)
+APPEALS_HEADER = APPEALS_CSV_HEADER
 GOOD_APPEAL = "A1,CGO-A,complaint,2024-02-01,2024-02-15,2024-02-10,,,,\n"
 SERVICES_HEADER = "agency_id,service_code,month,channel,rendered,overdue,overdue_excluded_outage\n"
 

@@ -14,11 +14,9 @@ import polars as pl
 
 from kzeval.indicators.appeals import aggregate_appeals
 from kzeval.landing.loader import load_table
+from tests.support.drops import APPEALS_CSV_HEADER
 
-APPEALS_HEADER = (
-    "appeal_id,agency_id,kind,received_on,due_on,reviewed_on,redirected_on,redirect_due_on,court_satisfied_on,"
-    "disciplinary\n"
-)
+APPEALS_HEADER = APPEALS_CSV_HEADER
 
 
 def _raw(con, table: str) -> pl.DataFrame:

@@ -12,7 +12,7 @@ import pytest
 
 from kzeval.methodology import all_readings
 
-DECISIONS = Path(__file__).resolve().parents[1] / "docs" / "decisions.md"
+DECISIONS = Path(__file__).resolve().parents[3] / "docs" / "decisions.md"
 
 
 @pytest.mark.parametrize("key", sorted(all_readings()))

@@ -122,7 +122,7 @@ def _add_forms_data(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def forms_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.reports.conftest import build_warehouse
+    from tests.support.marts import build_warehouse
 
     path = build_warehouse(tmp_path_factory.mktemp("forms") / "forms.duckdb")
     _add_forms_data(path)
