@@ -5,6 +5,9 @@ Writers (used by the ``landing`` fixture of tests/conftest.py and by the integra
 from a header and rows. Headers shared by many tests: ``AGENCIES_HEADER``/``AGENCIES_CSV`` (the
 minimal roster of the ``landing`` fixture) and ``APPEAL_HEADER``/``APPEALS_CSV_HEADER``.
 
+``sample_drop`` writes the embedded sample drop (``kzeval demo``'s, seed 42), the base of the
+integration tests that run the whole pipeline.
+
 The dispute drop (``build_drop``): two CGO (C1 with a territorial unit, C2) and one MIO.
 The figures before and after the commission's corrections are worked out in the tests'
 comments (methodology §1–4, seed 004). C1 is the disputing body; C2 sits between C1's
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+
+from kzeval.generate.sample import generate_sample
 
 YEAR = 2024
 CORRECTION_HEADER = [
@@ -67,6 +72,15 @@ CORRECTIONS: list[list[object]] = [
      "СК-2025/5", ""],
     ["K-BAD-TYPE", "C1", YEAR, "service_violations", VIOLATION_KEY_C1, "overdue", "два", "2025-03-01", "СК-2025/6", ""],
 ]  # fmt: skip
+
+
+SAMPLE_SEED = 42
+
+
+def sample_drop(folder: Path, year: int = YEAR) -> Path:
+    """The embedded sample drop for ``year`` (seed 42, as ``kzeval demo`` writes it) in ``folder``."""
+    generate_sample(folder, seed=SAMPLE_SEED, year=year)
+    return folder
 
 
 def write_text(root: Path, table: str, name: str, content: str | bytes) -> Path:

@@ -20,9 +20,9 @@ import duckdb
 import pytest
 
 from kzeval.cli_support import Progress
-from kzeval.generate.sample import generate_sample
 from kzeval.methodology import all_indicators
 from kzeval.runner import run_assessment
+from tests.support.drops import sample_drop
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def cli_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """The sample year run as `kzeval run` runs it: recorded in a Dagster home, with a progress printer."""
     root = tmp_path_factory.mktemp("self_describing")
-    generate_sample(root / "drop", seed=42, year=YEAR)
+    sample_drop(root / "drop", YEAR)
     path = root / "warehouse" / "kzeval.duckdb"
     stream = io.StringIO()
     home = root / "dagster_home"

@@ -23,13 +23,13 @@ import dagster as dg
 import duckdb
 import pytest
 
-from kzeval.generate.sample import generate_sample
 from pipelines.definitions import defs
 from pipelines.defs import ops
 from pipelines.defs.dbt import dbt_resource, kzeval_dbt_models
 from pipelines.defs.publish import PUBLISHED_KEY
 from pipelines.defs.turnstile import OVERTIME_DAILY_KEY
 from pipelines.resources import KzevalResource
+from tests.support.drops import sample_drop
 
 pytestmark = pytest.mark.slow
 MID_2025 = date(2025, 6, 10)  # 2024 already assessed: every 2024 file re-runs the 2024 assessment
@@ -76,12 +76,12 @@ def _year_slice(published: Path, year: int) -> dict[str, list[tuple]]:
 def two_years(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("two_years")
     landing, published = root / "landing", root / "warehouse" / "kzeval.duckdb"
-    generate_sample(landing, seed=42, year=2023)
+    sample_drop(landing, 2023)
     first = _run("yearly_assessment", "2023", landing, published)
     slice_2023 = _year_slice(published, 2023)
     after_2023 = ops.plan_new_file_runs(landing, published, None, MID_2025, settle_seconds=0)
 
-    generate_sample(landing, seed=42, year=2024)
+    sample_drop(landing, 2024)
     new_files = sorted(p.relative_to(landing).as_posix() for p in landing.rglob("*2024*") if p.is_file())
     with_2024 = ops.plan_new_file_runs(landing, published, after_2023.cursor, MID_2025, settle_seconds=0)
     _run("yearly_assessment", "2024", landing, published)

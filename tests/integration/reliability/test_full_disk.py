@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kzeval.generate.sample import generate_sample
 from kzeval.validate import ValidationStopped, validate_drop
+from tests.support.drops import sample_drop
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ def _env(**extra: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def drop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("drop") / "landing"
-    generate_sample(folder, seed=42, year=2024)
+    sample_drop(folder, 2024)
     return folder
 
 

@@ -28,7 +28,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from kzeval.generate.sample import generate_sample
+from tests.support.drops import sample_drop
 
 pytestmark = pytest.mark.slow
 
@@ -115,7 +115,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[B
     base = tmp_path_factory.mktemp("hostile")
     drop, outside = base / "drop", base / "outside"
     outside.mkdir()
-    generate_sample(drop, seed=42, year=YEAR)
+    sample_drop(drop, YEAR)
     _plant(drop, outside)
     runs = []
     for name in ("first", "second"):

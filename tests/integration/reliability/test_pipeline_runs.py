@@ -29,6 +29,7 @@ import duckdb
 import pytest
 
 from kzeval import warehouse
+from tests.support.drops import sample_drop
 
 YEAR = 2024
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
@@ -152,11 +153,9 @@ def _add_bad_files(drop: Path) -> str:
 
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
-    from kzeval.generate.sample import generate_sample
-
     root = tmp_path_factory.mktemp("runs")
     drop = root / "drop"
-    generate_sample(drop, seed=42, year=YEAR)
+    sample_drop(drop, YEAR)
     agency = _add_bad_files(drop)
     published = root / "warehouse" / "kzeval.duckdb"
 

@@ -39,6 +39,7 @@ from kzeval.sensitivity import (
     run_sensitivity,
     sensitivity_rows,
 )
+from tests.support.drops import sample_drop
 
 YEAR = 2024
 
@@ -288,12 +289,11 @@ def test_overtime_figures_per_exit_allowance_and_headcount_option() -> None:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from kzeval.generate.sample import generate_sample
     from kzeval.runner import run_assessment
 
     root = tmp_path_factory.mktemp("sensitivity")
     landing = root / "drop"
-    generate_sample(landing, seed=42, year=YEAR)
+    sample_drop(landing, YEAR)
     published = root / "wh" / "kzeval.duckdb"
     result = run_assessment(YEAR, landing, published)
     assert result.success, result.failures
