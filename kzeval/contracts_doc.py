@@ -1,7 +1,7 @@
 """``docs/landing.md``: the landing contracts as a document, generated from :mod:`kzeval.contracts`.
 
 The loader, the pandera schemas and this document all read the same :data:`CONTRACTS`, so the
-document cannot drift from what the loader accepts: ``tests/landing/test_contracts_doc.py``
+document cannot drift from what the loader accepts: ``tests/unit/test_contracts_doc.py``
 compares the committed file with :func:`render_landing_doc`. Regenerate it with
 ``python -m kzeval.contracts_doc`` after changing a contract.
 """

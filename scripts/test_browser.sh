@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Test setup: the report-rendering tests (tests/reports) open the HTML reports in a real headless
+# Test setup: the report-rendering tests (tests/integration/reports) open the HTML reports in a real headless
 # browser. This installs Debian's `chromium` package with apt-get when it is missing and we are
 # root on a Debian/Ubuntu machine; otherwise it only says what is missing (those tests then fail
 # with a message naming chromium). Called by scripts/test.sh, never by the demo.

@@ -1,4 +1,13 @@
-"""Shared fixtures: a small landing folder builder and a scratch DuckDB with the schemas."""
+"""Shared fixtures and the unit/integration split.
+
+Layout: ``tests/unit`` mirrors the ``kzeval`` package (pure functions, in-memory DuckDB, files
+under tmp_path; no Dagster run, no dbt, no landed sample drop) and is the fast loop
+(``pytest tests/unit``); ``tests/integration`` runs the pipeline, dbt or the command line end
+to end. Every test gets the marker of its folder (``-m unit`` / ``-m integration``); a test
+file outside both folders is a collection error. Drops and landing files are built with
+``tests/support/drops.py``; the hand-made marts warehouse of the report tests is
+``tests/support/marts.py``.
+"""
 
 from __future__ import annotations
 
@@ -11,32 +20,38 @@ import pytest
 
 from kzeval.landing.loader import ensure_tables
 from kzeval.warehouse import ensure_schemas
+from tests.support.drops import AGENCIES_CSV, write_text
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
-AGENCIES_CSV = (
-    "agency_id,name_ru,body_type,parent_agency_id,is_assessed,region_code,level\n"
-    "CGO-A,Министерство А,CGO,,true,,central\n"
-    "CGO-A-T,Департамент А по Карагандинской области,CGO,CGO-A,false,35,territorial\n"
-    "MIO-35,Акимат Карагандинской области,MIO,,true,35,oblast\n"
-)
+TESTS = Path(__file__).resolve().parent
+KINDS = ("unit", "integration")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test ``unit`` or ``integration`` after its top folder under tests/."""
+    stray = set()
+    for item in items:
+        path = Path(item.path).resolve()
+        kind = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else ""
+        if kind in KINDS:
+            item.add_marker(getattr(pytest.mark, kind))
+        else:
+            stray.add(str(path))
+    if stray:
+        raise pytest.UsageError(
+            "test files outside tests/unit and tests/integration (move them into one): " + ", ".join(sorted(stray))
+        )
 
 
 @pytest.fixture
 def landing(tmp_path: Path) -> Callable[[str, str, str | bytes], Path]:
-    """Write ``<tmp>/landing/<table>/<name>`` and return the file path."""
+    """Write ``<tmp>/landing/<table>/<name>`` and return the file path; the agencies roster is there."""
 
     root = tmp_path / "landing"
 
     def write(table: str, name: str, content: str | bytes) -> Path:
-        folder = root / table
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        return path
+        return write_text(root, table, name, content)
 
     write("agencies", "agencies.csv", AGENCIES_CSV)
     return write
