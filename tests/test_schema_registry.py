@@ -13,7 +13,16 @@ import pytest
 
 from kzeval.contracts import CONTRACTS, CrossTable, ExactlyOne, LessOrEqual, NotBefore, Positive, RequiredIf
 from kzeval.landing.schemas import failure_cases
-from kzeval.schema import TABLES, duckdb_ddl, ensure_table, migration_ddl, pandera_schema, polars_schema, table
+from kzeval.schema import (
+    TABLES,
+    duckdb_ddl,
+    ensure_landing_tables,
+    ensure_table,
+    migration_ddl,
+    pandera_schema,
+    polars_schema,
+    table,
+)
 from kzeval.schema.dbt import SOURCES_PATH, main, render_sources
 
 MODELS = Path(__file__).resolve().parents[1] / "dbt_project" / "models"
@@ -192,3 +201,29 @@ def test_typed_rules_report_the_failing_rows() -> None:
         (0, "due_on", "due_on must not be before received_on"),
         (1, "redirect_due_on", "redirect_due_on is required when redirected_on is set"),
     ]
+
+
+def test_landing_tables_gain_a_new_optional_contract_column() -> None:
+    con = duckdb.connect()
+    for schema in ("raw", "audit", "quarantine"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    con.execute(
+        "CREATE TABLE raw.service_register (service_code VARCHAR, agency_id VARCHAR, automation VARCHAR, "
+        "in_mobile_app BOOLEAN, excluded_by_commission_on DATE, proactive_since DATE, _file_sha256 VARCHAR, "
+        "_file_path VARCHAR, _row_number BIGINT)"
+    )
+    con.execute("INSERT INTO raw.service_register (service_code, agency_id) VALUES ('S1', 'A1')")
+    ensure_landing_tables(con, ["service_register"])
+    assert con.execute("SELECT service_code, year FROM raw.service_register").fetchall() == [("S1", None)]
+    created = {
+        f"{s}.{t}" for s, t in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+    }
+    assert created == {
+        "raw.service_register",
+        "history.service_register",
+        "audit.load_ledger",
+        "audit.file_profile",
+        "audit.landed_rows",
+        "audit.file_landed_rows",
+        "quarantine.rows",
+    }

@@ -658,3 +658,38 @@ def polars_schema(name: str, *, columns: Iterable[str] | None = None, exclude: I
 def tables_in(schema: str) -> list[Table]:
     """The registry's tables of one warehouse schema, in declaration order."""
     return [t for t in TABLES.values() if t.schema == schema]
+
+
+# The loader's own tables (kzeval.landing.loader): its ledger, quarantine and row counts.
+LOADER_TABLES = (
+    "audit.load_ledger",
+    "quarantine.rows",
+    "audit.file_profile",
+    "audit.landed_rows",
+    "audit.file_landed_rows",
+)
+
+
+def ensure_landing_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> None:
+    """The loader's tables and ``raw``/``history`` of each landing table (all contracts by default).
+
+    A warehouse built before a contract gained an optional column (e.g. ``service_register.year``)
+    gets it in ``raw``, null. The ``raw`` and ``history`` schemas are created if missing.
+    """
+    for name in LOADER_TABLES:
+        ensure_table(con, name)
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw").fetchall()
+    con.execute("CREATE SCHEMA IF NOT EXISTS history").fetchall()
+    existing: dict[str, set[str]] = {}
+    for name, column in con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw'"
+    ).fetchall():
+        existing.setdefault(str(name), set()).add(str(column))
+    for landing in tables or CONTRACTS:
+        raw = table(f"raw.{landing}")
+        con.execute(duckdb_ddl(raw.qualified)).fetchall()
+        if landing in existing:
+            for c in raw.columns:
+                if c.name not in existing[landing]:
+                    con.execute(f"ALTER TABLE {raw.qualified} ADD COLUMN {column_sql(c)}").fetchall()
+        con.execute(duckdb_ddl(f"history.{landing}")).fetchall()
