@@ -281,7 +281,7 @@ _add(
             implausibility_reason="string",
         ),
         "Corps «Б» grade distribution per assessed body and national (kzeval.corps_b).",
-        key=("year", "scope", "agency_id"),
+        key=("year", "scope", "agency_id", "body_type"),
     )
 )
 _add(
