@@ -2,8 +2,12 @@
 
 One :class:`TableContract` per landing table: columns with their type and rule, the key
 that defines duplicates, and the period column used to match superseding files. The
-pandera schemas (``kzeval.landing.schemas``) and the readers are generated from here, so
-a contract change is made in one place.
+pandera schemas (``kzeval.landing.schemas``), the readers and the warehouse tables
+``raw.<table>`` / ``history.<table>`` (:mod:`kzeval.schema`) are generated from here, so a
+contract change is made in one place.
+
+Cross-field row rules are typed values (:data:`RowRule`), not strings parsed at run time: each
+knows its text (the docs line and the pandera check's name) and the columns it reads.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import polars as pl
+
+from kzeval.corps_b import LANDING_RULES
 from kzeval.methodology import corps_b_2018, corps_b_2025
 
 ColumnType = Literal["string", "date", "timestamp", "bool", "count", "decimal", "enum", "hhmm", "int"]
@@ -25,6 +32,90 @@ class Column:
     min_value: float | None = None
     max_value: float | None = None
     pii: bool = False
+    description: str = ""
+    sql_default: str | None = None  # DuckDB DEFAULT of a warehouse column (kzeval.schema.registry)
+
+
+@dataclass(frozen=True)
+class LessOrEqual:
+    """``left <= right`` on every row where both are set."""
+
+    left: str
+    right: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.left} <= {self.right}"
+
+
+@dataclass(frozen=True)
+class NotBefore:
+    """``left >= right`` (a date not before another) on every row where both are set."""
+
+    left: str
+    right: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.left} >= {self.right}"
+
+
+@dataclass(frozen=True)
+class Positive:
+    """``column > 0`` where set."""
+
+    column: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.column} > 0"
+
+
+@dataclass(frozen=True)
+class RequiredIf:
+    """``column`` must be set on every row where ``trigger`` is set."""
+
+    column: str
+    trigger: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.column} required when {self.trigger} is set"
+
+
+@dataclass(frozen=True)
+class ExactlyOne:
+    """Exactly one of ``first`` and ``second`` is set."""
+
+    first: str
+    second: str
+
+    @property
+    def text(self) -> str:
+        return f"exactly one of {self.first}, {self.second}"
+
+
+@dataclass(frozen=True)
+class RowPredicate:
+    """A row rule given as a polars expression (true = valid); ``text`` is the reason, its first word the column."""
+
+    text: str
+    valid: pl.Expr = field(compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class CrossTable:
+    """A rule that needs another table: documented here, checked in the indicator modules."""
+
+    text: str
+
+
+RowRule = LessOrEqual | NotBefore | Positive | RequiredIf | ExactlyOne | RowPredicate | CrossTable
+
+
+def _predicate(text: str) -> RowPredicate:
+    """A corps «Б» edition rule: its text in the methodology module, its expression in :mod:`kzeval.corps_b`."""
+    return RowPredicate(text, LANDING_RULES[text])
 
 
 @dataclass(frozen=True)
@@ -37,7 +128,7 @@ class TableContract:
     year_column: str | None = None
     date_column: str | None = None
     description: str = ""
-    extra_rules: tuple[str, ...] = field(default_factory=tuple)
+    extra_rules: tuple[RowRule, ...] = field(default_factory=tuple)
 
     @property
     def column_names(self) -> list[str]:
@@ -139,7 +230,7 @@ _add(
         key=("employee_id", "date", "act_ref"),
         source="turnstile",
         date_column="date",
-        extra_rules=("hours > 0",),
+        extra_rules=(Positive("hours"),),
     )
 )
 _add(
@@ -218,7 +309,7 @@ _add(
         key=("agency_id", "as_of"),
         source="ekyzmet",
         date_column="as_of",
-        extra_rules=("files_complete <= employees",),
+        extra_rules=(LessOrEqual("files_complete", "employees"),),
     )
 )
 _add(
@@ -329,10 +420,10 @@ _add(
         source="ekyzmet",
         year_column="year",
         extra_rules=(
-            corps_b_2018.RULE_KPI_SHEET,
-            corps_b_2025.RULE_P5_REQUIRED,
-            corps_b_2018.RULE_P5_EMPTY,
-            corps_b_2018.RULE_BEFORE_EDITION,
+            _predicate(corps_b_2018.RULE_KPI_SHEET),
+            _predicate(corps_b_2025.RULE_P5_REQUIRED),
+            _predicate(corps_b_2018.RULE_P5_EMPTY),
+            _predicate(corps_b_2018.RULE_BEFORE_EDITION),
         ),
     )
 )
@@ -349,7 +440,7 @@ _add(
         key=("agency_id", "service_code", "month", "channel"),
         source="monitoring",
         date_column="month",
-        extra_rules=("overdue <= rendered", "overdue_excluded_outage <= overdue"),
+        extra_rules=(LessOrEqual("overdue", "rendered"), LessOrEqual("overdue_excluded_outage", "overdue")),
     )
 )
 _add(
@@ -426,11 +517,11 @@ _add(
         source="monitoring",
         year_column="year",
         extra_rules=(
-            "volume_electronic <= volume_total",
-            "volume_paper_automated <= volume_total_automated",
-            "volume_electronic_mio <= volume_electronic",
-            "volume_total_mio <= volume_total",
-            "volume_electronic_mio <= volume_total_mio",
+            LessOrEqual("volume_electronic", "volume_total"),
+            LessOrEqual("volume_paper_automated", "volume_total_automated"),
+            LessOrEqual("volume_electronic_mio", "volume_electronic"),
+            LessOrEqual("volume_total_mio", "volume_total"),
+            LessOrEqual("volume_electronic_mio", "volume_total_mio"),
         ),
     )
 )
@@ -452,7 +543,7 @@ _add(
         key=("appeal_id",),
         source="appeals",
         date_column="received_on",
-        extra_rules=("due_on >= received_on", "redirect_due_on required when redirected_on is set"),
+        extra_rules=(NotBefore("due_on", "received_on"), RequiredIf("redirect_due_on", "redirected_on")),
     )
 )
 _add(
@@ -477,8 +568,8 @@ _add(
         source="openness",
         year_column="year",
         extra_rules=(
-            "points <= Appendix 10 maximum for item and body type",
-            "exactly one of points, not_assessed",
+            CrossTable("points <= Appendix 10 maximum for item and body type"),
+            ExactlyOne("points", "not_assessed"),
         ),
     )
 )
@@ -496,7 +587,7 @@ _add(
         key=("agency_id", "year", "language"),
         source="openness",
         year_column="year",
-        extra_rules=("media_answers_late <= media_answers",),
+        extra_rules=(LessOrEqual("media_answers_late", "media_answers"),),
     )
 )
 _add(
@@ -570,7 +661,7 @@ _add(
         key=("correction_id",),
         source="disputes",
         year_column="year",
-        extra_rules=("objection_sent_on >= conclusion_received_on",),
+        extra_rules=(NotBefore("objection_sent_on", "conclusion_received_on"),),
     )
 )
 

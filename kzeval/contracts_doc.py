@@ -131,7 +131,7 @@ def _table_section(contract: TableContract) -> str:
         required = "yes" if column.required else "no"
         lines.append(f"| `{column.name}` | {TYPE_TEXT.get(column.type, column.type)} | {required} | {_rule(column)} |")
     if contract.extra_rules:
-        lines += ["", "Row rules: " + "; ".join(f"`{r}`" for r in contract.extra_rules) + "."]
+        lines += ["", "Row rules: " + "; ".join(f"`{r.text}`" for r in contract.extra_rules) + "."]
     return "\n".join(lines) + "\n"
 
 

@@ -40,6 +40,7 @@ import duckdb
 import polars as pl
 
 from kzeval.contracts import CONTRACTS, TableContract
+from kzeval.schema import ensure_table
 from kzeval.warehouse import fetch_one, table_exists
 
 CORRECTIONS_TABLE = "corrections"
@@ -65,25 +66,6 @@ CORRECTABLE_KEY_COLUMNS: Mapping[str, tuple[str, ...]] = {"turnstile_events": ("
 OBJECTION_WORKING_DAYS = 5
 DECISION_ACCEPTED = "accepted"
 DECISION_REJECTED = "rejected"
-
-AUDIT_DDL = """
-CREATE TABLE IF NOT EXISTS audit.corrections_applied (
-    correction_id VARCHAR, year BIGINT, agency_id VARCHAR, assessed_agency_id VARCHAR,
-    decision_ref VARCHAR, decided_on DATE, note VARCHAR,
-    table_name VARCHAR, row_key VARCHAR, column_name VARCHAR, old_value VARCHAR, new_value VARCHAR,
-    source_file VARCHAR, source_sha256 VARCHAR, source_row BIGINT,
-    applied_at TIMESTAMP, applied_by VARCHAR, last_applied_at TIMESTAMP, last_run_id VARCHAR
-)"""
-
-DISPUTE_RESULTS_DDL = """
-CREATE TABLE IF NOT EXISTS core.dispute_results (
-    recompute_id VARCHAR, year BIGINT, agency_id VARCHAR, level VARCHAR, block VARCHAR, direction VARCHAR,
-    item VARCHAR, item_label_ru VARCHAR, value_before DOUBLE, value_after DOUBLE, value_change DOUBLE,
-    rounded_before DOUBLE, rounded_after DOUBLE, tier_before VARCHAR, tier_after VARCHAR,
-    tier_label_before VARCHAR, tier_label_after VARCHAR, rank_before BIGINT, rank_after BIGINT,
-    is_changed BOOLEAN, correction_ids VARCHAR, decision_refs VARCHAR, recomputed_at TIMESTAMP,
-    recomputed_by VARCHAR
-)"""
 
 
 @dataclass(frozen=True)
@@ -451,10 +433,8 @@ def apply_to_frame(
 
 def ensure_dispute_tables(con: duckdb.DuckDBPyConnection) -> None:
     """``audit.corrections_applied`` and ``core.dispute_results`` (dbt sources, so they exist in every run)."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS audit").fetchall()
-    con.execute("CREATE SCHEMA IF NOT EXISTS core").fetchall()
-    con.execute(AUDIT_DDL).fetchall()
-    con.execute(DISPUTE_RESULTS_DDL).fetchall()
+    ensure_table(con, "audit.corrections_applied")
+    ensure_table(con, "core.dispute_results")
 
 
 def read_corrections(con: duckdb.DuckDBPyConnection) -> list[Correction]:

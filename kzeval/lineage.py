@@ -17,6 +17,7 @@ from kzeval.indicators import appeals, hr, openness, services
 from kzeval.indicators.hr import ROSTER_TABLES
 from kzeval.methodology import all_indicators
 from kzeval.methodology import org_development_2023 as od
+from kzeval.schema import ensure_table, polars_schema
 from kzeval.warehouse import table_exists
 
 OVERTIME_TABLES = ("turnstile_events", "overtime_orders", "calendar", "headcount_monthly")
@@ -81,7 +82,7 @@ def direction_source_tables(direction: str) -> tuple[str, ...]:
 def write_indicator_sources(con: duckdb.DuckDBPyConnection) -> None:
     """``core.indicator_sources`` (indicator, source_table): the static map behind the lineage mart."""
     rows = [(code, table) for code, tables in indicator_source_tables().items() for table in tables]
-    frame = pl.DataFrame(rows, schema={"indicator": pl.Utf8, "source_table": pl.Utf8}, orient="row")
+    frame = pl.DataFrame(rows, schema=polars_schema("core.indicator_sources"), orient="row")
     con.execute("CREATE SCHEMA IF NOT EXISTS core").fetchall()
     con.register("_indicator_sources", frame)
     try:
@@ -92,14 +93,7 @@ def write_indicator_sources(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def ensure_source_contributions(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS core.source_contributions (table_name VARCHAR, file_path VARCHAR, "
-        "file_sha256 VARCHAR, agency_id VARCHAR, year BIGINT, rows_contributing BIGINT)"
-    ).fetchall()
-    # rows of the file superseded by a newer extract (history.<table>): listed, but they do not count
-    con.execute(
-        "ALTER TABLE core.source_contributions ADD COLUMN IF NOT EXISTS rows_superseded BIGINT DEFAULT 0"
-    ).fetchall()
+    ensure_table(con, "core.source_contributions")  # kzeval.schema.registry
 
 
 def row_year_columns(table: str) -> tuple[str, ...]:

@@ -52,6 +52,7 @@ from kzeval.methodology.org_development_2023 import (
     OVERTIME_SCOPE_LEVEL_RULE,
     REGIONAL_ANCESTOR_LEVELS,
 )
+from kzeval.schema import polars_schema
 
 # TODO-move: to org_development_2023 (read-only for this helper).
 MAX_PRESENCE_INTERVAL_HOURS = 24  # an in/out pair further apart is a forgotten badge, not presence
@@ -69,22 +70,8 @@ HEADCOUNT_READING_DEFAULT = "divide_by_12"
 
 Source: TypeAlias = "str | Path | Sequence[str | Path] | duckdb.DuckDBPyRelation | pl.DataFrame"
 
-FCT_OVERTIME_SCHEMA: dict[str, pl.DataType] = {
-    "year": pl.Int64(),
-    "agency_id": pl.Utf8(),
-    "workday_overtime_hours": pl.Float64(),
-    "weekend_overtime_hours": pl.Float64(),
-    "avg_headcount": pl.Float64(),
-    "workdays": pl.Int64(),
-    "normal_hours": pl.Float64(),
-    "avg_workday_hours": pl.Float64(),
-    "avg_weekend_overtime": pl.Float64(),
-    "unclosed_days": pl.Int64(),
-    # month-end values of the year over the scope units; < 12 flags n, a, s (reading hr.headcount_missing_months)
-    "headcount_months": pl.Int64(),
-    "headcount_months_missing": pl.Boolean(),
-    "headcount_divisor": pl.Int64(),  # what Σ month-end headcount was divided by to give n (12 or the months)
-}
+# core.overtime (kzeval.schema.registry): year, agency_id, m, p, n, d, b, a, s, unclosed days, headcount months
+FCT_OVERTIME_SCHEMA: dict[str, pl.DataType] = polars_schema("core.overtime")
 
 DAILY_COLUMNS = (
     "employee_id",

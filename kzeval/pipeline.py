@@ -19,6 +19,7 @@ from kzeval.agencies import assessed_bodies, attach_assessed, resolve_hierarchy
 from kzeval.contracts import CONTRACTS
 from kzeval.landing.loader import FileOutcome, attribution_agency_column, ensure_tables, load_table, year_sql
 from kzeval.methodology.base import ActiveReadings
+from kzeval.schema import ensure_table
 from kzeval.warehouse import fetch_one
 
 META_COLUMNS = ("_file_sha256", "_file_path", "_row_number")
@@ -245,79 +246,30 @@ def store_readings(con: duckdb.DuckDBPyConnection, year: int, block: str, readin
     replace_year_slice(con, "core", "run_readings", frame, year, {"block": block})
 
 
-CORE_TABLES: dict[str, str] = {
-    "agencies": (
-        "agency_id VARCHAR, name_ru VARCHAR, name_kk VARCHAR, body_type VARCHAR, parent_agency_id VARCHAR, "
-        "is_assessed BOOLEAN, region_code VARCHAR, level VARCHAR, workday_end VARCHAR, is_apparatus BOOLEAN, "
-        "assessed_agency_id VARCHAR, assessed_body_type VARCHAR"
-    ),
-    "indicator_scores": (
-        "year BIGINT, agency_id VARCHAR, block VARCHAR, direction VARCHAR, indicator VARCHAR, role VARCHAR, "
-        "value DOUBLE, max_points DOUBLE, reading VARCHAR, is_provisional BOOLEAN, inputs VARCHAR"
-    ),
-    "direction_raw": (
-        "year BIGINT, agency_id VARCHAR, block VARCHAR, direction VARCHAR, raw_score DOUBLE, reading VARCHAR, "
-        "is_provisional BOOLEAN"
-    ),
-    "direction_scores": (
-        "year BIGINT, agency_id VARCHAR, block VARCHAR, direction VARCHAR, raw_score DOUBLE, "
-        "reporting_penalty DOUBLE, score DOUBLE, score_rounded DOUBLE, is_provisional BOOLEAN"
-    ),
-    "block_scores": (
-        "year BIGINT, agency_id VARCHAR, block VARCHAR, body_type VARCHAR, score DOUBLE, score_rounded DOUBLE, "
-        "efficiency_tier VARCHAR, tier_label_ru VARCHAR, rank_in_body_type BIGINT, is_provisional BOOLEAN"
-    ),
-    "run_readings": "year BIGINT, block VARCHAR, readings VARCHAR",
-    "reporting_penalty_facts": (
-        "year BIGINT, agency_id VARCHAR, block VARCHAR, direction VARCHAR, kind VARCHAR, act_ref VARCHAR, "
-        "facts BIGINT, points_per_fact DOUBLE, points DOUBLE"
-    ),
-    "readings": (
-        "reading_key VARCHAR, block VARCHAR, edition VARCHAR, paragraph VARCHAR, confidence VARCHAR, "
-        "question VARCHAR, legal_text VARCHAR, option VARCHAR, option_order BIGINT, option_description VARCHAR, "
-        "is_default BOOLEAN, default_option VARCHAR"
-    ),
-    "reading_sensitivity": (
-        "year BIGINT, agency_id VARCHAR, block VARCHAR, body_type VARCHAR, reading VARCHAR, option VARCHAR, "
-        "is_baseline BOOLEAN, score DOUBLE, score_rounded DOUBLE, efficiency_tier VARCHAR, tier_label_ru VARCHAR, "
-        "rank_in_body_type BIGINT, baseline_score DOUBLE, baseline_tier VARCHAR, baseline_rank BIGINT, "
-        "delta DOUBLE, is_tier_changed BOOLEAN, computed_at TIMESTAMP"
-    ),
-    "overtime_unit_quality": (
-        "year BIGINT, agency_id VARCHAR, unclosed_turnstile_days BIGINT, orphan_out_events BIGINT"
-    ),
-    "overtime": (
-        "year BIGINT, agency_id VARCHAR, workday_overtime_hours DOUBLE, weekend_overtime_hours DOUBLE, "
-        "avg_headcount DOUBLE, workdays BIGINT, normal_hours DOUBLE, avg_workday_hours DOUBLE, "
-        "avg_weekend_overtime DOUBLE, unclosed_days BIGINT, headcount_months BIGINT, "
-        "headcount_months_missing BOOLEAN, headcount_divisor BIGINT"
-    ),
-    "corps_b_annual": (
-        "year BIGINT, employee_pseudonym VARCHAR, agency_id VARCHAR, quarters_assessed BIGINT, "
-        "sheets_assessed BIGINT, annual_score DOUBLE, grade VARCHAR, grade_label_ru VARCHAR, reading VARCHAR, "
-        "edition VARCHAR"
-    ),
-    "corps_b_distribution": (
-        "year BIGINT, scope VARCHAR, agency_id VARCHAR, body_type VARCHAR, assessed BIGINT, count_effective BIGINT, "
-        "count_proper BIGINT, count_satisfactory BIGINT, count_unsatisfactory BIGINT, mean_score DOUBLE, "
-        "share_effective DOUBLE, share_unsatisfactory DOUBLE, is_implausible BOOLEAN, implausibility_reason VARCHAR"
-    ),
-    # The methodology's definitions (§10 codes, the named inputs), rewritten by every run
-    # (write_methodology_definitions): marts.dim_indicators and fct_indicator_inputs read them.
-    "indicator_definitions": (
-        "indicator VARCHAR, legal_symbol VARCHAR, label_ru VARCHAR, block VARCHAR, direction VARCHAR, "
-        "role VARCHAR, max_points_cgo DOUBLE, max_points_mio DOUBLE, is_penalty BOOLEAN, paragraph VARCHAR, "
-        "confidence VARCHAR, formula VARCHAR"
-    ),
-    "indicator_input_definitions": "indicator VARCHAR, input_name VARCHAR, legal_symbol VARCHAR, meaning_ru VARCHAR",
-}
+# The core tables every run creates (empty if need be): declared in kzeval.schema.registry.
+CORE_TABLES: tuple[str, ...] = (
+    "agencies",
+    "indicator_scores",
+    "direction_raw",
+    "direction_scores",
+    "block_scores",
+    "run_readings",
+    "reporting_penalty_facts",
+    "readings",
+    "reading_sensitivity",
+    "overtime_unit_quality",
+    "overtime",
+    "corps_b_annual",
+    "corps_b_distribution",
+    "indicator_definitions",
+    "indicator_input_definitions",
+)
 
 
 def ensure_core_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create empty core tables so that dbt sources exist even for a partial drop."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS core").fetchall()
-    for table, columns in CORE_TABLES.items():
-        con.execute(f"CREATE TABLE IF NOT EXISTS core.{table} ({columns})").fetchall()
+    for table in CORE_TABLES:
+        ensure_table(con, f"core.{table}")
     ensure_tables(con)
     from kzeval.readings_catalogue import write_readings_catalogue
 
@@ -378,8 +330,6 @@ def compute_corps_b_year(con: duckdb.DuckDBPyConnection, year: int, readings: Ac
     ensure_core_tables(con)
     resolved = con.execute("SELECT * FROM core.agencies").pl()
     frames = landing_frames(con, ["corps_b_evaluations"], resolved)
-    # added 2026-12-04: the edition (ranking 2018 / seed 000 2025) stored with each annual score
-    con.execute("ALTER TABLE core.corps_b_annual ADD COLUMN IF NOT EXISTS edition VARCHAR").fetchall()
     con.execute("DELETE FROM core.corps_b_annual WHERE year = ?", [year]).fetchall()
     con.execute("DELETE FROM core.corps_b_distribution WHERE year = ?", [year]).fetchall()
     if "corps_b_evaluations" not in frames:

@@ -15,21 +15,9 @@ import duckdb
 import polars as pl
 
 from kzeval.methodology.base import ReadingDef
+from kzeval.schema import polars_schema
 
-READINGS_SCHEMA: dict[str, Any] = {
-    "reading_key": pl.Utf8,
-    "block": pl.Utf8,
-    "edition": pl.Utf8,
-    "paragraph": pl.Utf8,
-    "confidence": pl.Utf8,
-    "question": pl.Utf8,
-    "legal_text": pl.Utf8,
-    "option": pl.Utf8,
-    "option_order": pl.Int64,
-    "option_description": pl.Utf8,
-    "is_default": pl.Boolean,
-    "default_option": pl.Utf8,
-}
+READINGS_SCHEMA: dict[str, Any] = polars_schema("core.readings")  # kzeval.schema.registry
 
 
 def _origins() -> dict[str, tuple[str, str]]:

@@ -62,33 +62,9 @@ from kzeval.recompute_figures import (
 )
 from kzeval.recompute_report import render_dispute_table
 from kzeval.runner import run_assessment
+from kzeval.schema import polars_schema
 
-DISPUTE_SCHEMA: dict[str, Any] = {
-    "recompute_id": pl.Utf8,
-    "year": pl.Int64,
-    "agency_id": pl.Utf8,
-    "level": pl.Utf8,
-    "block": pl.Utf8,
-    "direction": pl.Utf8,
-    "item": pl.Utf8,
-    "item_label_ru": pl.Utf8,
-    "value_before": pl.Float64,
-    "value_after": pl.Float64,
-    "value_change": pl.Float64,
-    "rounded_before": pl.Float64,
-    "rounded_after": pl.Float64,
-    "tier_before": pl.Utf8,
-    "tier_after": pl.Utf8,
-    "tier_label_before": pl.Utf8,
-    "tier_label_after": pl.Utf8,
-    "rank_before": pl.Int64,
-    "rank_after": pl.Int64,
-    "is_changed": pl.Boolean,
-    "correction_ids": pl.Utf8,
-    "decision_refs": pl.Utf8,
-    "recomputed_at": pl.Datetime("us"),
-    "recomputed_by": pl.Utf8,
-}
+DISPUTE_SCHEMA: dict[str, Any] = polars_schema("core.dispute_results")  # kzeval.schema.registry
 
 
 class RecomputeError(Exception):

@@ -46,6 +46,7 @@ import polars as pl
 
 from kzeval import warehouse
 from kzeval.methodology.base import ActiveReadings
+from kzeval.schema import polars_schema
 
 COMBINED = "low_confidence_combined"
 TOLERANCE = 1e-9
@@ -53,26 +54,7 @@ SENSITIVITY_MODELS = (
     "stg_kzeval__reading_sensitivity+",
     "stg_kzeval__readings+",
 )
-SENSITIVITY_SCHEMA: dict[str, Any] = {
-    "year": pl.Int64,
-    "agency_id": pl.Utf8,
-    "block": pl.Utf8,
-    "body_type": pl.Utf8,
-    "reading": pl.Utf8,
-    "option": pl.Utf8,
-    "is_baseline": pl.Boolean,
-    "score": pl.Float64,
-    "score_rounded": pl.Float64,
-    "efficiency_tier": pl.Utf8,
-    "tier_label_ru": pl.Utf8,
-    "rank_in_body_type": pl.Int64,
-    "baseline_score": pl.Float64,
-    "baseline_tier": pl.Utf8,
-    "baseline_rank": pl.Int64,
-    "delta": pl.Float64,
-    "is_tier_changed": pl.Boolean,
-    "computed_at": pl.Datetime("us"),
-}
+SENSITIVITY_SCHEMA: dict[str, Any] = polars_schema("core.reading_sensitivity")  # kzeval.schema.registry
 
 
 class SensitivityError(Exception):

@@ -17,28 +17,11 @@ from typing import Any
 import polars as pl
 
 from kzeval.methodology.base import ActiveReadings, IndicatorDef
+from kzeval.schema import polars_schema
 
-INDICATOR_SCHEMA: dict[str, Any] = {
-    "agency_id": pl.Utf8,
-    "block": pl.Utf8,
-    "direction": pl.Utf8,
-    "indicator": pl.Utf8,
-    "role": pl.Utf8,
-    "value": pl.Float64,
-    "max_points": pl.Float64,
-    "reading": pl.Utf8,
-    "is_provisional": pl.Boolean,
-    "inputs": pl.Utf8,
-}
-
-DIRECTION_SCHEMA: dict[str, Any] = {
-    "agency_id": pl.Utf8,
-    "block": pl.Utf8,
-    "direction": pl.Utf8,
-    "raw_score": pl.Float64,
-    "reading": pl.Utf8,
-    "is_provisional": pl.Boolean,
-}
+# Rows of one year before it is added (kzeval.schema.registry: core.indicator_scores, core.direction_raw)
+INDICATOR_SCHEMA: dict[str, Any] = polars_schema("core.indicator_scores", exclude=("year",))
+DIRECTION_SCHEMA: dict[str, Any] = polars_schema("core.direction_raw", exclude=("year",))
 
 
 @dataclass(frozen=True)

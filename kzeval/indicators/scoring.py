@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from kzeval.schema import polars_schema
+
 if TYPE_CHECKING:
     from kzeval.methodology.base import ActiveReadings
 
@@ -42,41 +44,12 @@ _EDITION_MODULES = (
 # that is 89.995 in decimal arithmetic but 89.99499999999 in binary still reaches 90.00).
 _NOISE_DECIMALS = 9
 
-DIRECTION_SCORES_SCHEMA: dict[str, Any] = {
-    "year": pl.Int64,
-    "agency_id": pl.Utf8,
-    "block": pl.Utf8,
-    "direction": pl.Utf8,
-    "raw_score": pl.Float64,
-    "reporting_penalty": pl.Float64,
-    "score": pl.Float64,
-    "score_rounded": pl.Float64,
-    "is_provisional": pl.Boolean,
-}
+# The frames written to core (kzeval.schema.registry declares the tables once).
+DIRECTION_SCORES_SCHEMA: dict[str, Any] = polars_schema("core.direction_scores")
 # The reconciliation acts' facts per body, direction, kind and act (kzeval.scoring_run.penalty_facts);
-# marts.fct_reporting_penalty_facts adds the year (kzeval.reports.data). Defined once, here.
-PENALTY_FACTS_SCHEMA: dict[str, Any] = {
-    "agency_id": pl.Utf8,
-    "block": pl.Utf8,
-    "direction": pl.Utf8,
-    "kind": pl.Utf8,
-    "act_ref": pl.Utf8,
-    "facts": pl.Int64,
-    "points_per_fact": pl.Float64,
-    "points": pl.Float64,
-}
-BLOCK_SCORES_SCHEMA: dict[str, Any] = {
-    "year": pl.Int64,
-    "agency_id": pl.Utf8,
-    "block": pl.Utf8,
-    "body_type": pl.Utf8,
-    "score": pl.Float64,
-    "score_rounded": pl.Float64,
-    "efficiency_tier": pl.Utf8,
-    "tier_label_ru": pl.Utf8,
-    "rank_in_body_type": pl.Int64,
-    "is_provisional": pl.Boolean,
-}
+# core.reporting_penalty_facts and marts.fct_reporting_penalty_facts add the year.
+PENALTY_FACTS_SCHEMA: dict[str, Any] = polars_schema("core.reporting_penalty_facts", exclude=("year",))
+BLOCK_SCORES_SCHEMA: dict[str, Any] = polars_schema("core.block_scores")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import polars as pl
 
 from kzeval.indicators.scoring import BLOCK_SCORES_SCHEMA, DIRECTION_SCORES_SCHEMA
 from kzeval.indicators.scoring import PENALTY_FACTS_SCHEMA as _ACT_FACTS_SCHEMA
+from kzeval.schema import polars_schema
 from kzeval.warehouse import connect_readonly, table_exists
 
 AGENCIES_SCHEMA: dict[str, Any] = {
@@ -62,23 +63,27 @@ ROLLUP_SCHEMA: dict[str, Any] = {
     "mean_change_vs_previous_year": pl.Float64,
 }
 PENALTY_FACTS_SCHEMA: dict[str, Any] = {"year": pl.Int64, **_ACT_FACTS_SCHEMA}
-DISPUTE_RESULTS_SCHEMA: dict[str, Any] = {
-    "recompute_id": pl.Utf8,
-    "year": pl.Int64,
-    "agency_id": pl.Utf8,
-    "level": pl.Utf8,
-    "block": pl.Utf8,
-    "direction": pl.Utf8,
-    "item": pl.Utf8,
-    "item_label_ru": pl.Utf8,
-    "value_before": pl.Float64,
-    "value_after": pl.Float64,
-    "rounded_before": pl.Float64,
-    "rounded_after": pl.Float64,
-    "is_changed": pl.Boolean,
-    "correction_ids": pl.Utf8,
-    "recomputed_at": pl.Datetime("us"),
-}
+# the columns of marts.fct_dispute_results the report shows, typed as core.dispute_results (kzeval.schema)
+DISPUTE_RESULTS_SCHEMA: dict[str, Any] = polars_schema(
+    "core.dispute_results",
+    columns=(
+        "recompute_id",
+        "year",
+        "agency_id",
+        "level",
+        "block",
+        "direction",
+        "item",
+        "item_label_ru",
+        "value_before",
+        "value_after",
+        "rounded_before",
+        "rounded_after",
+        "is_changed",
+        "correction_ids",
+        "recomputed_at",
+    ),
+)
 OBJECTIONS_SCHEMA: dict[str, Any] = {
     "correction_id": pl.Utf8,
     "agency_id": pl.Utf8,  # the assessed body the objection is about

@@ -23,6 +23,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from kzeval.schema import TABLES
+from kzeval.schema.registry import DUCKDB_TYPES
 from pipelines.definitions import defs
 from pipelines.defs import ops
 from pipelines.defs.dbt import dbt_resource, kzeval_dbt_models
@@ -190,3 +192,29 @@ def test_monthly_reload_publishes(two_years):
         2023,
         2024,
     ]
+
+
+def test_registry_keys_and_types_hold_in_the_published_warehouse(two_years):
+    """The schema registry (kzeval.schema) describes what a run really writes: columns, types, keys."""
+    published: Path = two_years["published"]  # type: ignore[assignment]
+    with duckdb.connect(str(published), read_only=True) as con:
+        actual: dict[str, list[tuple[str, str]]] = {}
+        for schema, name, column, kind in con.execute(
+            "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+            "ORDER BY table_schema, table_name, ordinal_position"
+        ).fetchall():
+            actual.setdefault(f"{schema}.{name}", []).append((column, kind))
+        checked = 0
+        for table in TABLES.values():
+            if table.qualified not in actual:
+                continue
+            expected = [(c.name, DUCKDB_TYPES[c.type]) for c in table.columns]
+            assert actual[table.qualified] == expected, table.qualified
+            if table.key:
+                keys = ", ".join(f'"{k}"' for k in table.key)
+                total, distinct = con.execute(
+                    f"SELECT count(*), count(DISTINCT ({keys})) FROM {table.qualified}"
+                ).fetchone()  # type: ignore[misc]
+                assert total == distinct, f"{table.qualified}: key {table.key} has duplicates"
+            checked += 1
+    assert checked >= 60  # raw, history, core, audit and quarantine tables of the sample run
