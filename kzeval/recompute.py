@@ -23,7 +23,6 @@ of the ``corrections`` landing table, and recompute
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import os
@@ -853,16 +852,3 @@ def _recompute_locked(year: int, agency: str, landing: Path, published: Path) ->
         )
     result.text += f"\n\nСохранено: marts.fct_dispute_results, recompute_id = '{recompute_id}'."
     return result
-
-
-def cmd_recompute(args: argparse.Namespace) -> int:
-    from kzeval.cli import DEFAULT_LANDING
-
-    landing = getattr(args, "landing", None) or DEFAULT_LANDING
-    try:
-        result = recompute(args.year, args.agency, Path(landing), Path(args.warehouse))
-    except RecomputeError as problem:
-        print(str(problem), file=sys.stderr)
-        return 2
-    print(result.text)
-    return 0

@@ -12,7 +12,8 @@ import polars as pl
 import pytest
 
 from kzeval.cli import build_parser, main
-from kzeval.cli_support import Progress, progress_note, quiet_stdout
+from kzeval.cli._common import UserError, quiet_stdout
+from kzeval.progress import Progress, progress_note
 from kzeval.pseudonym import replace_iin_column
 
 KEY = "0123456789abcdef0123456789abcdef"
@@ -67,8 +68,6 @@ def test_years_are_not_capped_at_2030() -> None:
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    from kzeval.cli_support import UserError
-
     with pytest.raises(UserError):
         main(["validate", "--landing", str(tmp_path / "nope"), "--debug"])
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kzeval.cli_support import Progress
 from kzeval.generate.sample import generate_sample
 from kzeval.methodology import all_indicators
+from kzeval.progress import Progress
 from kzeval.runner import run_assessment
 
 pytestmark = pytest.mark.slow
