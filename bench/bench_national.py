@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kzeval.bench import RESULTS_FILE, cmd_bench
+from bench.harness import RESULTS_FILE, cmd_bench
 
 
 def main() -> int:

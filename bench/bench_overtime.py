@@ -139,7 +139,7 @@ def phase_monthly(args: argparse.Namespace) -> dict[str, object]:
 
 def phase_hand(args: argparse.Namespace) -> dict[str, object]:
     """The hand-written query of `kzeval bench` (kzeval.bench.TURNSTILE_LOWER_BOUND_SQL) on this drop."""
-    from kzeval.bench import TURNSTILE_LOWER_BOUND_SQL, _window
+    from bench.harness import TURNSTILE_LOWER_BOUND_SQL, _window
     from kzeval.overtime import _unit_thresholds  # the threshold table is input data, not logic
 
     agencies, calendar, orders, _ = _inputs(args)

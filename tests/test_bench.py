@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kzeval.bench import README_END, README_START, _goal, update_readme, write_results
+from bench.harness import README_END, README_START, _goal, update_readme, write_results
 
 
 def _entry(run_id: str, date: str, wall: float, met: bool) -> dict:
@@ -82,7 +82,7 @@ def _year_row(year: int, run: float, copy: float, warehouse_mb: int) -> dict:
 
 
 def test_years_table_shows_growth_against_the_first_year():
-    from kzeval.bench import years_split_lines, years_table
+    from bench.harness import years_split_lines, years_table
 
     rows = [_year_row(2024, 40.0, 2.0, 300), _year_row(2025, 50.0, 4.0, 600)]
     table = years_table(rows)
@@ -110,7 +110,7 @@ def test_years_table_shows_growth_against_the_first_year():
 
 
 def test_years_results_do_not_disturb_the_single_year_history(tmp_path: Path):
-    from kzeval.bench import write_years_results
+    from bench.harness import write_years_results
 
     results = tmp_path / "results.md"
     write_results(results, _entry("a", "2026-11-23 10:00 UTC", 420.0, False))
@@ -136,7 +136,7 @@ def test_years_results_do_not_disturb_the_single_year_history(tmp_path: Path):
 def test_landing_accumulates_years_and_a_redelivery_changes_the_file_not_the_drop(tmp_path: Path):
     import polars as pl
 
-    from kzeval.bench import link_into, redeliver
+    from bench.harness import link_into, redeliver
 
     for year in (2024, 2025):
         drop = tmp_path / f"drop{year}"
@@ -157,7 +157,7 @@ def test_landing_accumulates_years_and_a_redelivery_changes_the_file_not_the_dro
 
 
 def test_bench_years_option_dispatches_and_checks_its_arguments(monkeypatch, tmp_path: Path, capsys):
-    import kzeval.bench as bench
+    import bench.harness as bench
     from kzeval.cli import main
 
     seen = []

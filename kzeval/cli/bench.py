@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kzeval.bench import cmd_bench
+from bench.harness import cmd_bench
 from kzeval.cli._common import SAMPLE_YEAR, Subparsers, sub
 
 
