@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import kzeval.cli.bench as bench_command
 from bench.harness import README_END, README_START, _goal, update_readme, write_results
+from kzeval.cli import main
+from kzeval.cli._common import UserError
 
 
 def _entry(run_id: str, date: str, wall: float, met: bool) -> dict:
@@ -169,3 +174,14 @@ def test_bench_years_option_dispatches_and_checks_its_arguments(monkeypatch, tmp
     assert main(["bench", "--years", "0", "--fraction", "0.01", "--workdir", str(tmp_path)]) == 2
     assert "--years ≥ 1" in capsys.readouterr().err
     assert not (tmp_path / "warehouse").exists()
+
+
+def test_kzeval_bench_needs_the_source_checkout(monkeypatch, tmp_path: Path, capsys) -> None:
+    # the harness is not installed with the package: outside a checkout `kzeval bench` is one line, exit 2
+    assert bench_command.harness(bench_command.CHECKOUT).__name__ == "bench.harness"  # this checkout's
+    with pytest.raises(UserError, match="not installed with the package"):
+        bench_command.harness(tmp_path)
+    monkeypatch.setattr(bench_command, "CHECKOUT", tmp_path)
+    assert main(["bench", "--fraction", "0.01", "--workdir", str(tmp_path / "bench")]) == 2
+    assert "run `kzeval bench` from a source checkout" in capsys.readouterr().err
+    assert not (tmp_path / "bench").exists()

@@ -1,12 +1,23 @@
-"""`kzeval bench`: national-scale benchmark — time, memory, rows/s per stage."""
+"""`kzeval bench`: national-scale benchmark — time, memory, rows/s per stage.
+
+The harness is not part of the installed package: it lives in the repository's ``bench/``
+folder (``bench/harness.py``; it also rewrites ``bench/results.md`` and the README's results
+table). This command only parses the options and runs the harness of the source checkout the
+package is installed from; without one it says so in one line.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
-from bench.harness import cmd_bench
-from kzeval.cli._common import SAMPLE_YEAR, Subparsers, sub
+from kzeval.cli._common import SAMPLE_YEAR, Subparsers, UserError, sub
+
+CHECKOUT = Path(__file__).resolve().parents[2]  # kzeval/cli/bench.py -> the repository root
 
 
 def register(subparsers: Subparsers) -> None:
@@ -54,4 +65,22 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return cmd_bench(args)
+    return int(harness(CHECKOUT).cmd_bench(args))
+
+
+def harness(checkout: Path) -> ModuleType:
+    """``bench.harness`` of the source checkout; a one-line error when the package is installed without one."""
+    if not (checkout / "bench" / "harness.py").is_file():
+        raise UserError(
+            "the benchmark harness is not installed with the package: run `kzeval bench` from a source checkout "
+            "(its bench/ folder; README, «Performance»)"
+        )
+    root = str(checkout)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    # the harness measures each phase in a child process `python -m bench.harness`: it must find bench/ too
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if root not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([root, *filter(None, paths)])
+    # imported here, not at the top: bench/ is outside the installed package (only a source checkout has it)
+    return importlib.import_module("bench.harness")
