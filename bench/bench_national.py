@@ -1,11 +1,11 @@
 """National-scale benchmark: a full assessment year end to end (same as `kzeval bench`).
 
-    python bench/bench_national.py --fraction 0.05 [--workdir data/bench] [--seed 42] [--year 2024]
+    python -m bench.bench_national --fraction 0.05 [--workdir data/bench] [--seed 42] [--year 2024]
         [--no-profile] [--no-reload] [--results bench/results.md]
 
 Generates (or reuses) the national drop, runs the year into a fresh warehouse, prints per
 stage time, peak memory and rows/s, the plain-DuckDB lower bounds of the two heaviest stages,
-the monthly reload and the goals; regenerates ``bench/results.md``. See :mod:`kzeval.bench`.
+the monthly reload and the goals; regenerates ``bench/results.md``. See :mod:`bench.harness`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kzeval.bench import RESULTS_FILE, cmd_bench
+from bench.harness import RESULTS_FILE, cmd_bench
 
 
 def main() -> int:

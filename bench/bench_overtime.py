@@ -1,6 +1,6 @@
 """Benchmark of the turnstile overtime engine (kzeval.overtime) at national scale.
 
-    python bench/bench_overtime.py --fraction 0.1 [--year 2024] [--data DIR] [--regenerate]
+    python -m bench.bench_overtime --fraction 0.1 [--year 2024] [--data DIR] [--regenerate]
 
 1. Generates (or reuses) a national year of synthetic turnstile drops (kzeval.generate.turnstile).
 2. Runs the engine (``compute_fct_overtime``) and, for information, the monthly path
@@ -138,8 +138,8 @@ def phase_monthly(args: argparse.Namespace) -> dict[str, object]:
 
 
 def phase_hand(args: argparse.Namespace) -> dict[str, object]:
-    """The hand-written query of `kzeval bench` (kzeval.bench.TURNSTILE_LOWER_BOUND_SQL) on this drop."""
-    from kzeval.bench import TURNSTILE_LOWER_BOUND_SQL, _window
+    """The hand-written query of `kzeval bench` (bench.harness.TURNSTILE_LOWER_BOUND_SQL) on this drop."""
+    from bench.harness import TURNSTILE_LOWER_BOUND_SQL, _window
     from kzeval.overtime import _unit_thresholds  # the threshold table is input data, not logic
 
     agencies, calendar, orders, _ = _inputs(args)
@@ -173,7 +173,9 @@ PHASES = {"generate": phase_generate, "engine": phase_engine, "monthly": phase_m
 
 
 def _run_phase(name: str, argv: list[str]) -> dict[str, object]:
-    out = subprocess.run([sys.executable, __file__, *argv, "--phase", name], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.bench_overtime", *argv, "--phase", name], capture_output=True, text=True
+    )
     if out.returncode:
         sys.stderr.write(out.stderr)
         raise SystemExit(f"phase {name} failed")

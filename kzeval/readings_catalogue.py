@@ -7,7 +7,6 @@ and in ``marts.dim_readings`` without further code.
 
 from __future__ import annotations
 
-import argparse
 import textwrap
 from typing import Any
 
@@ -104,14 +103,3 @@ def render_readings(frame: pl.DataFrame, width: int = 110) -> str:
     low = frame.filter(pl.col("confidence") == "LOW")["reading_key"].n_unique()
     out.append(f"{readings} readings ({low} of LOW confidence); * marks the default.")
     return "\n".join(out)
-
-
-def cmd_readings(args: argparse.Namespace) -> int:
-    frame = readings_frame()
-    if getattr(args, "confidence", None):
-        frame = frame.filter(pl.col("confidence") == args.confidence)
-    if getattr(args, "format", "text") == "csv":
-        print(frame.write_csv(), end="")
-    else:
-        print(render_readings(frame))
-    return 0

@@ -149,7 +149,7 @@ def _materialize(
     # not pick up an instance a caller created and disposed of before (tests do).
     instance = dagster_instance(dagster_home) if dagster_home is not None else dg.DagsterInstance.ephemeral()
     if progress is not None:
-        from kzeval.cli_support import listen_to_every_run
+        from kzeval.progress import listen_to_every_run
 
         listen_to_every_run(instance, progress)
     extra: dict[str, Any] = {}

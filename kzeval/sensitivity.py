@@ -28,7 +28,6 @@ touched; the command refuses to run when its baseline recomputation does not rep
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import shutil
@@ -743,17 +742,6 @@ def run_sensitivity(year: int, published_path: Path, readings: Sequence[str] | N
         writer.release_writer_lock()
     result.text = render(result)
     return result
-
-
-def cmd_sensitivity(args: argparse.Namespace) -> int:
-    try:
-        result = run_sensitivity(args.year, Path(args.warehouse), args.readings or None)
-    except SensitivityError as problem:
-        print(str(problem), file=sys.stderr)
-        return 2
-    print(result.text)
-    print(f"\nСохранено: marts.fct_reading_sensitivity (год {args.year}).")
-    return 0
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff"
 ruff check kzeval pipelines tests bench
 ruff format --check kzeval pipelines tests bench
-echo "== mypy (kzeval/)"
-mypy kzeval
+echo "== mypy (kzeval/, bench/harness.py)"
+mypy kzeval bench/harness.py
 echo "== sqlfluff (dbt models)"
 sqlfluff lint dbt_project/models
 echo "== dbt build on the sample drop (kzeval demo into a scratch warehouse: dbt build runs models and tests)"

@@ -10,9 +10,9 @@ from datetime import datetime
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from kzeval.cli_support import progress_note
 from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE, READING_HEADCOUNT_MONTHS
 from kzeval.overtime_run import compute_overtime_year
+from kzeval.progress import progress_note
 from pipelines.defs.landing import landing_key
 from pipelines.partitions import monthly_partitions, yearly_partitions
 from pipelines.resources import KzevalResource

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kzeval.bench import README_END, README_START, _goal, update_readme, write_results
+import pytest
+
+import kzeval.cli.bench as bench_command
+from bench.harness import README_END, README_START, _goal, update_readme, write_results
+from kzeval.cli import main
+from kzeval.cli._common import UserError
 
 
 def _entry(run_id: str, date: str, wall: float, met: bool) -> dict:
@@ -82,7 +87,7 @@ def _year_row(year: int, run: float, copy: float, warehouse_mb: int) -> dict:
 
 
 def test_years_table_shows_growth_against_the_first_year():
-    from kzeval.bench import years_split_lines, years_table
+    from bench.harness import years_split_lines, years_table
 
     rows = [_year_row(2024, 40.0, 2.0, 300), _year_row(2025, 50.0, 4.0, 600)]
     table = years_table(rows)
@@ -110,7 +115,7 @@ def test_years_table_shows_growth_against_the_first_year():
 
 
 def test_years_results_do_not_disturb_the_single_year_history(tmp_path: Path):
-    from kzeval.bench import write_years_results
+    from bench.harness import write_years_results
 
     results = tmp_path / "results.md"
     write_results(results, _entry("a", "2026-11-23 10:00 UTC", 420.0, False))
@@ -136,7 +141,7 @@ def test_years_results_do_not_disturb_the_single_year_history(tmp_path: Path):
 def test_landing_accumulates_years_and_a_redelivery_changes_the_file_not_the_drop(tmp_path: Path):
     import polars as pl
 
-    from kzeval.bench import link_into, redeliver
+    from bench.harness import link_into, redeliver
 
     for year in (2024, 2025):
         drop = tmp_path / f"drop{year}"
@@ -157,7 +162,7 @@ def test_landing_accumulates_years_and_a_redelivery_changes_the_file_not_the_dro
 
 
 def test_bench_years_option_dispatches_and_checks_its_arguments(monkeypatch, tmp_path: Path, capsys):
-    import kzeval.bench as bench
+    import bench.harness as bench
     from kzeval.cli import main
 
     seen = []
@@ -169,3 +174,14 @@ def test_bench_years_option_dispatches_and_checks_its_arguments(monkeypatch, tmp
     assert main(["bench", "--years", "0", "--fraction", "0.01", "--workdir", str(tmp_path)]) == 2
     assert "--years ≥ 1" in capsys.readouterr().err
     assert not (tmp_path / "warehouse").exists()
+
+
+def test_kzeval_bench_needs_the_source_checkout(monkeypatch, tmp_path: Path, capsys) -> None:
+    # the harness is not installed with the package: outside a checkout `kzeval bench` is one line, exit 2
+    assert bench_command.harness(bench_command.CHECKOUT).__name__ == "bench.harness"  # this checkout's
+    with pytest.raises(UserError, match="not installed with the package"):
+        bench_command.harness(tmp_path)
+    monkeypatch.setattr(bench_command, "CHECKOUT", tmp_path)
+    assert main(["bench", "--fraction", "0.01", "--workdir", str(tmp_path / "bench")]) == 2
+    assert "run `kzeval bench` from a source checkout" in capsys.readouterr().err
+    assert not (tmp_path / "bench").exists()

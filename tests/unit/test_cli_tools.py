@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import sys
@@ -11,8 +12,9 @@ from types import SimpleNamespace
 import polars as pl
 import pytest
 
-from kzeval.cli import build_parser, main
-from kzeval.cli_support import Progress, progress_note, quiet_stdout
+from kzeval.cli import COMMANDS, build_parser, main
+from kzeval.cli._common import UserError, quiet_stdout
+from kzeval.progress import Progress, progress_note
 from kzeval.pseudonym import replace_iin_column
 
 KEY = "0123456789abcdef0123456789abcdef"
@@ -67,8 +69,6 @@ def test_years_are_not_capped_at_2030() -> None:
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    from kzeval.cli_support import UserError
-
     with pytest.raises(UserError):
         main(["validate", "--landing", str(tmp_path / "nope"), "--debug"])
 
@@ -179,3 +179,23 @@ def test_pseudonym_needs_the_key(monkeypatch: pytest.MonkeyPatch, capsys: pytest
     out = capsys.readouterr()
     assert out.out == ""
     assert code == 2 and "no pseudonym key" in out.err
+
+
+def test_nothing_below_the_command_line_imports_it() -> None:
+    # One dependency direction (issue 20): the library and the Dagster wiring never import kzeval.cli.
+    root = Path(__file__).resolve().parents[2]
+    assert (root / "kzeval" / "cli").is_dir() and (root / "pipelines").is_dir()
+    importers = []
+    for path in sorted([*(root / "kzeval").rglob("*.py"), *(root / "pipelines").rglob("*.py")]):
+        if (root / "kzeval" / "cli") in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            if any(n == "kzeval.cli" or n.startswith("kzeval.cli.") for n in names):
+                importers.append(str(path.relative_to(root)))
+    assert importers == []
+    # every command is a module with register(subparsers) and run(args)
+    for command in COMMANDS:
+        assert callable(command.register) and callable(command.run), command.__name__

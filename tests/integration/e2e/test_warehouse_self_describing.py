@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kzeval.cli_support import Progress
 from kzeval.methodology import all_indicators
+from kzeval.progress import Progress
 from kzeval.runner import run_assessment
 from tests.support.drops import sample_drop
 

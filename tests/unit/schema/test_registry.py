@@ -25,7 +25,7 @@ from kzeval.schema import (
 )
 from kzeval.schema.dbt import SOURCES_PATH, main, render_sources
 
-MODELS = Path(__file__).resolve().parents[1] / "dbt_project" / "models"
+MODELS = Path(__file__).resolve().parents[3] / "dbt_project" / "models"
 
 
 def test_committed_sources_yml_matches_the_registry() -> None:

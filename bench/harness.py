@@ -766,7 +766,7 @@ def run_phase(name: str, args: PhaseArgs, logs: Path) -> PhaseOutcome:
     command = [
         sys.executable,
         "-m",
-        "kzeval.bench",
+        "bench.harness",
         "--phase",
         name,
         "--args",
