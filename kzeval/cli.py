@@ -627,6 +627,9 @@ def build_parser() -> argparse.ArgumentParser:
         "an argument stays in the shell history)",
     )
     pse.set_defaults(func=cmd_pseudonym)
+    from kzeval import lake_commands  # kzeval vacuum, kzeval relink (issue 19)
+
+    lake_commands.add_parsers(sub, _sub, _add_common)
     return parser
 
 

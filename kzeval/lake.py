@@ -42,6 +42,7 @@ import duckdb
 LAKE_SCHEMA = "lake"
 CATALOGUE = "lake.files"
 CONFIG = "lake.config"
+DROPPED = "lake.dropped"  # segment files a catalogue change stopped naming, and when (for kzeval vacuum)
 TOUCHED = "temp.main._kzeval_lake_touched"
 SEGMENT_SUFFIX = ".parquet"
 TOKEN_LENGTH = 12
@@ -127,6 +128,7 @@ def _ensure_catalogue(con: duckdb.DuckDBPyConnection) -> None:
         f"CREATE TABLE IF NOT EXISTS {CATALOGUE} (schema_name VARCHAR, table_name VARCHAR, segment_key VARCHAR, "
         "path VARCHAR, row_count BIGINT, written_at TIMESTAMP)"
     ).fetchall()
+    con.execute(f"CREATE TABLE IF NOT EXISTS {DROPPED} (path VARCHAR, dropped_at TIMESTAMP)").fetchall()
 
 
 def configure(con: duckdb.DuckDBPyConnection, folder: Path) -> bool:
@@ -381,15 +383,26 @@ def _write_segment(
         list(params),
     ).fetchall()
     rows = int(str(written[0][0])) if written else 0
-    con.execute(
-        f"DELETE FROM {CATALOGUE} WHERE schema_name = ? AND table_name = ? AND segment_key = ?",
-        [table.schema, table.name, key],
-    ).fetchall()
+    _uncatalogue(con, table, key)
     con.execute(
         f"INSERT INTO {CATALOGUE} VALUES (?, ?, ?, ?, ?, ?)",
         [table.schema, table.name, key, relative, rows, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
     ).fetchall()
     return rows
+
+
+def _uncatalogue(con: duckdb.DuckDBPyConnection, table: LakeTable, key: str) -> None:
+    """Drop ``key``'s catalogue entry; its file is recorded in ``lake.dropped`` (removed later by vacuum)."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con.execute(
+        f"INSERT INTO {DROPPED} SELECT path, ? FROM {CATALOGUE} WHERE schema_name = ? AND table_name = ? "
+        "AND segment_key = ?",
+        [now, table.schema, table.name, key],
+    ).fetchall()
+    con.execute(
+        f"DELETE FROM {CATALOGUE} WHERE schema_name = ? AND table_name = ? AND segment_key = ?",
+        [table.schema, table.name, key],
+    ).fetchall()
 
 
 def _has_segment(con: duckdb.DuckDBPyConnection, table: LakeTable, key: str) -> bool:
@@ -413,10 +426,7 @@ def insert(
         if _write_segment(con, table, key, select_sql, params):
             rewrite_view(con, table, with_delta=True)
         else:
-            con.execute(
-                f"DELETE FROM {CATALOGUE} WHERE schema_name = ? AND table_name = ? AND segment_key = ?",
-                [table.schema, table.name, key],
-            ).fetchall()
+            _uncatalogue(con, table, key)
         return
     delta = touch(con, table, [key])
     con.execute(f"INSERT INTO {delta} BY NAME {select_sql}", list(params)).fetchall()
@@ -437,10 +447,7 @@ def flush(con: duckdb.DuckDBPyConnection) -> list[str]:
     for qualified, keys in sorted(touched.items()):
         table = lake_table(qualified)
         for key in sorted(keys):
-            con.execute(
-                f"DELETE FROM {CATALOGUE} WHERE schema_name = ? AND table_name = ? AND segment_key = ?",
-                [table.schema, table.name, key],
-            ).fetchall()
+            _uncatalogue(con, table, key)
             has_rows = _rows(con, f"SELECT EXISTS (SELECT 1 FROM {table.delta} WHERE {table.key_sql} = ?)", [key])
             if has_rows and has_rows[0][0]:
                 _write_segment(con, table, key, f"SELECT * FROM {table.delta} WHERE {table.key_sql} = ?", [key])
