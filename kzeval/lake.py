@@ -32,6 +32,7 @@ native tables: every function here then does nothing and callers write the table
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -129,6 +130,8 @@ def _ensure_catalogue(con: duckdb.DuckDBPyConnection) -> None:
         "path VARCHAR, row_count BIGINT, written_at TIMESTAMP)"
     ).fetchall()
     con.execute(f"CREATE TABLE IF NOT EXISTS {DROPPED} (path VARCHAR, dropped_at TIMESTAMP)").fetchall()
+    # set for a delivered Parquet file referenced in place (raw kept once): its path in the drop
+    con.execute(f"ALTER TABLE {CATALOGUE} ADD COLUMN IF NOT EXISTS landed_path VARCHAR").fetchall()
 
 
 def configure(con: duckdb.DuckDBPyConnection, folder: Path) -> bool:
@@ -231,23 +234,78 @@ def view_sql(con: duckdb.DuckDBPyConnection, table: LakeTable, with_delta: bool 
         touched = {
             str(r[0]) for r in _rows(con, f"SELECT segment_key FROM {TOUCHED} WHERE table_name = ?", [table.qualified])
         }
-    files = [
-        str(folder / str(path))
-        for key, path in _rows(
+    segments = [
+        (str(key), str(path), landed)
+        for key, path, landed in _rows(
             con,
-            f"SELECT segment_key, path FROM {CATALOGUE} WHERE schema_name = ? AND table_name = ? ORDER BY path",
+            f"SELECT segment_key, path, landed_path FROM {CATALOGUE} WHERE schema_name = ? AND table_name = ? "
+            "ORDER BY path",
             [table.schema, table.name],
         )
         if str(key) not in touched
     ]
+    files = [str(folder / path) for _, path, landed in segments if landed is None]
     parts = [f"SELECT {listed} FROM {table.shape}"]
     if files:
         parts.append(
             f"SELECT {listed} FROM read_parquet([{', '.join(_quote(f) for f in files)}], union_by_name = true)"
         )
+    parts.extend(
+        _referenced_select(con, table, folder, key, path, str(landed))
+        for key, path, landed in segments
+        if landed is not None
+    )
     if with_delta and _temp_exists(con, table.delta):
         parts.append(f"SELECT {listed} FROM {table.delta}")
     return " UNION ALL ".join(parts)
+
+
+def _referenced_select(
+    con: duckdb.DuckDBPyConnection, table: LakeTable, folder: Path, key: str, path: str, landed_path: str
+) -> str:
+    """The rows of a delivered Parquet file referenced in place, with the file columns a landed row carries."""
+    source = os.path.normpath(folder / path)
+    listed = []
+    for column, kind in _typed_columns(con, table):
+        if column == "_file_sha256":
+            listed.append(f"{_quote(key)} AS _file_sha256")
+        elif column == "_file_path":
+            listed.append(f"{_quote(landed_path)} AS _file_path")
+        elif column == "_row_number":
+            listed.append("CAST(file_row_number + 1 AS BIGINT) AS _row_number")
+        else:
+            listed.append(f'CAST("{column}" AS {kind}) AS "{column}"')
+    return f"SELECT {', '.join(listed)} FROM read_parquet({_quote(source)}, file_row_number = true)"
+
+
+def reference(con: duckdb.DuckDBPyConnection, table: LakeTable, key: str, source: Path, landed_path: str) -> bool:
+    """Catalogue the delivered Parquet file ``source`` (its kept copy) as ``key``'s segment, without rewriting it.
+
+    Raw kept once (issue 19): a typed Parquet delivery landed whole is read in place, its
+    file columns (SHA-256, path in the drop, row number) added by the view. False (nothing
+    done) when ``key`` already has rows: the caller inserts them instead.
+    """
+    if key in _touched_keys(con, table) or _has_segment(con, table, key):
+        return False
+    folder = root(con)
+    assert folder is not None
+    relative = os.path.relpath(source.resolve(), folder)
+    counted = _rows(con, "SELECT count(*) FROM read_parquet(?)", [str(source)])
+    con.execute(
+        f"INSERT INTO {CATALOGUE} (schema_name, table_name, segment_key, path, row_count, written_at, landed_path) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            table.schema,
+            table.name,
+            key,
+            relative,
+            int(str(counted[0][0])) if counted else 0,
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            landed_path,
+        ],
+    ).fetchall()
+    rewrite_view(con, table, with_delta=True)
+    return True
 
 
 def rewrite_view(con: duckdb.DuckDBPyConnection, table: LakeTable, with_delta: bool = False) -> None:
@@ -346,14 +404,17 @@ def touch(con: duckdb.DuckDBPyConnection, table: LakeTable, keys: Iterable[str])
     if fresh:
         folder = root(con)
         assert folder is not None
-        paths = [
-            str(folder / str(r[0]))
-            for r in _rows(
-                con,
-                f"SELECT path FROM {CATALOGUE} WHERE schema_name = ? AND table_name = ? AND segment_key IN ?",
-                [table.schema, table.name, fresh],
-            )
-        ]
+        found = _rows(
+            con,
+            f"SELECT segment_key, path, landed_path FROM {CATALOGUE} WHERE schema_name = ? AND table_name = ? "
+            "AND segment_key IN ?",
+            [table.schema, table.name, fresh],
+        )
+        paths = [str(folder / str(path)) for _, path, landed in found if landed is None]
+        for key, path, landed in found:
+            if landed is not None:
+                select = _referenced_select(con, table, folder, str(key), str(path), str(landed))
+                con.execute(f"INSERT INTO {table.delta} BY NAME {select}").fetchall()
         if paths:
             con.execute(
                 f"INSERT INTO {table.delta} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)", [paths]
@@ -385,7 +446,8 @@ def _write_segment(
     rows = int(str(written[0][0])) if written else 0
     _uncatalogue(con, table, key)
     con.execute(
-        f"INSERT INTO {CATALOGUE} VALUES (?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO {CATALOGUE} (schema_name, table_name, segment_key, path, row_count, written_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         [table.schema, table.name, key, relative, rows, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
     ).fetchall()
     return rows

@@ -270,3 +270,42 @@ def test_overtime_months_are_segments_and_the_month_boundary_still_closes(tmp_pa
     assert not january & set(segments)
     assert not lake.pending(con)
     con.close()
+
+
+def test_a_typed_parquet_delivery_is_read_in_place_not_rewritten(tmp_path, published):
+    import polars as pl
+
+    landing = _drop(tmp_path / "drop", MARCH)
+    (landing / "turnstile_events" / "2024-03.csv").unlink()
+    events = pl.DataFrame(
+        {
+            "employee_id": ["E1", "E1", "E2"],
+            "agency_id": ["CGO-A"] * 3,
+            "event_ts": [datetime(2024, 3, 1, 9), datetime(2024, 3, 1, 20), datetime(2024, 3, 1, 9, 30)],
+            "direction": ["in", "out", "in"],
+            "gate_id": ["G1", "G1", None],
+        }
+    )
+    events.write_parquet(landing / "turnstile_events" / "2024-03.parquet")
+    _run(published, landing)
+    # the only lake file is agencies.csv's: the Parquet delivery is its kept copy in raw_files, read in place
+    assert [p.parent.name for p in _files(published)] == ["agencies"]
+    assert "raw_files/turnstile_events" in _view_sql(published)
+    with warehouse.connect_readonly(published) as con:
+        rows = con.execute(
+            "SELECT employee_id, direction, _file_path, _row_number FROM raw.turnstile_events ORDER BY _row_number"
+        ).fetchall()
+    assert rows == [
+        ("E1", "in", "turnstile_events/2024-03.parquet", 1),
+        ("E1", "out", "turnstile_events/2024-03.parquet", 2),
+        ("E2", "in", "turnstile_events/2024-03.parquet", 3),
+    ]
+    # a corrected re-delivery (same name): the new version is read in place too, the old one no longer named
+    events.with_columns(pl.lit("G9").alias("gate_id")).write_parquet(landing / "turnstile_events" / "2024-03.parquet")
+    _run(published, landing)
+    with warehouse.connect_readonly(published) as con:
+        gates = con.execute("SELECT DISTINCT gate_id FROM raw.turnstile_events").fetchall()
+        named = [p for p in lake.segment_paths(con, lake.raw_table("turnstile_events"))]
+    assert gates == [("G9",)]
+    assert len(named) == 1 and named[0].startswith("../raw_files/turnstile_events/")
+    assert [p.parent.name for p in _files(published)] == ["agencies"]

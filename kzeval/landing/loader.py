@@ -1246,8 +1246,14 @@ def load_file(
             ).fetchall()
             _insert(con, "audit.file_landed_rows", landed_counts)
             if copied_whole and checked.direct_insert is not None:
-                # the kept copy is the file whose SHA-256 the ledger records
-                _insert_parquet(con, table, raw_copy or checked.direct_insert, sha, relative)
+                # the kept copy is the file whose SHA-256 the ledger records; in the lake it is read in place
+                # (raw kept once), elsewhere its rows are copied into raw.<table>
+                if not (
+                    raw_copy is not None
+                    and lake.enabled(con)
+                    and lake.reference(con, lake.raw_table(table), sha, raw_copy, relative)
+                ):
+                    _insert_parquet(con, table, raw_copy or checked.direct_insert, sha, relative)
                 outcome.copied_from_parquet = True
             else:
                 _insert_raw(con, table, sha, _raw_rows(good, contract, sha, relative))
