@@ -212,16 +212,21 @@ def test_the_published_file_holds_no_row_of_the_lake_tables(tmp_path, published)
 COLUMNS = "employee_id, agency_id, event_ts, direction, gate_id, _file_sha256, _file_path, _row_number"
 
 
-def _events(con: duckdb.DuckDBPyConnection, sha: str, rows: list[tuple[str, str, str]]) -> None:
-    """Land events as file ``sha`` in the lake (a new segment, as the loader writes one)."""
+def _events_in(con: duckdb.DuckDBPyConnection, sha: str, rows: list[tuple[str, str, str]], agency: str = "C1") -> None:
+    """Write events as file ``sha`` to the lake inside the open transaction (a new segment, as the loader does)."""
     values = ", ".join(
-        f"('{e}', 'C1', TIMESTAMP '{datetime.fromisoformat(ts)}', '{d}', NULL, '{sha}', 'turnstile_events/{sha}.csv', "
-        f"{n})"
+        f"('{e}', '{agency}', TIMESTAMP '{datetime.fromisoformat(ts)}', '{d}', NULL, '{sha}', "
+        f"'turnstile_events/{sha}.csv', {n})"
         for n, (e, ts, d) in enumerate(rows, start=1)
     )
-    con.execute("BEGIN TRANSACTION").fetchall()
     lake.insert(con, lake.raw_table("turnstile_events"), sha, f"SELECT * FROM (VALUES {values}) t({COLUMNS})")
     lake.flush(con)
+
+
+def _events(con: duckdb.DuckDBPyConnection, sha: str, rows: list[tuple[str, str, str]]) -> None:
+    """Land events as file ``sha`` in the lake, committed."""
+    con.execute("BEGIN TRANSACTION").fetchall()
+    _events_in(con, sha, rows)
     con.execute("COMMIT").fetchall()
 
 
@@ -309,3 +314,27 @@ def test_a_typed_parquet_delivery_is_read_in_place_not_rewritten(tmp_path, publi
     assert gates == [("G9",)]
     assert len(named) == 1 and named[0].startswith("../raw_files/turnstile_events/")
     assert [p.parent.name for p in _files(published)] == ["agencies"]
+
+
+def test_files_written_in_a_rolled_back_transaction_are_named_by_nothing(tmp_path, published):
+    # what the sensitivity analysis' scratch pass (or a failed file) leaves: files, never a catalogue entry
+    _run(published, _drop(tmp_path / "drop", MARCH))
+    before = _files(published)
+    run_id = uuid.uuid4().hex
+    warehouse.begin_build(published, run_id)
+    with warehouse.connect_build(published) as con:
+        view = con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'turnstile_events'").fetchone()
+        con.execute("BEGIN TRANSACTION").fetchall()
+        _events_in(con, "scratch", [("E9", "2024-03-02T09:00:00", "in")], agency="CGO-A")
+        assert con.execute("SELECT count(*) FROM raw.turnstile_events").fetchone() == (5,)
+        con.execute("ROLLBACK").fetchall()
+        assert con.execute("SELECT count(*) FROM raw.turnstile_events").fetchone() == (4,)
+        assert con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'turnstile_events'").fetchone() == view
+        assert not any("scratch" in p for p in lake.segment_paths(con))
+    warehouse.publish(published, run_id=run_id)
+    stray = _files(published) - before
+    assert len(stray) == 1 and next(iter(stray)).name.startswith("scratch.")
+    done = lake_commands.vacuum(
+        published, dt.timedelta(hours=1), now=dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=2)
+    )
+    assert set(done.removed) == stray
