@@ -109,8 +109,8 @@ def root(con: duckdb.DuckDBPyConnection) -> Path | None:
     """The lake folder of this database, or None: native tables (no lake configured)."""
     found = _rows(
         con,
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'lake' AND table_name = 'config' "
-        "AND table_catalog = current_database()",
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'lake' AND table_name = 'config' "
+        "AND database_name = current_database()",
     )
     if not found or not found[0][0]:
         return None
@@ -183,22 +183,18 @@ def segment_paths(con: duckdb.DuckDBPyConnection, table: LakeTable | None = None
 
 
 def _object_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str, kind: str | None = None) -> bool:
-    sql = (
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ? "
-        "AND table_catalog = current_database()"
-    )
-    params: list[object] = [schema, name]
-    if kind is not None:
-        sql += " AND table_type = ?"
-        params.append(kind)
-    found = _rows(con, sql, params)
-    return bool(found and found[0][0])
+    """Whether ``schema.name`` exists in this database (``kind``: 'BASE TABLE' or 'VIEW'; None: either)."""
+    tables = "SELECT 'BASE TABLE' AS kind FROM duckdb_tables() WHERE schema_name = ? AND table_name = ? AND database_name = current_database()"
+    views = "SELECT 'VIEW' AS kind FROM duckdb_views() WHERE schema_name = ? AND view_name = ? AND database_name = current_database()"
+    found = _rows(con, f"SELECT list(kind) FROM ({tables} UNION ALL {views})", [schema, name, schema, name])
+    kinds = list(found[0][0] or []) if found else []  # type: ignore[call-overload]
+    return bool(kinds) if kind is None else kind in kinds
 
 
 def _temp_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     found = _rows(
         con,
-        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'temp' AND table_name = ?",
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'temp' AND table_name = ?",
         [name.rsplit(".", 1)[1]],
     )
     return bool(found and found[0][0])
@@ -209,8 +205,8 @@ def _typed_columns(con: duckdb.DuckDBPyConnection, table: LakeTable) -> list[tup
         (str(r[0]), str(r[1]))
         for r in _rows(
             con,
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'lake' "
-            "AND table_name = ? AND table_catalog = current_database() ORDER BY ordinal_position",
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'lake' "
+            "AND table_name = ? AND database_name = current_database() ORDER BY column_index",
             [f"{table.schema}__{table.name}"],
         )
     ]
@@ -228,7 +224,8 @@ def view_sql(con: duckdb.DuckDBPyConnection, table: LakeTable, with_delta: bool 
     """The view's query: shape table, the untouched catalogued segments, the delta while a write is open."""
     folder = root(con)
     assert folder is not None
-    listed = ", ".join(f'"{c}"' for c in _columns(con, table))
+    typed = _typed_columns(con, table)
+    listed = ", ".join(f'"{c}"' for c, _ in typed)
     touched: set[str] = set()
     if with_delta and _temp_exists(con, TOUCHED):
         touched = {
@@ -251,7 +248,7 @@ def view_sql(con: duckdb.DuckDBPyConnection, table: LakeTable, with_delta: bool 
             f"SELECT {listed} FROM read_parquet([{', '.join(_quote(f) for f in files)}], union_by_name = true)"
         )
     parts.extend(
-        _referenced_select(con, table, folder, key, path, str(landed))
+        _referenced_select(typed, folder, key, path, str(landed))
         for key, path, landed in segments
         if landed is not None
     )
@@ -260,13 +257,11 @@ def view_sql(con: duckdb.DuckDBPyConnection, table: LakeTable, with_delta: bool 
     return " UNION ALL ".join(parts)
 
 
-def _referenced_select(
-    con: duckdb.DuckDBPyConnection, table: LakeTable, folder: Path, key: str, path: str, landed_path: str
-) -> str:
+def _referenced_select(typed: Sequence[tuple[str, str]], folder: Path, key: str, path: str, landed_path: str) -> str:
     """The rows of a delivered Parquet file referenced in place, with the file columns a landed row carries."""
     source = os.path.normpath(folder / path)
     listed = []
-    for column, kind in _typed_columns(con, table):
+    for column, kind in typed:
         if column == "_file_sha256":
             listed.append(f"{_quote(key)} AS _file_sha256")
         elif column == "_file_path":
@@ -413,7 +408,7 @@ def touch(con: duckdb.DuckDBPyConnection, table: LakeTable, keys: Iterable[str])
         paths = [str(folder / str(path)) for _, path, landed in found if landed is None]
         for key, path, landed in found:
             if landed is not None:
-                select = _referenced_select(con, table, folder, str(key), str(path), str(landed))
+                select = _referenced_select(_typed_columns(con, table), folder, str(key), str(path), str(landed))
                 con.execute(f"INSERT INTO {table.delta} BY NAME {select}").fetchall()
         if paths:
             con.execute(
