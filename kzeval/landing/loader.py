@@ -783,14 +783,17 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
     ).fetchall()
     existing: dict[str, set[str]] = {}
     for name, column in con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw'"
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'raw' "
+        "AND database_name = current_database()"
     ).fetchall():
         existing.setdefault(str(name), set()).add(str(column))
     in_lake = lake.enabled(con)
     for table in tables or CONTRACTS:
         contract = CONTRACTS[table]
         cols = ", ".join(f'"{c.name}" {DUCKDB_TYPES[c.type]}' for c in contract.columns)
-        if in_lake:  # the landed rows live in Parquet segments read through the view raw.<table>
+        if in_lake and table in existing and set(contract.column_names) <= existing[table]:
+            pass  # the view raw.<table> is there with every contract column (the usual case: nothing to do)
+        elif in_lake:  # the landed rows live in Parquet segments read through the view raw.<table>
             lake.ensure_table(
                 con,
                 lake.raw_table(table),
