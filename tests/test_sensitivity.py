@@ -310,7 +310,10 @@ def _as_dict(frame: pl.DataFrame, score: str = "score") -> dict[tuple[str, str],
 
 def _turnstile_fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     daily = con.execute(
-        "SELECT count(*), sum(workday_overtime_hours), sum(weekend_overtime_hours) FROM core.overtime_daily"
+        # exact sums: core.overtime_daily is read from several Parquet files in parallel, so a double sum's last
+        # digit depends on the order threads add the files (issue 19)
+        "SELECT count(*), sum(CAST(workday_overtime_hours AS DECIMAL(18, 9))), "
+        "sum(CAST(weekend_overtime_hours AS DECIMAL(18, 9))) FROM core.overtime_daily"
     ).fetchall()[0]
     fct = con.execute("SELECT count(*), sum(workday_overtime_hours), sum(avg_headcount) FROM core.overtime").fetchall()
     scratch = con.execute(
