@@ -161,21 +161,27 @@ def test_relink_after_moving_the_warehouse_folder(tmp_path, published):
 
 
 def test_ad_hoc_sql_from_another_working_folder_reads_the_published_file(tmp_path, published):
+    # the README's entry point: the DuckDB shell installed beside Python (tests/test_install.py checks it is there)
     _run(published, _drop(tmp_path / "drop", MARCH))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    script = (
-        "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
-        'print(con.execute("SELECT count(*), count(DISTINCT employee_id) FROM raw.turnstile_events").fetchone())'
-    )
+    shell = Path(sys.executable).parent / "duckdb"
     out = subprocess.run(
-        [sys.executable, "-c", script, str(published.resolve())],
+        [
+            str(shell),
+            "-readonly",
+            "-csv",
+            "-noheader",
+            str(published.resolve()),
+            "-c",
+            "SELECT count(*), count(DISTINCT employee_id) FROM raw.turnstile_events",
+        ],
         cwd=elsewhere,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert out.stdout.strip() == "(4, 2)"
+    assert out.stdout.strip() == "4,2"
 
 
 def test_the_published_file_holds_no_row_of_the_lake_tables(tmp_path, published):
