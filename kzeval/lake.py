@@ -145,6 +145,13 @@ def configure(con: duckdb.DuckDBPyConnection, folder: Path) -> bool:
         con.execute(f"INSERT INTO {CONFIG} VALUES (?)", [str(folder)]).fetchall()
         migrate_native(con)
         return False
+    missing = [p for p in segment_paths(con) if not (folder / p).exists()]
+    if missing:
+        raise FileNotFoundError(
+            f"the warehouse's lake files are not in {folder} ({len(missing)} missing, e.g. {missing[0]}; "
+            f"they were in {current[0][0]}): move or copy the whole warehouse folder (the DuckDB file, lake/ "
+            "and raw_files/), then run again or `kzeval relink`"
+        )
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
         con.execute(f"DELETE FROM {CONFIG}").fetchall()

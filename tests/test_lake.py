@@ -344,3 +344,14 @@ def test_files_written_in_a_rolled_back_transaction_are_named_by_nothing(tmp_pat
         published, dt.timedelta(hours=1), now=dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=2)
     )
     assert set(done.removed) == stray
+
+
+def test_a_copied_duckdb_file_without_its_lake_is_refused_clearly(tmp_path, published):
+    _run(published, _drop(tmp_path / "drop", MARCH))
+    alone = tmp_path / "alone" / "kzeval.duckdb"
+    alone.parent.mkdir()
+    shutil.copyfile(published, alone)
+    with pytest.raises(FileNotFoundError, match="move or copy the whole warehouse folder"):
+        warehouse.begin_build(alone, "copied")
+    with warehouse.connect_readonly(published) as con:  # the original is untouched
+        assert con.execute("SELECT count(*) FROM raw.turnstile_events").fetchone() == (4,)

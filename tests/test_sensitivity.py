@@ -399,6 +399,7 @@ def test_option_equals_a_real_run_with_that_reading(
     other.parent.mkdir()
     shutil.copyfile(published, other)
     shutil.copytree(published.parent / "raw_files", other.parent / "raw_files")
+    shutil.copytree(published.parent / "lake", other.parent / "lake")  # the warehouse is the folder (issue 19)
     run = run_assessment(YEAR, landing, other, readings=[f"{reading}={option}"])
     assert run.success, run.failures
     with duckdb.connect(str(other), read_only=True) as con:
