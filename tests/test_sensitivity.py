@@ -418,6 +418,8 @@ def test_command_publishes_the_marts_and_leaves_the_figures(sample: tuple[Path, 
     target = tmp_path / "wh" / "kzeval.duckdb"
     target.parent.mkdir()
     shutil.copyfile(published, target)
+    for part in ("lake", "raw_files"):  # the warehouse is the folder: its views read these files (issue 19)
+        shutil.copytree(published.parent / part, target.parent / part)
     query = "SELECT * FROM marts.fct_block_scores ORDER BY ALL"
     with duckdb.connect(str(target), read_only=True) as con:
         before = con.execute(query).fetchall()
