@@ -1271,13 +1271,21 @@ def dir_bytes(path: Path) -> int:
 
 
 def storage_bytes(warehouse: Path, landing: Path) -> dict[str, int]:
-    """Disk use of what a run keeps: the published warehouse file, the raw_files store, the rest of its folder."""
+    """Disk use of what a run keeps: the published warehouse file, the raw_files store, the lake, the rest."""
+    from kzeval.lake import lake_dir
     from kzeval.warehouse import raw_store_dir
 
     folder = dir_bytes(warehouse.parent)
     wh = dir_bytes(warehouse)
     raw = dir_bytes(raw_store_dir(warehouse))
-    return {"warehouse": wh, "raw_files": raw, "other": folder - wh - raw, "landing": dir_bytes(landing)}
+    parquet = dir_bytes(lake_dir(warehouse))
+    return {
+        "warehouse": wh,
+        "raw_files": raw,
+        "lake": parquet,
+        "other": folder - wh - raw - parquet,
+        "landing": dir_bytes(landing),
+    }
 
 
 def _growth(value: float, first: float) -> str:
@@ -1293,20 +1301,21 @@ def years_table(rows: list[dict[str, Any]]) -> list[str]:
     """
     lines = [
         "| year | yearly run | monthly reload | sensor run (1 file) | copy in run | peak RSS | warehouse "
-        "| raw_files | other kept | landing | run ×y1 | reload ×y1 | sensor ×y1 | warehouse ×y1 | kept ×y1 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| lake | raw_files | other kept | landing | run ×y1 | reload ×y1 | sensor ×y1 | warehouse ×y1 | kept ×y1 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     if not rows:
         return lines
     first = rows[0]
 
     def kept(r: dict[str, Any]) -> int:
-        return int(r["warehouse"] + r["raw_files"] + r["other"])
+        return int(r["warehouse"] + r.get("lake", 0) + r["raw_files"] + r["other"])
 
     for r in rows:
         lines.append(
             f"| {r['year']} | {r['run']:.1f} s | {r['reload']:.1f} s | {r['sensor']:.1f} s | {r['copy']:.1f} s "
-            f"| {_fmt_bytes(r['peak'])} | {_fmt_bytes(r['warehouse'])} | {_fmt_bytes(r['raw_files'])} "
+            f"| {_fmt_bytes(r['peak'])} | {_fmt_bytes(r['warehouse'])} | {_fmt_bytes(r.get('lake', 0))} "
+            f"| {_fmt_bytes(r['raw_files'])} "
             f"| {_fmt_bytes(r['other'])} | {_fmt_bytes(r['landing'])} | {_growth(r['run'], first['run'])} "
             f"| {_growth(r['reload'], first['reload'])} | {_growth(r['sensor'], first['sensor'])} "
             f"| {_growth(r['warehouse'], first['warehouse'])} | {_growth(kept(r), kept(first))} |"

@@ -447,16 +447,20 @@ def compute_overtime_daily(
     date_to: date,
     target: str = "overtime_daily",
     exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
+    columns_only: bool = False,
 ) -> duckdb.DuckDBPyRelation:
     """Per employee and day of [date_from, date_to): overtime, presence, unclosed flag → table ``target``.
 
     Events up to 25 h either side of the range are read so that intervals crossing the
     range edges pair correctly; rows belong to the day their ``in`` happened. ``target`` is
-    created or replaced in ``con`` (e.g. ``staging.overtime_daily_2024_03``).
+    created or replaced in ``con`` (e.g. ``staging.overtime_daily_2024_03``); with
+    ``columns_only`` it is created empty (the columns and types of the daily table).
     """
     scratch = _Scratch()
     try:
         select = _prepare(con, events_source, agencies, calendar, orders, date_from, date_to, scratch, exit_allowance)
+        if columns_only:
+            select = f"SELECT * FROM ({select}) LIMIT 0"
         con.execute(f"CREATE OR REPLACE TABLE {target} AS {select}").fetchall()
     finally:
         scratch.drop(con)
@@ -474,6 +478,7 @@ def replace_overtime_days(
     date_to: date,
     target: str,
     exit_allowance: str = EXIT_ALLOWANCE_DEFAULT,
+    in_transaction: bool = False,
 ) -> int:
     """Recompute the days [date_from, date_to) inside an existing daily table; returns the rows written.
 
@@ -483,11 +488,10 @@ def replace_overtime_days(
     scratch = _Scratch()
     try:
         select = _prepare(con, events_source, agencies, calendar, orders, date_from, date_to, scratch, exit_allowance)
-        try:
+        # ``in_transaction``: the caller's transaction covers both statements (a failed BEGIN would abort it)
+        own_transaction = not in_transaction
+        if own_transaction:
             con.execute("BEGIN TRANSACTION").fetchall()
-            own_transaction = True
-        except duckdb.TransactionException:  # the caller's transaction already covers both statements
-            own_transaction = False
         try:
             con.execute(
                 f"DELETE FROM {target} WHERE work_date >= DATE '{date_from.isoformat()}' "

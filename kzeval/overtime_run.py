@@ -16,6 +16,7 @@ fingerprint, so it is recomputed. Without corrections the engine reads ``raw`` a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -25,7 +26,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 import polars as pl
 
-from kzeval import overtime
+from kzeval import lake, overtime
 from kzeval.calendars import CalendarMissingError, load_calendar
 from kzeval.contracts import CONTRACTS
 from kzeval.corrections import Applied, correct_landed_rows, read_corrections
@@ -251,6 +252,11 @@ def refresh_month(
     ).fetchall()
     if (stored and stored[0][0] == fingerprint) or (not stored and fingerprint == ""):
         return False
+    if lake.enabled(con):
+        _refresh_month_in_lake(
+            con, year, month, fingerprint, agencies, calendar, inputs, previous_month_fresh, exit_allowance
+        )
+        return True
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'core' AND table_name = 'overtime_daily'"
     ).fetchall()[0][0]
@@ -290,6 +296,79 @@ def refresh_month(
     con.execute("DELETE FROM core.overtime_months WHERE year = ? AND month = ?", [year, month]).fetchall()
     con.execute("INSERT INTO core.overtime_months VALUES (?, ?, ?)", [year, month, fingerprint]).fetchall()
     return True
+
+
+def _month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _refresh_month_in_lake(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    month: int,
+    fingerprint: str,
+    agencies: pl.DataFrame,
+    calendar: pl.DataFrame,
+    inputs: CorrectedInputs,
+    previous_month_fresh: bool,
+    exit_allowance: str = overtime.EXIT_ALLOWANCE_DEFAULT,
+) -> None:
+    """:func:`refresh_month`'s writes when ``core.overtime_daily`` is a lake table (kzeval.lake).
+
+    The same days are replaced as in the native table: the month, and the previous month's
+    last day unless that month was computed in this pass. The touched months' segments are
+    rewritten as new Parquet files, in one transaction with the month's fingerprint.
+    """
+    table = lake.OVERTIME_DAILY
+    first, following = _month_bounds(year, month)
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'core' AND table_name = 'overtime_daily'"
+    ).fetchall()[0][0]
+    con.execute("BEGIN TRANSACTION").fetchall()
+    try:
+        if not exists and fingerprint:  # the first month ever: the table's columns, then its view (no row yet)
+            overtime.compute_overtime_daily(
+                con,
+                inputs.events_source,
+                agencies,
+                calendar,
+                inputs.orders,
+                date_from=first,
+                date_to=following,
+                target=table.shape,
+                exit_allowance=exit_allowance,
+                columns_only=True,
+            )
+            described = con.execute(f"DESCRIBE {table.shape}").fetchall()
+            lake.ensure_table(con, table, [(str(r[0]), str(r[1])) for r in described])
+        if fingerprint == "" and exists:
+            delta = lake.touch(con, table, [_month_key(first)])
+            con.execute(f"DELETE FROM {delta} WHERE work_date >= ? AND work_date < ?", [first, following]).fetchall()
+        elif fingerprint:
+            previous_last_day = first - timedelta(days=1)
+            boundary = bool(exists) and previous_last_day.year == year and not previous_month_fresh
+            start = previous_last_day if boundary else first
+            delta = lake.touch(con, table, sorted({_month_key(start), _month_key(first)}))
+            overtime.replace_overtime_days(
+                con,
+                inputs.events_source,
+                agencies,
+                calendar,
+                inputs.orders,
+                date_from=start,
+                date_to=following,
+                target=delta,
+                exit_allowance=exit_allowance,
+                in_transaction=True,
+            )
+        lake.flush(con)
+        con.execute("DELETE FROM core.overtime_months WHERE year = ? AND month = ?", [year, month]).fetchall()
+        con.execute("INSERT INTO core.overtime_months VALUES (?, ?, ?)", [year, month, fingerprint]).fetchall()
+        con.execute("COMMIT").fetchall()
+    except Exception:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK").fetchall()
+        raise
 
 
 def compute_overtime_year(

@@ -25,6 +25,8 @@ from typing import IO
 
 import duckdb
 
+from kzeval import lake
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: rely on the instance's run limit and the generation check
@@ -88,6 +90,10 @@ def build_base(published: Path) -> str | None:
 def begin_build(published: Path, run_id: str) -> Path:
     """Prepare the build file for ``run_id``: a fresh copy of the published warehouse.
 
+    Only the small DuckDB file is copied: the large tables are Parquet segments under
+    ``lake/`` (kzeval.lake), written once and never copied. The build's views are pointed at
+    this folder's ``lake/`` (rewritten if the warehouse folder moved: a relink).
+
     A build file left by another (crashed or killed) run is discarded, never reused. The
     generation of the published file the copy was taken from is recorded in the marker.
     """
@@ -104,6 +110,7 @@ def begin_build(published: Path, run_id: str) -> Path:
     marker.write_text(f"{run_id}\n{base}\n")
     with duckdb.connect(str(build)) as con:
         ensure_schemas(con)
+        lake.configure(con, lake.lake_dir(published))
     return build
 
 
@@ -238,6 +245,8 @@ def connect_build(published: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         configure(con, temp_dir=published.parent / "duckdb_tmp")
         ensure_schemas(con)
         yield con
+        if lake.pending(con):  # a write path that changed lake rows without flushing would lose them
+            raise RuntimeError(f"{build}: lake rows changed but not flushed before the connection closed")
     finally:
         con.close()
 

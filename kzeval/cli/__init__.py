@@ -19,15 +19,31 @@ from kzeval.cli import (
     pseudonym,
     readings,
     recompute,
+    relink,
     report,
     run,
     sensitivity,
+    vacuum,
     validate,
 )
 from kzeval.cli._common import Formatter, run_command
 
 # The order of `kzeval --help`.
-COMMANDS = (run, demo, generate, validate, report, explain, recompute, readings, sensitivity, bench, pseudonym)
+COMMANDS = (
+    run,
+    demo,
+    generate,
+    validate,
+    report,
+    explain,
+    recompute,
+    readings,
+    sensitivity,
+    bench,
+    pseudonym,
+    vacuum,
+    relink,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from kzeval import lake
 from kzeval.contracts import CONTRACTS, TableContract
 from kzeval.landing.extracts import EXTRACT_COLUMN, ExtractDateError, extract_date_from_column, extract_date_from_name
 from kzeval.landing.lookalike import likely_meant, lookalike_warnings
@@ -782,25 +783,46 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None =
     ).fetchall()
     existing: dict[str, set[str]] = {}
     for name, column in con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw'"
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'raw' "
+        "AND database_name = current_database()"
     ).fetchall():
         existing.setdefault(str(name), set()).add(str(column))
+    in_lake = lake.enabled(con)
     for table in tables or CONTRACTS:
         contract = CONTRACTS[table]
         cols = ", ".join(f'"{c.name}" {DUCKDB_TYPES[c.type]}' for c in contract.columns)
-        con.execute(
-            f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols}, _file_sha256 VARCHAR, _file_path VARCHAR, "
-            f"_row_number BIGINT)"
-        ).fetchall()
-        # a warehouse built before a contract gained an optional column (e.g. service_register.year) gets it, null
-        for c in contract.columns:
-            if table in existing and c.name not in existing[table]:
-                con.execute(f'ALTER TABLE raw.{table} ADD COLUMN "{c.name}" {DUCKDB_TYPES[c.type]}').fetchall()
+        if in_lake and table in existing and set(contract.column_names) <= existing[table]:
+            pass  # the view raw.<table> is there with every contract column (the usual case: nothing to do)
+        elif in_lake:  # the landed rows live in Parquet segments read through the view raw.<table>
+            lake.ensure_table(
+                con,
+                lake.raw_table(table),
+                [
+                    *((c.name, DUCKDB_TYPES[c.type]) for c in contract.columns),
+                    ("_file_sha256", "VARCHAR"),
+                    ("_file_path", "VARCHAR"),
+                    (ROW_COLUMN, "BIGINT"),
+                ],
+            )
+        else:
+            _ensure_native_raw(con, table, cols, existing)
         # older versions of records superseded by a newer extract (spec «Extracts and record updates»)
         con.execute(
             f"CREATE TABLE IF NOT EXISTS history.{table} ({cols}, _file_sha256 VARCHAR, _file_path VARCHAR, "
             f"_row_number BIGINT, _superseded_by VARCHAR, _superseded_by_path VARCHAR)"
         ).fetchall()
+
+
+def _ensure_native_raw(con: duckdb.DuckDBPyConnection, table: str, cols: str, existing: dict[str, set[str]]) -> None:
+    """``raw.<table>`` as a native table (a database without a lake: in memory, ``kzeval validate``)."""
+    contract = CONTRACTS[table]
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols}, _file_sha256 VARCHAR, _file_path VARCHAR, _row_number BIGINT)"
+    ).fetchall()
+    # a warehouse built before a contract gained an optional column (e.g. service_register.year) gets it, null
+    for c in contract.columns:
+        if table in existing and c.name not in existing[table]:
+            con.execute(f'ALTER TABLE raw.{table} ADD COLUMN "{c.name}" {DUCKDB_TYPES[c.type]}').fetchall()
 
 
 def _ledger_status(con: duckdb.DuckDBPyConnection, table: str, sha: str) -> str | None:
@@ -966,7 +988,8 @@ def _supersede(con: duckdb.DuckDBPyConnection, table: str, relative: str, sha: s
     for old_sha, old_status in previous:
         if old_status == "loaded":
             _restore_history(con, CONTRACTS[table], str(old_sha))
-            con.execute(f"DELETE FROM raw.{table} WHERE _file_sha256 = ?", [old_sha]).fetchall()
+            target = _raw_target(con, table, [str(old_sha)])
+            con.execute(f"DELETE FROM {target} WHERE _file_sha256 = ?", [old_sha]).fetchall()
             con.execute(
                 "DELETE FROM audit.file_landed_rows WHERE table_name = ? AND file_sha256 = ?", [table, old_sha]
             ).fetchall()
@@ -1013,8 +1036,9 @@ def _restore_history(con: duckdb.DuckDBPyConnection, contract: TableContract, ol
         ]
         if not restored:
             return
+        target = _raw_target(con, table, restored)
         con.execute(
-            f"INSERT INTO raw.{table} BY NAME SELECT * EXCLUDE (_superseded_by, _superseded_by_path, _rank) "
+            f"INSERT INTO {target} BY NAME SELECT * EXCLUDE (_superseded_by, _superseded_by_path, _rank) "
             "FROM _kzeval_restore WHERE _rank = 1"
         ).fetchall()
         con.execute(
@@ -1056,15 +1080,19 @@ def _insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, sha:
     would make DuckDB copy on one thread.
     """
     columns = ", ".join(f'"{c}"' for c in CONTRACTS[table].column_names)
+    select = (
+        f"SELECT {columns}, ? AS _file_sha256, ? AS _file_path, "
+        f"file_row_number + 1 AS {ROW_COLUMN} FROM read_parquet(?, file_row_number = true)"
+    )
+    in_lake = lake.enabled(con)
     con.execute("SET preserve_insertion_order = false").fetchall()
-    if table in NO_FSST_TABLES:
+    if table in NO_FSST_TABLES and not in_lake:
         con.execute("SET disabled_compression_methods = 'fsst'").fetchall()
     try:
-        con.execute(
-            f"INSERT INTO raw.{table} BY NAME SELECT {columns}, ? AS _file_sha256, ? AS _file_path, "
-            f"file_row_number + 1 AS {ROW_COLUMN} FROM read_parquet(?, file_row_number = true)",
-            [sha, relative, str(path)],
-        ).fetchall()
+        if in_lake:  # a new segment file, written by DuckDB straight from the delivered file
+            lake.insert(con, lake.raw_table(table), sha, select, [sha, relative, str(path)])
+        else:
+            con.execute(f"INSERT INTO raw.{table} BY NAME {select}", [sha, relative, str(path)]).fetchall()
     finally:
         con.execute("RESET preserve_insertion_order").fetchall()
         con.execute("RESET disabled_compression_methods").fetchall()
@@ -1100,7 +1128,8 @@ def _move_to_history(
             f"FROM raw.{table} r WHERE {match}",
             [sha, relative],
         ).fetchall()
-        con.execute(f"DELETE FROM raw.{table} r WHERE {match}").fetchall()
+        target = _raw_target(con, table, replaced["_file_sha256"].unique().to_list())
+        con.execute(f"DELETE FROM {target} r WHERE {match}").fetchall()
     finally:
         con.unregister("_kzeval_replaced")
     _recount_files(con, contract, replaced["_file_sha256"].unique().to_list())
@@ -1122,6 +1151,25 @@ def _recount_files(con: duckdb.DuckDBPyConnection, contract: TableContract, shas
         f"FROM raw.{table} WHERE _file_sha256 IN ? GROUP BY ALL",
         [table, shas],
     ).fetchall()
+
+
+def _raw_target(con: duckdb.DuckDBPyConnection, table: str, shas: Iterable[str]) -> str:
+    """Where to change the landed rows of files ``shas``: ``raw.<table>``, or its lake delta (see kzeval.lake)."""
+    if not lake.enabled(con):
+        return f"raw.{table}"
+    return lake.touch(con, lake.raw_table(table), [str(s) for s in shas])
+
+
+def _insert_raw(con: duckdb.DuckDBPyConnection, table: str, sha: str, frame: pl.DataFrame) -> None:
+    """Land the rows of file ``sha`` in ``raw.<table>`` (in the lake: a new segment file)."""
+    if frame.height == 0 or not lake.enabled(con):
+        _insert(con, f"raw.{table}", frame)
+        return
+    con.register("_kzeval_insert", frame)
+    try:
+        lake.insert(con, lake.raw_table(table), sha, "SELECT * FROM _kzeval_insert")
+    finally:
+        con.unregister("_kzeval_insert")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, target: str, frame: pl.DataFrame) -> None:
@@ -1201,11 +1249,17 @@ def load_file(
             ).fetchall()
             _insert(con, "audit.file_landed_rows", landed_counts)
             if copied_whole and checked.direct_insert is not None:
-                # the kept copy is the file whose SHA-256 the ledger records
-                _insert_parquet(con, table, raw_copy or checked.direct_insert, sha, relative)
+                # the kept copy is the file whose SHA-256 the ledger records; in the lake it is read in place
+                # (raw kept once), elsewhere its rows are copied into raw.<table>
+                if not (
+                    raw_copy is not None
+                    and lake.enabled(con)
+                    and lake.reference(con, lake.raw_table(table), sha, raw_copy, relative)
+                ):
+                    _insert_parquet(con, table, raw_copy or checked.direct_insert, sha, relative)
                 outcome.copied_from_parquet = True
             else:
-                _insert(con, f"raw.{table}", _raw_rows(good, contract, sha, relative))
+                _insert_raw(con, table, sha, _raw_rows(good, contract, sha, relative))
         if file_counts is not None:
             _insert(con, "audit.file_profile", file_counts)
         _insert(con, "quarantine.rows", quarantine)
@@ -1233,6 +1287,7 @@ def load_file(
                 outcome.extract_date,
             ],
         ).fetchall()
+        lake.flush(con)  # the lake's new segment files and views commit with the ledger
         con.execute("COMMIT").fetchall()
     except Exception:
         _rollback(con)
@@ -1325,6 +1380,7 @@ def _unsupported(con: duckdb.DuckDBPyConnection, path: Path, table: str, landing
             f"INSERT INTO audit.load_ledger ({LEDGER_COLUMNS}) VALUES (?, ?, ?, 'rejected', 0, 0, 0, 0, ?, ?, NULL, NULL, NULL)",
             [relative, sha, table, message, datetime.now(UTC).replace(tzinfo=None)],
         ).fetchall()
+        lake.flush(con)
         con.execute("COMMIT").fetchall()
     except Exception:
         _rollback(con)

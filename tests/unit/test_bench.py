@@ -93,9 +93,9 @@ def test_years_table_shows_growth_against_the_first_year():
     table = years_table(rows)
     assert table[0].startswith("| year | yearly run |") and len(table) == 4
     # 2025 against 2024: run 50 / 40 = 1.25×; reload and sensor unchanged 1.00×;
-    # warehouse 600 / 300 = 2.00×; kept (warehouse + raw_files + other) (600 + 100) / (300 + 100) = 1.75×
+    # warehouse 600 / 300 = 2.00×; kept (warehouse + lake + raw_files + other) (600 + 100) / (300 + 100) = 1.75×
     assert table[3] == (
-        "| 2025 | 50.0 s | 10.0 s | 8.0 s | 4.0 s | 600 MB | 600 MB | 100 MB | 0 MB | 100 MB "
+        "| 2025 | 50.0 s | 10.0 s | 8.0 s | 4.0 s | 600 MB | 600 MB | 0 MB | 100 MB | 0 MB | 100 MB "
         "| 1.25× | 1.00× | 1.00× | 2.00× | 1.75× |"
     )
     assert table[2].endswith("| 1.00× | 1.00× | 1.00× | 1.00× | 1.00× |")
