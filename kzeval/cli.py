@@ -13,9 +13,8 @@ import traceback
 from pathlib import Path
 
 from kzeval.cli_support import UserError
-from kzeval.warehouse import DEFAULT_WAREHOUSE
+from kzeval.settings import DEFAULT_LANDING, DEFAULT_WAREHOUSE
 
-DEFAULT_LANDING = Path("data/landing")
 SAMPLE_YEAR = 2024
 SAMPLE_DROP = Path("data/sample_drop")
 DEFAULT_HOLD_BACK_SHARE = 0.05

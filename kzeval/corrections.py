@@ -40,13 +40,13 @@ import duckdb
 import polars as pl
 
 from kzeval.contracts import CONTRACTS, TableContract
+from kzeval.settings import Settings
 from kzeval.warehouse import fetch_one, table_exists
 
 CORRECTIONS_TABLE = "corrections"
 REASON_PREFIX = "correction rejected: "
 # recompute for one body sets this: new corrections of other bodies wait for their own recompute
 SCOPE_ENV = "KZEVAL_CORRECTIONS_AGENCY"
-DEFAULT_APPLIED_BY = "kzeval"
 
 # Landing tables a correction may not target, and why. Every other table is read through
 # ``kzeval.pipeline.landing_frames`` (turnstile_events and overtime_orders through
@@ -582,7 +582,7 @@ def record_applied(
     """
     ensure_dispute_tables(con)
     stamp = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    user = os.environ.get("USER") or DEFAULT_APPLIED_BY
+    user = Settings.from_env().user
     for item in applied:
         c = item.correction
         existing = fetch_one(

@@ -42,7 +42,6 @@ from kzeval import warehouse
 from kzeval.corrections import (
     CORRECTIONS_TABLE,
     DECISION_REJECTED,
-    DEFAULT_APPLIED_BY,
     REASON_PREFIX,
     SCOPE_ENV,
     ensure_dispute_tables,
@@ -56,6 +55,7 @@ from kzeval.explain import (
     format_number,
     indicator_source_tables,
 )
+from kzeval.settings import DEFAULT_LANDING, Settings
 
 CHANGE_TOLERANCE = 1e-9  # float noise below this is not a change
 
@@ -800,7 +800,7 @@ def _recompute_locked(year: int, agency: str, landing: Path, published: Path) ->
                 + shown
                 + ("\n  …" if len(moved) > 20 else "")
             )
-        user = os.environ.get("USER") or DEFAULT_APPLIED_BY
+        user = Settings.from_env().user
         rows = dispute_rows(before, after, body_id, year, new, recompute_id, started, user)
         with duckdb.connect(str(trial)) as con:
             ensure_dispute_tables(con)
@@ -856,8 +856,6 @@ def _recompute_locked(year: int, agency: str, landing: Path, published: Path) ->
 
 
 def cmd_recompute(args: argparse.Namespace) -> int:
-    from kzeval.cli import DEFAULT_LANDING
-
     landing = getattr(args, "landing", None) or DEFAULT_LANDING
     try:
         result = recompute(args.year, args.agency, Path(landing), Path(args.warehouse))

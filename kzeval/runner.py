@@ -13,6 +13,7 @@ import duckdb
 
 from kzeval import warehouse
 from kzeval.contracts import CONTRACTS
+from kzeval.settings import DEFAULT_DAGSTER_HOME, Settings
 
 DISK_FULL_LINE = (
     "DISK FULL: no space left on the device (warehouse build, raw store or temporary folder); "
@@ -223,13 +224,12 @@ def _failure_reason(error: object) -> str:
 
 CLI_TRIGGER_TAG = "kzeval/trigger"
 # The Dagster instance shared by `kzeval run` and the Dagster UI (README «Operations: Dagster»).
-DEFAULT_DAGSTER_HOME = Path("data/dagster_home")
 INSTANCE_SETTINGS = Path(__file__).resolve().parents[1] / DEFAULT_DAGSTER_HOME / "dagster.yaml"
 
 
 def default_dagster_home() -> Path:
     """``$DAGSTER_HOME`` when set, else ``data/dagster_home`` (absolute)."""
-    return Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME).resolve()
+    return Settings.from_env().dagster_home.resolve()
 
 
 def dagster_instance(home: Path) -> Any:

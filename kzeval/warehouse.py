@@ -25,12 +25,14 @@ from typing import IO
 
 import duckdb
 
+from kzeval import settings
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: rely on the instance's run limit and the generation check
     fcntl = None  # type: ignore[assignment]
 
-DEFAULT_WAREHOUSE = Path("data/warehouse/kzeval.duckdb")
+DEFAULT_WAREHOUSE = settings.DEFAULT_WAREHOUSE
 SCHEMAS = ("raw", "quarantine", "audit", "core")
 
 
@@ -223,7 +225,7 @@ def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
 
 def configure(con: duckdb.DuckDBPyConnection, memory_limit: str | None = None, temp_dir: Path | None = None) -> None:
     """Memory limit and spill directory so that large runs spill instead of failing."""
-    limit = memory_limit or os.environ.get("KZEVAL_DUCKDB_MEMORY_LIMIT", "6GB")
+    limit = memory_limit or settings.Settings.from_env().duckdb_memory_limit
     con.execute(f"SET memory_limit = '{limit}'").fetchall()
     if temp_dir is not None:
         temp_dir.mkdir(parents=True, exist_ok=True)

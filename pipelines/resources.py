@@ -12,6 +12,7 @@ from pydantic import Field, PrivateAttr
 from kzeval import warehouse
 from kzeval.methodology import active_readings
 from kzeval.methodology.base import ActiveReadings, parse_reading_overrides
+from kzeval.settings import DEFAULT_LANDING, DEFAULT_WAREHOUSE
 
 writer_lock_path = warehouse.writer_lock_path
 
@@ -30,8 +31,8 @@ class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     another instance, `kzeval run` beside `dagster dev` — waits instead of taking the build over.
     """
 
-    warehouse_path: str = str(warehouse.DEFAULT_WAREHOUSE)
-    landing_dir: str = "data/landing"
+    warehouse_path: str = str(DEFAULT_WAREHOUSE)
+    landing_dir: str = str(DEFAULT_LANDING)
     hold_back_share: float = 0.05
     readings: list[str] = Field(default_factory=list)
     _writer_lock: IO[str] | None = PrivateAttr(default=None)
