@@ -83,7 +83,7 @@ def _print_ranking(warehouse: Path, year: int) -> None:
 
 
 def _print_summary(result: object) -> None:
-    from kzeval.runner import RunResult
+    from pipelines.launch import RunResult
 
     assert isinstance(result, RunResult)
     loaded = [f for f in result.files if f["status"] == "loaded"]
@@ -122,7 +122,7 @@ def _check_readings(items: list[str]) -> str | None:
 def _pipeline(args: argparse.Namespace, command: str):  # type: ignore[no-untyped-def]
     """The run's progress printer, the log file of dbt's lines and the Dagster home, for run/demo."""
     from kzeval.cli_support import Progress, log_path
-    from kzeval.runner import default_dagster_home
+    from pipelines.launch import default_dagster_home
 
     log_file = None if args.verbose else log_path(Path(args.warehouse).parent / "logs", command)
     return Progress(sys.stdout), log_file, default_dagster_home()
@@ -130,7 +130,7 @@ def _pipeline(args: argparse.Namespace, command: str):  # type: ignore[no-untype
 
 def cmd_run(args: argparse.Namespace) -> int:
     from kzeval.cli_support import prepare_warehouse_folder, quiet_stdout, require_landing, require_year
-    from kzeval.runner import run_assessment
+    from pipelines.launch import run_assessment
 
     require_year(args.year)
     require_landing(args.landing)
@@ -187,7 +187,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from kzeval.cli_support import prepare_warehouse_folder, quiet_stdout
     from kzeval.generate.sample import generate_sample
-    from kzeval.runner import run_assessment
+    from pipelines.launch import run_assessment
 
     landing = args.landing or SAMPLE_DROP
     prepare_warehouse_folder(args.warehouse)

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,11 +44,9 @@ from kzeval.warehouse import fetch_one, table_exists
 
 CORRECTIONS_TABLE = "corrections"
 REASON_PREFIX = "correction rejected: "
-# recompute for one body sets this: new corrections of other bodies wait for their own recompute
-SCOPE_ENV = "KZEVAL_CORRECTIONS_AGENCY"
 
 # Landing tables a correction may not target, and why. Every other table is read through
-# ``kzeval.pipeline.landing_frames`` (turnstile_events and overtime_orders through
+# ``kzeval.steps.core.landing_frames`` (turnstile_events and overtime_orders through
 # ``kzeval.overtime_run``), which apply the corrections.
 NOT_CORRECTABLE: Mapping[str, str] = {
     "agencies": "the register of bodies is reference data, not an assessment figure",
@@ -648,24 +645,34 @@ def drop_calendar(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None:
 
 
 def apply_corrections(
-    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, year: int | None, run_id: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pl.DataFrame,
+    year: int | None,
+    run_id: str | None = None,
+    agency: str | None = None,
 ) -> pl.DataFrame:
     """``frame`` (landed rows of ``table``) with the commission's corrections for ``year`` applied.
 
     See :func:`correct_landed_rows`, which also returns what was applied.
     """
-    return correct_landed_rows(con, table, frame, year, run_id).frame
+    return correct_landed_rows(con, table, frame, year, run_id, agency=agency).frame
 
 
 def correct_landed_rows(
-    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, year: int | None, run_id: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pl.DataFrame,
+    year: int | None,
+    run_id: str | None = None,
+    agency: str | None = None,
 ) -> CorrectionOutcome:
     """The commission's corrections of ``table`` for ``year`` applied to ``frame`` (its landed rows).
 
     ``year`` None applies the corrections of every year. Rejections go to quarantine,
-    applications to the audit trail; the landed rows in ``raw`` are never touched. Under
-    ``KZEVAL_CORRECTIONS_AGENCY`` (set by ``kzeval recompute``) only that body's new
-    corrections are applied, so other bodies keep their published figures.
+    applications to the audit trail; the landed rows in ``raw`` are never touched. With
+    ``agency`` (``kzeval recompute`` for one body, the run context's corrections scope) only that
+    body's new corrections are applied, so other bodies keep their published figures.
     """
     corrections = read_corrections(con)
     if not corrections:
@@ -677,7 +684,7 @@ def correct_landed_rows(
         return CorrectionOutcome(frame)
     ensure_dispute_tables(con)
     assessed_of = assessed_bodies_of(con)
-    chosen = selection(year, os.environ.get(SCOPE_ENV) or None, assessed_of, previously_applied(con))
+    chosen = selection(year, agency or None, assessed_of, previously_applied(con))
     outcome = apply_to_frame(frame, table, corrections, assessed_of, chosen, shipped_calendars(drop_calendar(con)))
     others = _table_rejections(con, [c for c in corrections if c.table != table])
     evaluated = [c for c in corrections if c.table == table] + [r.correction for r in others]

@@ -8,7 +8,7 @@ penalties of its direction and the commission corrections applied
 are record-level (appeals) or gives the SQL to list them (turnstile).
 
 The lineage helpers (:func:`indicator_source_tables`, :func:`write_source_contributions`)
-also feed the lineage mart: ``kzeval.pipeline.landing_frames`` calls them for every frame.
+also feed the lineage mart: ``kzeval.steps.core.landing_frames`` calls them for every frame.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ of the ``corrections`` landing table, and recompute
 1. reads the published figures of the year (before);
 2. reruns the year on a private copy of the warehouse, loading *only* the drop's
    ``corrections`` folder, with the new corrections of the requested body alone
-   (``KZEVAL_CORRECTIONS_AGENCY``; corrections applied earlier stay applied, other bodies'
+   (the run context's corrections scope; corrections applied earlier stay applied, other bodies'
    new ones wait for their own recompute);
 3. checks that no other body's indicator, direction or block figure moved (ranks may, and so
    may exactly the figures holding a cross-body mean the body is part of — openness items of
@@ -24,13 +24,11 @@ of the ``corrections`` landing table, and recompute
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +41,6 @@ from kzeval.corrections import (
     CORRECTIONS_TABLE,
     DECISION_REJECTED,
     REASON_PREFIX,
-    SCOPE_ENV,
     ensure_dispute_tables,
 )
 from kzeval.explain import (
@@ -56,6 +53,7 @@ from kzeval.explain import (
     indicator_source_tables,
 )
 from kzeval.settings import DEFAULT_LANDING, Settings
+from kzeval.steps.dbt import build_models
 
 CHANGE_TOLERANCE = 1e-9  # float noise below this is not a change
 
@@ -610,19 +608,6 @@ def rank_changes(before: Figures, after: Figures, agency: str) -> list[str]:
 # ---------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _scope(agency: str) -> Iterator[None]:
-    previous = os.environ.get(SCOPE_ENV)
-    os.environ[SCOPE_ENV] = agency
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(SCOPE_ENV, None)
-        else:
-            os.environ[SCOPE_ENV] = previous
-
-
 def trial_path(published: Path) -> Path:
     """The private copy a recompute runs on, beside the published file (same raw_files store)."""
     return published.with_name(published.stem + ".recompute" + published.suffix)
@@ -646,21 +631,8 @@ def _build_dispute_mart(trial: Path) -> None:
     dbt runs in a subprocess, as in the pipeline: dbt-duckdb keeps its connection open for
     the life of the process, which would pin the copy after it is published.
     """
-    import subprocess
-
-    from pipelines.defs.dbt import DBT_PROJECT_DIR, dbt_project
-
-    dbt_project()
-    executable = Path(sys.executable).with_name("dbt")
-    command = [str(executable) if executable.exists() else shutil.which("dbt") or "dbt", "build"]
-    command += ["--select", "fct_dispute_results", "--project-dir", str(DBT_PROJECT_DIR)]
-    command += ["--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"]
-    env = {**os.environ, "KZEVAL_DBT_DUCKDB_PATH": str(trial), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    with tempfile.TemporaryDirectory(prefix="kzeval-dbt-") as target:  # leave the pipeline's manifest alone
-        command += ["--target-path", target, "--log-path", target]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        detail = (done.stdout + done.stderr).strip().splitlines()[-5:]
+    detail = build_models(trial, ["fct_dispute_results"])
+    if detail:
         raise RecomputeError("dbt build of marts.fct_dispute_results failed: " + " | ".join(detail))
 
 
@@ -722,7 +694,7 @@ def recompute(year: int, agency: str, landing: Path, published_path: Path) -> Re
 
 
 def _recompute_locked(year: int, agency: str, landing: Path, published: Path) -> RecomputeResult:
-    from kzeval.runner import run_assessment
+    from pipelines.launch import run_assessment
 
     with warehouse.connect_readonly(published) as con:
         body = _body(con, agency)
@@ -746,8 +718,7 @@ def _recompute_locked(year: int, agency: str, landing: Path, published: Path) ->
     try:
         with tempfile.TemporaryDirectory(prefix="kzeval-recompute-") as tmp:
             shutil.copytree(folder, Path(tmp) / CORRECTIONS_TABLE)
-            with _scope(body_id):
-                run = run_assessment(year, Path(tmp), trial, readings=readings)
+            run = run_assessment(year, Path(tmp), trial, readings=readings, corrections_agency=body_id)
         if not run.success:
             raise RecomputeError("Пересчет не выполнен: " + "; ".join(run.failures))
         with duckdb.connect(str(trial), read_only=True) as con:

@@ -53,7 +53,7 @@ DIRECTION_SCORES_SCHEMA: dict[str, Any] = {
     "score_rounded": pl.Float64,
     "is_provisional": pl.Boolean,
 }
-# The reconciliation acts' facts per body, direction, kind and act (kzeval.scoring_run.penalty_facts);
+# The reconciliation acts' facts per body, direction, kind and act (kzeval.steps.scoring.penalty_facts);
 # marts.fct_reporting_penalty_facts adds the year (kzeval.reports.data). Defined once, here.
 PENALTY_FACTS_SCHEMA: dict[str, Any] = {
     "agency_id": pl.Utf8,

@@ -15,11 +15,10 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from kzeval.corrections import SCOPE_ENV
 from kzeval.explain import _corrections_section, applied_corrections, indicator_source_tables, records_section
 from kzeval.landing.loader import ensure_tables
 from kzeval.overtime_run import CorrectedInputs, compute_overtime_year
-from kzeval.pipeline import build_agencies, ensure_core_tables
+from kzeval.steps.core import build_agencies, ensure_core_tables
 from kzeval.warehouse import ensure_schemas
 
 EXIT = {"employee_id": "E1", "event_ts": "2024-01-31 22:00:00", "direction": "out"}
@@ -27,8 +26,7 @@ ORDER = {"employee_id": "E1", "date": "2024-01-27", "act_ref": "ПР-1"}
 
 
 @pytest.fixture
-def con(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv(SCOPE_ENV, raising=False)
+def con():
     connection = duckdb.connect()
     ensure_schemas(connection)
     ensure_tables(connection)

@@ -22,7 +22,7 @@ import pytest
 from dispute_drop import CORRECTION_HEADER, VIOLATION_KEY_C1, YEAR, build_drop, write_table
 
 from kzeval.cli import main
-from kzeval.runner import run_assessment
+from pipelines.launch import run_assessment
 
 pytestmark = pytest.mark.slow
 

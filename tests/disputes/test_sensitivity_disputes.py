@@ -24,7 +24,7 @@ import pytest
 from dispute_drop import YEAR, build_drop, write_corrections
 
 from kzeval.cli import main
-from kzeval.runner import run_assessment
+from pipelines.launch import run_assessment
 
 pytestmark = pytest.mark.slow
 

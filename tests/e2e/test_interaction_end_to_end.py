@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kzeval.runner import run_assessment
+from pipelines.launch import run_assessment
 
 pytestmark = pytest.mark.slow
 

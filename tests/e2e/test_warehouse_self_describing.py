@@ -22,7 +22,7 @@ import pytest
 from kzeval.cli_support import Progress
 from kzeval.generate.sample import generate_sample
 from kzeval.methodology import all_indicators
-from kzeval.runner import run_assessment
+from pipelines.launch import run_assessment
 
 pytestmark = pytest.mark.slow
 

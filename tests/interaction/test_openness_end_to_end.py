@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "disputes"))
 from dispute_drop import CORRECTION_HEADER, YEAR, build_drop, write_table
 
 from kzeval.cli import main
-from kzeval.runner import run_assessment
+from pipelines.launch import run_assessment
 
 pytestmark = pytest.mark.slow
 approx = pytest.approx
