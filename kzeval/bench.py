@@ -627,9 +627,9 @@ def phase_pipeline_pieces(p: PhaseArgs) -> dict[str, Any]:
             ).fetchall()
             out["run_overtime"] = [[r[0], float(r[1] or 0.0), float(r[2] or 0.0)] for r in rows]
         if p.extra.get("engine"):
-            from kzeval.overtime import compute_fct_overtime, configure_duckdb
+            from kzeval.overtime import compute_fct_overtime
 
-            configure_duckdb(con, memory_limit=os.environ.get("KZEVAL_DUCKDB_MEMORY_LIMIT", "6GB"))
+            warehouse.configure(con, preserve_insertion_order=False)
             started = time.perf_counter()
             orders = con.execute("SELECT * FROM raw.overtime_orders").pl()
             headcount = con.execute("SELECT * FROM raw.headcount_monthly").pl()
