@@ -270,7 +270,6 @@ def _landed(
 
 def load_inputs(con: duckdb.DuckDBPyConnection, year: int) -> YearInputs:
     """The year's scoring inputs from the warehouse: landed rows, ``core.agencies``, ``core.overtime``."""
-
     if not warehouse.table_exists(con, "core", "agencies"):
         raise SensitivityError("В хранилище нет core.agencies: сначала выполните kzeval run.")
     resolved = con.execute("SELECT * FROM core.agencies").pl()
@@ -486,7 +485,6 @@ def analyse(
     computed_at: dt.datetime | None = None,
 ) -> SensitivityResult:
     """Recompute the year under every configuration (pure: reads ``con``, writes nothing)."""
-
     started = time.perf_counter()
     base = dict(baseline) if baseline is not None else parse_reading_overrides(published_readings(con, year))
     configs = configurations(base, readings)
