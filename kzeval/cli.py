@@ -58,6 +58,7 @@ def _add_run_output_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _print_ranking(warehouse: Path, year: int) -> None:
+    from kzeval.methodology import BLOCK_LABELS
     from kzeval.warehouse import connect_readonly
 
     with connect_readonly(warehouse) as con:
@@ -69,10 +70,7 @@ def _print_ranking(warehouse: Path, year: int) -> None:
             """,
             [year],
         ).fetchall()
-    block_titles = {
-        "interaction": "Взаимодействие государственного органа с физическими и юридическими лицами",
-        "org_development": "Организационное развитие государственного органа",
-    }
+    block_titles = BLOCK_LABELS
     current = None
     for body_type, rank, name, score, tier, block in rows:
         if (block, body_type) != current:

@@ -27,26 +27,9 @@ import duckdb
 import polars as pl
 
 from kzeval.contracts import CONTRACTS
+from kzeval.methodology import BLOCK_LABELS, DIRECTION_BLOCK, DIRECTION_LABELS
 from kzeval.warehouse import table_exists
 
-BLOCK_LABELS: Mapping[str, str] = {
-    "interaction": "Взаимодействие государственного органа с физическими и юридическими лицами",
-    "org_development": "Организационное развитие государственного органа",
-}
-DIRECTION_LABELS: Mapping[str, str] = {
-    "services": "Качество оказания государственных услуг",
-    "openness": "Открытость государственного органа",
-    "appeals": "Качество рассмотрения жалоб и заявлений",
-    "hr": "Управление персоналом",
-    "it": "Применение информационных технологий",
-}
-DIRECTION_BLOCK: Mapping[str, str] = {
-    "services": "interaction",
-    "openness": "interaction",
-    "appeals": "interaction",
-    "hr": "org_development",
-    "it": "org_development",
-}
 BODY_TYPE_LABELS: Mapping[str, str] = {"CGO": "ЦГО", "MIO": "МИО"}
 SOURCE_LABELS: Mapping[str, str] = {
     "reference": "справочник",

@@ -15,11 +15,17 @@ from kzeval.methodology.base import Confidence, IndicatorDef, ReadingDef, Role
 
 EDITION = "2023"
 BLOCK = "interaction"
+BLOCK_LABEL_RU = "Взаимодействие государственного органа с физическими и юридическими лицами"
 
 DIRECTION_SERVICES = "services"
 DIRECTION_OPENNESS = "openness"
 DIRECTION_APPEALS = "appeals"
 DIRECTIONS = (DIRECTION_SERVICES, DIRECTION_OPENNESS, DIRECTION_APPEALS)
+DIRECTION_LABELS_RU: Mapping[str, str] = {  # the legal names of the directions (chapters 3–5)
+    DIRECTION_SERVICES: "Качество оказания государственных услуг",
+    DIRECTION_OPENNESS: "Открытость государственного органа",
+    DIRECTION_APPEALS: "Качество рассмотрения жалоб и заявлений",
+}
 
 CGO = "CGO"
 MIO = "MIO"
@@ -56,7 +62,6 @@ SVC_K1_MAX: Mapping[str, float] = {CGO: 25.0, MIO: 40.0}
 SVC_K2_MAX: Mapping[str, float] = {CGO: 50.0, MIO: 60.0}
 SVC_K3_MAX = 25.0  # CGO only; «*не применяется при получении максимального значения 25 баллов»
 SVC_K3_FLOOR = 0.0  # a criterion never goes below 0 (decision: the downtime penalty is bounded by K3)
-SVC_DIRECTION_MAX = 100.0
 
 # K3 «Автоматизация государственных услуг» (paras. 47–55), CGO only.
 SVC_AUTOMATION_DEGREE_K = 10.0  # T, para. 49
@@ -397,8 +402,8 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "K1/M1",
         "29",
         "Удовлетворенность услугополучателей качеством оказания государственных услуг",
-        25.0,
-        40.0,
+        SVC_K1_MAX[CGO],
+        SVC_K1_MAX[MIO],
         "P1 + P2",
         "IN_SEED",
         "criterion",
@@ -408,8 +413,8 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "K2/M2",
         "38",
         "Обеспечение качества оказания государственных услуг",
-        50.0,
-        60.0,
+        SVC_K2_MAX[CGO],
+        SVC_K2_MAX[MIO],
         "T1 + T2 + T3 + T4",
         "IN_SEED",
         "criterion",
@@ -419,7 +424,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "K3",
         "47",
         "Автоматизация государственных услуг",
-        25.0,
+        SVC_K3_MAX,
         None,
         "min25: base = T + V + C − P; 25 if base ≥ 25 else clamp(base + D + S, 0, 25)",
         "MEDIUM",
@@ -528,7 +533,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "R4",
         "104–105",
         "Внутренний контроль за качеством рассмотрения жалоб и заявлений",
-        10.0,
+        APPEAL_INTERNAL_CONTROL_MAX,
         "Appendix 13 band of disciplinary / late × 100; no late cases → 10",
         "IN_SEED",
     ),

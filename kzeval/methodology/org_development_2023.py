@@ -9,11 +9,22 @@ engine) and ``kzeval.indicators.hr``. Formula modules: ``kzeval.indicators.surve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kzeval.methodology import interaction_2023 as _interaction
 from kzeval.methodology.base import IndicatorDef, ReadingDef
 
 EDITION = "2023"
 BLOCK = "org_development"
+BLOCK_LABEL_RU = "Организационное развитие государственного органа"
+
+DIRECTION_HR = "hr"
+DIRECTION_IT = "it"
+DIRECTIONS = (DIRECTION_HR, DIRECTION_IT)
+DIRECTION_LABELS_RU: Mapping[str, str] = {  # the legal names of the directions
+    DIRECTION_HR: "Управление персоналом",
+    DIRECTION_IT: "Применение информационных технологий",
+}
 
 # --- «Нормированность труда», seed 001 para. 40 -------------------------------------
 OVERTIME_EXIT_ALLOWANCE_MINUTES = 30  # para. 40(1): time after end of day net of 30 min
@@ -293,12 +304,14 @@ def _hr(
     code: str, symbol: str, paragraph: str, name_ru: str, formula: str, confidence: str, role: str = "indicator"
 ) -> IndicatorDef:
     weight = HR_WEIGHTS[code] if code in HR_WEIGHTS else HR_CRITERIA_MAX[code]
-    return IndicatorDef(code, BLOCK, "hr", symbol, paragraph, name_ru, weight, weight, formula, confidence, role)  # type: ignore[arg-type]
+    return IndicatorDef(
+        code, BLOCK, DIRECTION_HR, symbol, paragraph, name_ru, weight, weight, formula, confidence, role
+    )  # type: ignore[arg-type]
 
 
 def _it(code: str, symbol: str, paragraph: str, name_ru: str, formula: str, confidence: str) -> IndicatorDef:
     cgo, mio = IT_WEIGHTS[code]
-    return IndicatorDef(code, BLOCK, "it", symbol, paragraph, name_ru, cgo, mio, formula, confidence)  # type: ignore[arg-type]
+    return IndicatorDef(code, BLOCK, DIRECTION_IT, symbol, paragraph, name_ru, cgo, mio, formula, confidence)  # type: ignore[arg-type]
 
 
 _SURVEY = "k × mean(i_j for j in {statements}), i_j = agreement index (reading hr.agreement_index)"
