@@ -66,3 +66,27 @@ def test_no_module_repeats_a_block_label() -> None:
     label = methodology.BLOCK_LABELS["org_development"]
     holders = sorted(str(p.relative_to(ROOT)) for p, text in SOURCES.items() if f'"{label}"' in text)
     assert holders == ["kzeval/methodology/org_development_2023.py"]
+
+
+def test_every_indicator_names_its_landing_tables() -> None:
+    from kzeval.contracts import CONTRACTS
+
+    definitions = methodology.all_indicators()
+    for code, definition in definitions.items():
+        assert definition.source_tables, code
+        assert set(definition.source_tables) <= set(CONTRACTS), code
+    # a criterion reads exactly the tables of its indicators (hand-listed here)
+    assert sorted(definitions["svc_k1"].source_tables) == [
+        "service_complaints",
+        "service_satisfaction",
+        "services_rendered",
+    ]
+    assert sorted(definitions["hr_overtime"].source_tables) == [
+        "calendar",
+        "headcount_monthly",
+        "overtime_orders",
+        "survey_responses",
+        "turnstile_events",
+    ]
+    assert definitions["it_smart_city"].source_tables == ("it_report",)
+    assert explain.indicator_source_tables()["hr_qualifications"] == ("headcount_monthly", "qualifications")

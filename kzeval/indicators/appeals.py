@@ -36,7 +36,7 @@ from kzeval.methodology.base import ActiveReadings
 DIRECTION = ed.DIRECTION_APPEALS
 _DEFS = {d.code: d for d in ed.INDICATORS}
 CODES = ("appeal_review_timeliness", "appeal_court_overturned", "appeal_redirect_timeliness", "appeal_internal_control")
-INDICATOR_TABLES: Mapping[str, tuple[str, ...]] = {code: ("appeals",) for code in CODES}
+INDICATOR_TABLES: Mapping[str, tuple[str, ...]] = {code: _DEFS[code].source_tables for code in CODES}
 INDICATOR_READINGS: Mapping[str, tuple[str, ...]] = {
     "appeal_review_timeliness": ("appeals.period",),
     "appeal_court_overturned": ("appeals.period", "appeals.r2_nothing_reviewed"),
@@ -54,7 +54,7 @@ PERIOD_COLUMNS: Mapping[str, str] = {
 
 
 def required_tables(body_type: str) -> tuple[str, ...]:
-    return ("appeals",)
+    return tuple(sorted({t for tables in INDICATOR_TABLES.values() for t in tables}))
 
 
 # ---------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kzeval.methodology.base import Confidence, IndicatorDef, ReadingDef, Role
+from kzeval.methodology.base import Confidence, IndicatorDef, ReadingDef, Role, compose_source_tables
 
 EDITION = "2023"
 BLOCK = "interaction"
@@ -269,23 +269,55 @@ def _svc(
     formula: str,
     confidence: Confidence,
     role: Role = "indicator",
+    source_tables: tuple[str, ...] = (),
 ) -> IndicatorDef:
-    return IndicatorDef(code, BLOCK, DIRECTION_SERVICES, symbol, para, name, cgo, mio, formula, confidence, role)
+    return IndicatorDef(
+        code, BLOCK, DIRECTION_SERVICES, symbol, para, name, cgo, mio, formula, confidence, role, source_tables
+    )
 
 
 def _open(
-    code: str, symbol: str, para: str, name: str, cgo: float | None, mio: float | None, formula: str, confidence: str
+    code: str,
+    symbol: str,
+    para: str,
+    name: str,
+    cgo: float | None,
+    mio: float | None,
+    formula: str,
+    confidence: Confidence,
+    source_tables: tuple[str, ...] = (),
 ) -> IndicatorDef:
-    return IndicatorDef(code, BLOCK, DIRECTION_OPENNESS, symbol, para, name, cgo, mio, formula, confidence)  # type: ignore[arg-type]
+    return IndicatorDef(
+        code, BLOCK, DIRECTION_OPENNESS, symbol, para, name, cgo, mio, formula, confidence, source_tables=source_tables
+    )
 
 
 def _appeal(
-    code: str, symbol: str, para: str, name: str, maximum: float, formula: str, confidence: str
+    code: str,
+    symbol: str,
+    para: str,
+    name: str,
+    maximum: float,
+    formula: str,
+    confidence: Confidence,
+    source_tables: tuple[str, ...] = (),
 ) -> IndicatorDef:
-    return IndicatorDef(code, BLOCK, DIRECTION_APPEALS, symbol, para, name, maximum, maximum, formula, confidence)  # type: ignore[arg-type]
+    return IndicatorDef(
+        code,
+        BLOCK,
+        DIRECTION_APPEALS,
+        symbol,
+        para,
+        name,
+        maximum,
+        maximum,
+        formula,
+        confidence,
+        source_tables=source_tables,
+    )
 
 
-INDICATORS: tuple[IndicatorDef, ...] = (
+_INDICATORS: tuple[IndicatorDef, ...] = (
     _svc(
         "svc_satisfaction",
         "P1",
@@ -295,6 +327,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         20.0,
         "(U_1 + … + U_n) / n, U = Appendix 6 band of the mean satisfaction level",
         "HIGH",
+        source_tables=("service_satisfaction",),
     ),
     _svc(
         "svc_complaints",
@@ -305,6 +338,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         20.0,
         "max(0, k − (i / b1 × 10000))",
         "HIGH",
+        source_tables=("service_complaints", "services_rendered"),
     ),
     _svc(
         "svc_timeliness",
@@ -315,6 +349,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         14.0,
         "max(0, k − (a / b × 10000))",
         "HIGH",
+        source_tables=("service_violations", "services_rendered"),
     ),
     _svc(
         "svc_unjustified_refusals",
@@ -325,6 +360,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         18.0,
         "max(0, k − (a / b1 × 10000))",
         "HIGH",
+        source_tables=("service_violations", "services_rendered"),
     ),
     _svc(
         "svc_incomplete_package",
@@ -335,6 +371,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         14.0,
         "max(0, k − (c / b1 × 10000))",
         "HIGH",
+        source_tables=("service_violations", "services_rendered"),
     ),
     _svc(
         "svc_extra_documents",
@@ -345,6 +382,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         14.0,
         "max(0, k − (e / b1 × 10000))",
         "HIGH",
+        source_tables=("service_violations", "services_rendered"),
     ),
     _svc(
         "svc_automation_degree",
@@ -355,6 +393,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         None,
         "(partial_weight × c + d) / n × k",
         "MEDIUM",
+        source_tables=("service_register",),
     ),
     _svc(
         "svc_automation_effectiveness",
@@ -365,8 +404,19 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         None,
         "average: k × (e/z + (c − b)/c) / 2; product: k × (e/z) × (1 − b/c); difference: k × max(0, e/z − b/c)",
         "LOW",
+        source_tables=("service_automation",),
     ),
-    _svc("svc_mobile", "C", "52", "Смартфонизация государственных услуг", 5.0, None, "min(k, w / a × k)", "HIGH"),
+    _svc(
+        "svc_mobile",
+        "C",
+        "52",
+        "Смартфонизация государственных услуг",
+        5.0,
+        None,
+        "min(k, w / a × k)",
+        "HIGH",
+        source_tables=("service_register",),
+    ),
     _svc(
         "svc_downtime_penalty",
         "P",
@@ -376,6 +426,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         None,
         "−min(5, t × w)",
         "IN_SEED",
+        source_tables=("service_automation",),
     ),
     _svc(
         "svc_proactive",
@@ -386,6 +437,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         None,
         "min(3, q × k)",
         "IN_SEED",
+        source_tables=("service_automation",),
     ),
     _svc(
         "svc_digital_documents",
@@ -396,6 +448,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         None,
         "min(2, l × k)",
         "IN_SEED",
+        source_tables=("service_automation",),
     ),
     _svc(
         "svc_k1",
@@ -439,6 +492,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         18.0,
         "clamp: min(18, points_kk + points_ru); literal: items_1_5 + stimulus if items_1_5 < 18 else items_1_5",
         "IN_SEED",
+        source_tables=("openness_points",),
     ),
     _open(
         "open_budget",
@@ -449,6 +503,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         18.0,
         "min(18, points_kk + points_ru)",
         "IN_SEED",
+        source_tables=("openness_points",),
     ),
     _open(
         "open_legal_acts",
@@ -459,6 +514,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         18.0,
         "min(18, points_kk + points_ru)",
         "IN_SEED",
+        source_tables=("openness_points",),
     ),
     _open(
         "open_dialogue",
@@ -469,6 +525,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         18.0,
         "min(18, points_kk + points_ru)",
         "IN_SEED",
+        source_tables=("openness_points",),
     ),
     _open(
         "open_website",
@@ -479,6 +536,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         18.0,
         "min(18, points_kk + points_ru)",
         "IN_SEED",
+        source_tables=("openness_points",),
     ),
     _open(
         "open_media",
@@ -490,6 +548,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Σ_lang (A_lang + B_lang) × C_lang + D_lang; A_lang = a / max(b, 12) × 2.5; B_lang = (b − c) / a × 1; "
         "C_lang = a / 100; D_lang = Table 7-1 item 3 band",
         "MEDIUM",
+        source_tables=("openness_media",),
     ),
     _open(
         "open_subordinate_penalty",
@@ -500,6 +559,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         None,
         "−(min(3, website) + min(3, open_data) + min(3, open_dialogue))",
         "IN_SEED",
+        source_tables=("openness_points",),
     ),
     _appeal(
         "appeal_review_timeliness",
@@ -509,6 +569,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         40.0,
         "max(0, k − (f / p × 1000))",
         "HIGH",
+        source_tables=("appeals",),
     ),
     _appeal(
         "appeal_court_overturned",
@@ -518,6 +579,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         30.0,
         "30 if a = 0 else max(0, k − (a / p × 10000))",
         "HIGH",
+        source_tables=("appeals",),
     ),
     _appeal(
         "appeal_redirect_timeliness",
@@ -527,6 +589,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         20.0,
         "max(0, k − (n / m × 100))",
         "HIGH",
+        source_tables=("appeals",),
     ),
     _appeal(
         "appeal_internal_control",
@@ -536,8 +599,23 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         APPEAL_INTERNAL_CONTROL_MAX,
         "Appendix 13 band of disciplinary / late × 100; no late cases → 10",
         "IN_SEED",
+        source_tables=("appeals",),
     ),
 )
+# Criteria K1–K3 (Appendix 2): the indicators each one sums.
+SVC_CRITERIA_COMPONENTS: Mapping[str, tuple[str, ...]] = {
+    "svc_k1": ("svc_satisfaction", "svc_complaints"),
+    "svc_k2": ("svc_timeliness", "svc_unjustified_refusals", "svc_incomplete_package", "svc_extra_documents"),
+    "svc_k3": (
+        "svc_automation_degree",
+        "svc_automation_effectiveness",
+        "svc_mobile",
+        "svc_downtime_penalty",
+        "svc_proactive",
+        "svc_digital_documents",
+    ),
+}
+INDICATORS: tuple[IndicatorDef, ...] = compose_source_tables(_INDICATORS, SVC_CRITERIA_COMPONENTS)
 
 # ---------------------------------------------------------------------------------------
 # Readings (methodology §1.2, §2.2, §3, §9)
