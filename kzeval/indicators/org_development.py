@@ -114,12 +114,6 @@ def tier_on_rounded(readings: ActiveReadings) -> bool:
     return choice == "round_first"
 
 
-def block_reading(readings: ActiveReadings) -> tuple[str, bool]:
-    """Reading label and provisional flag to store with block scores and reporting penalties."""
-    keys = (od.READING_BLOCK_COMBINATION, od.READING_LATE_REPORTING, od.READING_TIER_ROUNDING)
-    return readings.label(keys), readings.is_provisional(keys)
-
-
 # (indicator, JSON path of a flag in its inputs, what the run summary says about the bodies/units)
 _RUN_NOTES: tuple[tuple[str, str, str], ...] = (
     (
