@@ -25,6 +25,9 @@ overtime_orders included (:mod:`kzeval.steps.overtime` reads them corrected). A 
 is identified by its key, so its time and direction — the facts a body disputes — may be
 corrected although they are key columns (``CORRECTABLE_KEY_COLUMNS``); the corrected event must
 not duplicate another landed event.
+
+Kept whole (≈ 670 lines): parsing, checking, applying and auditing a decision are one
+procedure (paras. 113–115) and every step names the same correction row in its messages.
 """
 
 from __future__ import annotations
@@ -38,7 +41,11 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from kzeval.calendars import CalendarMissingError, load_calendar
 from kzeval.contracts import CONTRACTS, TableContract
+from kzeval.landing.parse import parse_frame
+from kzeval.landing.reader import ROW_COLUMN
+from kzeval.landing.schemas import failure_cases
 from kzeval.schema import ensure_table
 from kzeval.settings import Settings
 from kzeval.warehouse import fetch_one, table_exists
@@ -147,8 +154,6 @@ def format_value(value: Any) -> str | None:
 
 def parse_value(contract: TableContract, column: str, text: str | None) -> Any:
     """The typed value of ``text`` for ``contract.column``; raises ``_Invalid`` when it does not parse."""
-    from kzeval.landing.parse import parse_frame
-    from kzeval.landing.reader import ROW_COLUMN
 
     spec = contract.column(column)
     if text is None or str(text).strip() == "":
@@ -242,7 +247,6 @@ CalendarOf = Callable[[int], pl.DataFrame]
 
 def shipped_calendars(override: pl.DataFrame | None = None) -> CalendarOf:
     """The shipped production calendars (with the drop's ``calendar`` rows on top), loaded once per year."""
-    from kzeval.calendars import load_calendar
 
     loaded: dict[int, pl.DataFrame] = {}
 
@@ -292,7 +296,6 @@ def check_objection_deadline(correction: Correction, calendar_of: CalendarOf) ->
 
     Nothing to check unless both ``conclusion_received_on`` and ``objection_sent_on`` are given.
     """
-    from kzeval.calendars import CalendarMissingError
 
     received, sent = correction.conclusion_received_on, correction.objection_sent_on
     if received is None or sent is None:
@@ -329,7 +332,6 @@ def _match(typed_key: Mapping[str, Any]) -> pl.Expr:
 
 
 def _rule_problem(table: str, row: pl.DataFrame) -> str | None:
-    from kzeval.landing.schemas import failure_cases
 
     cases = failure_cases(table, row)
     if cases.height == 0:

@@ -25,6 +25,9 @@ calendar, b = (d − 21) × 8, a = b + m/n, s = p/n — all over the para. 28 me
 
 Months can be computed separately (:func:`compute_overtime_month`) and stored; the body
 aggregation (:func:`compute_overtime_by_body`) reads any number of stored daily tables.
+
+Kept whole (≈ 700 lines): the stages above are one SQL algorithm whose steps share the
+same CTE names and tuning; splitting them would scatter one legal rule across files.
 """
 
 from __future__ import annotations

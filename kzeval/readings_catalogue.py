@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from kzeval import warehouse
-from kzeval.methodology import all_readings
+from kzeval.methodology import EDITION_MODULES, all_readings
 from kzeval.methodology.base import ReadingDef
 from kzeval.schema import polars_schema
 
@@ -24,7 +24,6 @@ READINGS_SCHEMA: dict[str, Any] = polars_schema("core.readings")  # kzeval.schem
 
 def _origins() -> dict[str, tuple[str, str]]:
     """reading key → (block, edition) of the module that declares it."""
-    from kzeval.methodology import EDITION_MODULES
 
     origins: dict[str, tuple[str, str]] = {}
     for module in EDITION_MODULES:
@@ -37,7 +36,6 @@ def _origins() -> dict[str, tuple[str, str]]:
 
 def readings_frame(definitions: dict[str, ReadingDef] | None = None) -> pl.DataFrame:
     """One row per reading and option (READINGS_SCHEMA), readings sorted by key, options as declared."""
-    from kzeval.methodology import all_readings
 
     known = definitions if definitions is not None else all_readings()
     origins = _origins()

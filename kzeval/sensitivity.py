@@ -24,6 +24,9 @@ Publication. The command is a writer: it holds the warehouse's writer lock, writ
 (:func:`kzeval.warehouse.begin_build`), builds the sensitivity marts there and publishes the
 copy with :func:`kzeval.warehouse.publish`, like a run. The published figures are not
 touched; the command refuses to run when its baseline recomputation does not reproduce them.
+
+Kept whole (≈ 720 lines): the units, the reading tracker and the cache that makes the
+analysis cheap only work together; the stored-result readers are small and live at the end.
 """
 
 from __future__ import annotations

@@ -15,7 +15,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from kzeval.agencies import HierarchyError, assessed_bodies, attach_assessed, resolve_hierarchy
 from kzeval.contracts import CONTRACTS
+from kzeval.indicators.openness import check_openness_points
 from kzeval.landing.loader import (
     DEFAULT_HOLD_BACK_SHARE,
     discover,
@@ -25,6 +27,7 @@ from kzeval.landing.loader import (
     problem_lines,
 )
 from kzeval.landing.reader import disk_full
+from kzeval.pseudonym import PseudonymKeyError
 from kzeval.warehouse import configure, ensure_schemas
 
 
@@ -37,8 +40,6 @@ def _raw(con: duckdb.DuckDBPyConnection, table: str, meta: bool = False) -> pl.D
 
 def _cross_table_problems(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Hierarchy errors and the openness rule needing the agencies table, as the run checks them."""
-    from kzeval.agencies import HierarchyError, assessed_bodies, attach_assessed, resolve_hierarchy
-    from kzeval.indicators.openness import check_openness_points
 
     agencies = _raw(con, "agencies")
     if agencies.height == 0:
@@ -100,7 +101,6 @@ def _load_into_scratch(
     landing_dir: Path, tables: list[str], hold_back_share: float, file_messages: list[str]
 ) -> tuple[pl.DataFrame, list[str]]:
     """Load the drop into a throw-away DuckDB in a temporary folder: (quarantine rows, cross-table problems)."""
-    from kzeval.pseudonym import PseudonymKeyError
 
     with tempfile.TemporaryDirectory(prefix="kzeval-validate-") as scratch:
         con = duckdb.connect(str(Path(scratch) / "validate.duckdb"))

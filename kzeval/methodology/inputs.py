@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kzeval.methodology import all_indicators
+
 
 @dataclass(frozen=True)
 class InputDef:
@@ -355,7 +357,6 @@ def input_definition(indicator: str, name: str) -> InputDef | None:
 
 def generic_inputs() -> dict[str, InputDef]:
     """:data:`COMMON_INPUTS` and every indicator code (an input of a criterion is an indicator's points)."""
-    from kzeval.methodology import all_indicators
 
     result = {code: InputDef(d.legal_symbol, f"балл показателя «{d.name_ru}»") for code, d in all_indicators().items()}
     result.update(COMMON_INPUTS)
