@@ -20,6 +20,7 @@ so reloading it is still recognised).
 from __future__ import annotations
 
 import contextlib
+import difflib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from kzeval import lake
+from kzeval import lake, pseudonym
 from kzeval.contracts import CONTRACTS, TableContract
 from kzeval.landing.extracts import EXTRACT_COLUMN, ExtractDateError, extract_date_from_column, extract_date_from_name
 from kzeval.landing.lookalike import likely_meant, lookalike_warnings
@@ -165,8 +166,6 @@ def ignored_entries(landing_dir: Path) -> list[tuple[str, str, str]]:
     file of the machine), files at the drop root (also one named after a table), folders that
     are no landing table (a misspelt ``apeals/``, with the likely table named).
     """
-    import difflib
-
     entries: list[tuple[str, str, str]] = []
     if not landing_dir.is_dir():
         return entries
@@ -259,8 +258,6 @@ def pseudonym_key_problem(landing_dir: Path) -> str | None:
     headers are read. IIN-shaped values found later elsewhere in a file without a key reject
     that file with the reason.
     """
-    from kzeval import pseudonym
-
     try:
         pseudonym.load_pseudonym_key()
         return None
@@ -369,8 +366,6 @@ def _protect_personal_data(frame: pl.DataFrame, contract: TableContract) -> tupl
     :class:`kzeval.pseudonym.PseudonymKeyError` (landing must stop); IIN-shaped values elsewhere
     raise :class:`PersonalDataUnprotected` (the file is rejected, naming the columns).
     """
-    from kzeval import pseudonym
-
     declared = set(contract.column_names)
     aliases = [c for c in frame.columns if c in pseudonym.IIN_ALIASES and c != pseudonym.IIN_COLUMN]
     if aliases and not {pseudonym.IIN_COLUMN, pseudonym.EMPLOYEE_ID_COLUMN} & set(frame.columns):
@@ -455,10 +450,10 @@ def _control_character_errors(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _rejected(table: str, shown: str, sha: str, reason: str, rows: int = 0) -> CheckedFile:
-    from kzeval.pseudonym import mask_iins
-
     # a reason may quote the file (a parser's message): never an IIN in the ledger or the logs
-    outcome = FileOutcome(table, shown, sha, "rejected", rows_total=rows, message=f"{shown}: {mask_iins(reason)}")
+    outcome = FileOutcome(
+        table, shown, sha, "rejected", rows_total=rows, message=f"{shown}: {pseudonym.mask_iins(reason)}"
+    )
     return CheckedFile(outcome, pl.DataFrame(), _empty_quarantine())
 
 
@@ -544,8 +539,6 @@ def check_file(
     sha: str | None = None,
 ) -> CheckedFile:
     """Validate one file without touching the warehouse (used by the loader and `kzeval validate`)."""
-    from kzeval.pseudonym import PseudonymError
-
     contract = CONTRACTS[table]
     shown = display_path or str(path)
     sha = sha or sha256_of(path)
@@ -558,7 +551,7 @@ def check_file(
         return _rejected(table, shown, sha, exc.reason + hint)
     try:
         frame, iin_errors, personal = _protect_personal_data(raw.frame, contract)
-    except (PseudonymError, PersonalDataUnprotected) as exc:
+    except (pseudonym.PseudonymError, PersonalDataUnprotected) as exc:
         return _rejected(table, shown, sha, str(exc), raw.frame.height)
     try:
         extract_date = _file_extract_date(path, frame)
@@ -655,8 +648,6 @@ def _typed_parquet_frame(path: Path, contract: TableContract) -> pl.DataFrame | 
     Such a file needs no parsing: every contract column present with exactly its type, no other
     column, and no IIN-shaped value (those files are pseudonymised and stored as rewritten Parquet).
     """
-    from kzeval import pseudonym
-
     if path.suffix.lower() != ".parquet":
         return None
     try:
