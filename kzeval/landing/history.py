@@ -16,7 +16,8 @@ import polars as pl
 from kzeval.contracts import CONTRACTS, TableContract
 from kzeval.landing.quarantine import attribution_agency_column, empty_errors, year_sql
 from kzeval.landing.reader import ROW_COLUMN
-from kzeval.landing.store import ensure_tables, raw_target
+from kzeval.landing.store import raw_target
+from kzeval.schema import ensure_landing_tables
 from kzeval.warehouse import fetch_one
 
 
@@ -183,7 +184,7 @@ def _restore_history(con: duckdb.DuckDBPyConnection, contract: TableContract, ol
     now point to it. The new version's rows are then resolved against them as usual.
     """
     table = contract.name
-    ensure_tables(con, [table])
+    ensure_landing_tables(con, [table])
     key = [f'"{k}"' for k in contract.key]
     same_key = " AND ".join(f"h.{k} IS NOT DISTINCT FROM o.{k}" for k in key)
     con.execute(

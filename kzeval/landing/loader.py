@@ -48,13 +48,13 @@ from kzeval.landing.quarantine import (
 )
 from kzeval.landing.reader import ROW_COLUMN, SUPPORTED_SUFFIXES, remove_stale_temporaries, sha256_of
 from kzeval.landing.store import (
-    ensure_tables,
     insert_frame,
     insert_parquet,
     insert_raw,
     keep_raw_copy,
     raw_rows,
 )
+from kzeval.schema import ensure_landing_tables as ensure_tables  # the name the steps and tests import
 from kzeval.warehouse import fetch_one
 
 # The names other modules import from here (the loader's entry points and what they return).

@@ -11,21 +11,12 @@ import polars as pl
 
 from kzeval.contracts import TableContract
 from kzeval.landing.reader import ROW_COLUMN
+from kzeval.schema import polars_schema
 
 # Control characters other than tab, line feed and carriage return (a NUL byte, an escape, ...).
 CONTROL_CHARACTERS = [chr(c) for c in range(32) if c not in (9, 10, 13)] + ["\x7f"]
 SHOWN_CONTROLS = [f"\\x{ord(c):02x}" for c in CONTROL_CHARACTERS]
-QUARANTINE_SCHEMA = {
-    "table_name": pl.Utf8,
-    "file_path": pl.Utf8,
-    "file_sha256": pl.Utf8,
-    "row_number": pl.Int64,
-    "column_name": pl.Utf8,
-    "value": pl.Utf8,
-    "reason": pl.Utf8,
-    "agency_id": pl.Utf8,
-    "year": pl.Int64,
-}
+QUARANTINE_SCHEMA = polars_schema("quarantine.rows")
 ERROR_SCHEMA = {"row_number": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "reason": pl.Utf8}
 CONTEXT_SCHEMA = {ROW_COLUMN: pl.Int64, "agency_id": pl.Utf8, "year": pl.Int64}
 

@@ -20,17 +20,6 @@ from kzeval.landing.reader import ROW_COLUMN, copy_atomically, write_atomically
 from kzeval.landing.schemas import POLARS_TYPES
 
 STORED_PSEUDONYMISED_SUFFIX = ".pseudonymised.parquet"
-DUCKDB_TYPES = {
-    "string": "VARCHAR",
-    "enum": "VARCHAR",
-    "hhmm": "VARCHAR",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-    "bool": "BOOLEAN",
-    "count": "BIGINT",
-    "int": "BIGINT",
-    "decimal": "DOUBLE",
-}
 
 
 # Tables whose columns DuckDB never stores with FSST: trying it was ≈ 20 % of inserting a turnstile file for the
@@ -119,86 +108,3 @@ def insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, sha: 
     finally:
         con.execute("RESET preserve_insertion_order").fetchall()
         con.execute("RESET disabled_compression_methods").fetchall()
-
-
-def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> None:
-    """Create the landing, quarantine and audit tables (and add columns older warehouses lack)."""
-    con.execute(
-        """
-        CREATE TABLE IF NOT EXISTS audit.load_ledger (
-            file_path VARCHAR, file_sha256 VARCHAR, table_name VARCHAR, status VARCHAR,
-            rows_total BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, duplicates_dropped BIGINT,
-            message VARCHAR, loaded_at TIMESTAMP, superseded_by VARCHAR, raw_copy VARCHAR
-        )"""
-    ).fetchall()
-    con.execute("ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS extract_date DATE").fetchall()
-    con.execute("CREATE SCHEMA IF NOT EXISTS history").fetchall()
-    con.execute(
-        """
-        CREATE TABLE IF NOT EXISTS quarantine.rows (
-            table_name VARCHAR, file_path VARCHAR, file_sha256 VARCHAR, row_number BIGINT,
-            column_name VARCHAR, value VARCHAR, reason VARCHAR, agency_id VARCHAR, "year" BIGINT
-        )"""
-    ).fetchall()
-    con.execute("ALTER TABLE quarantine.rows ADD COLUMN IF NOT EXISTS agency_id VARCHAR").fetchall()
-    con.execute('ALTER TABLE quarantine.rows ADD COLUMN IF NOT EXISTS "year" BIGINT').fetchall()
-    con.execute(
-        """
-        CREATE TABLE IF NOT EXISTS audit.file_profile (
-            table_name VARCHAR, file_sha256 VARCHAR, "year" BIGINT, agency_id VARCHAR, rows_total BIGINT
-        )"""
-    ).fetchall()
-    con.execute(
-        """
-        CREATE TABLE IF NOT EXISTS audit.landed_rows (
-            table_name VARCHAR, "year" BIGINT, agency_id VARCHAR, rows_loaded BIGINT
-        )"""
-    ).fetchall()
-    con.execute(
-        """
-        CREATE TABLE IF NOT EXISTS audit.file_landed_rows (
-            table_name VARCHAR, file_sha256 VARCHAR, "year" BIGINT, agency_id VARCHAR, rows_loaded BIGINT
-        )"""
-    ).fetchall()
-    existing: dict[str, set[str]] = {}
-    for name, column in con.execute(
-        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'raw' "
-        "AND database_name = current_database()"
-    ).fetchall():
-        existing.setdefault(str(name), set()).add(str(column))
-    in_lake = lake.enabled(con)
-    for table in tables or CONTRACTS:
-        contract = CONTRACTS[table]
-        cols = ", ".join(f'"{c.name}" {DUCKDB_TYPES[c.type]}' for c in contract.columns)
-        if in_lake and table in existing and set(contract.column_names) <= existing[table]:
-            pass  # the view raw.<table> is there with every contract column (the usual case: nothing to do)
-        elif in_lake:  # the landed rows live in Parquet segments read through the view raw.<table>
-            lake.ensure_table(
-                con,
-                lake.raw_table(table),
-                [
-                    *((c.name, DUCKDB_TYPES[c.type]) for c in contract.columns),
-                    ("_file_sha256", "VARCHAR"),
-                    ("_file_path", "VARCHAR"),
-                    (ROW_COLUMN, "BIGINT"),
-                ],
-            )
-        else:
-            _ensure_native_raw(con, table, cols, existing)
-        # older versions of records superseded by a newer extract (spec «Extracts and record updates»)
-        con.execute(
-            f"CREATE TABLE IF NOT EXISTS history.{table} ({cols}, _file_sha256 VARCHAR, _file_path VARCHAR, "
-            f"_row_number BIGINT, _superseded_by VARCHAR, _superseded_by_path VARCHAR)"
-        ).fetchall()
-
-
-def _ensure_native_raw(con: duckdb.DuckDBPyConnection, table: str, cols: str, existing: dict[str, set[str]]) -> None:
-    """``raw.<table>`` as a native table (a database without a lake: in memory, ``kzeval validate``)."""
-    contract = CONTRACTS[table]
-    con.execute(
-        f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols}, _file_sha256 VARCHAR, _file_path VARCHAR, _row_number BIGINT)"
-    ).fetchall()
-    # a warehouse built before a contract gained an optional column (e.g. service_register.year) gets it, null
-    for c in contract.columns:
-        if table in existing and c.name not in existing[table]:
-            con.execute(f'ALTER TABLE raw.{table} ADD COLUMN "{c.name}" {DUCKDB_TYPES[c.type]}').fetchall()
