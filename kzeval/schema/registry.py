@@ -7,9 +7,10 @@ DuckDB DDL (:func:`duckdb_ddl`, :func:`ensure_table`), the polars schemas
 ``dbt_project/models/sources.yml`` (:mod:`kzeval.schema.dbt`) are generated from here.
 
 The landing tables ``raw.<table>`` and ``history.<table>`` come from the landing contracts
-(:mod:`kzeval.contracts`) plus the provenance columns the loader adds. The DDL never says
-``NOT NULL``: nullability is declared for the frame schemas and dbt tests, and a warehouse
-table accepts what the code writes (as it always has).
+(:mod:`kzeval.contracts`) plus the provenance columns the loader adds; in a warehouse with a
+lake ``raw.<table>`` is a view over Parquet segments (:func:`ensure_landing_tables`). The DDL
+never says ``NOT NULL``: nullability is declared for the frame schemas and dbt tests, and a
+warehouse table accepts what the code writes (as it always has).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from kzeval import lake
 from kzeval.contracts import CONTRACTS, Column, ColumnType, TableContract
 
 DUCKDB_TYPES: Mapping[str, str] = {
@@ -660,7 +662,7 @@ def tables_in(schema: str) -> list[Table]:
     return [t for t in TABLES.values() if t.schema == schema]
 
 
-# The loader's own tables (kzeval.landing.loader): its ledger, quarantine and row counts.
+# The loader's own tables (kzeval.landing): its ledger, quarantine and row counts.
 LOADER_TABLES = (
     "audit.load_ledger",
     "quarantine.rows",
@@ -670,10 +672,17 @@ LOADER_TABLES = (
 )
 
 
+def duckdb_columns(name: str) -> list[tuple[str, str]]:
+    """``(column, DuckDB type)`` of a registry table, in table order (a lake table's shape)."""
+    return [(c.name, DUCKDB_TYPES[c.type]) for c in table(name).columns]
+
+
 def ensure_landing_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> None:
     """The loader's tables and ``raw``/``history`` of each landing table (all contracts by default).
 
-    A warehouse built before a contract gained an optional column (e.g. ``service_register.year``)
+    ``raw.<table>`` is a native table, or — in a warehouse with a lake (:mod:`kzeval.lake`) —
+    the view over its Parquet segments, whose shape table gets the registry's columns. A
+    warehouse built before a contract gained an optional column (e.g. ``service_register.year``)
     gets it in ``raw``, null. The ``raw`` and ``history`` schemas are created if missing.
     """
     for name in LOADER_TABLES:
@@ -682,14 +691,21 @@ def ensure_landing_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str] 
     con.execute("CREATE SCHEMA IF NOT EXISTS history").fetchall()
     existing: dict[str, set[str]] = {}
     for name, column in con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw'"
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'raw' "
+        "AND database_name = current_database()"
     ).fetchall():
         existing.setdefault(str(name), set()).add(str(column))
+    in_lake = lake.enabled(con)
     for landing in tables or CONTRACTS:
         raw = table(f"raw.{landing}")
-        con.execute(duckdb_ddl(raw.qualified)).fetchall()
-        if landing in existing:
+        if in_lake and landing in existing and set(raw.column_names) <= existing[landing]:
+            pass  # the view raw.<table> is there with every column (the usual case: nothing to do)
+        elif in_lake:  # the landed rows live in Parquet segments read through the view raw.<table>
+            lake.ensure_table(con, lake.raw_table(landing), duckdb_columns(raw.qualified))
+        else:
+            con.execute(duckdb_ddl(raw.qualified)).fetchall()
             for c in raw.columns:
-                if c.name not in existing[landing]:
+                if landing in existing and c.name not in existing[landing]:
                     con.execute(f"ALTER TABLE {raw.qualified} ADD COLUMN {column_sql(c)}").fetchall()
+        # older versions of records superseded by a newer extract (spec «Extracts and record updates»)
         con.execute(duckdb_ddl(f"history.{landing}")).fetchall()

@@ -30,6 +30,7 @@ from kzeval import lake, overtime
 from kzeval.calendars import CalendarMissingError, load_calendar
 from kzeval.contracts import CONTRACTS
 from kzeval.corrections import Applied, correct_landed_rows, read_corrections
+from kzeval.schema import ensure_table
 from kzeval.steps.context import DIRECT_RUN_ID
 from kzeval.steps.core import ensure_core_tables, read_raw, replace_year_slice, table_has_rows
 
@@ -247,9 +248,7 @@ def refresh_month(
     """
     inputs = corrected or CorrectedInputs(orders=orders)
     events = inputs.events_source
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS core.overtime_months (year BIGINT, month BIGINT, fingerprint VARCHAR)"
-    ).fetchall()
+    ensure_table(con, "core.overtime_months")
     first, following = _month_bounds(year, month)
     fingerprint = _fingerprint(
         con, year, month, calendar, agencies, inputs.digest_for(first, following), exit_allowance
@@ -397,14 +396,7 @@ def compute_overtime_year(
     ``headcount_reading``: reading ``hr.headcount_missing_months`` (n = Σ ÷ 12 or ÷ months reported);
     bodies with fewer than 12 month-end values are flagged in the row and in ``headcount_incomplete``.
     """
-    ensure_core_tables(con)
-    # added 2026-12-04: months reported, the flag and the divisor of n (warehouses built before lack them)
-    for column, kind in (
-        ("headcount_months", "BIGINT"),
-        ("headcount_months_missing", "BOOLEAN"),
-        ("headcount_divisor", "BIGINT"),
-    ):
-        con.execute(f"ALTER TABLE core.overtime ADD COLUMN IF NOT EXISTS {column} {kind}").fetchall()
+    ensure_core_tables(con)  # core.overtime gains the columns an older warehouse lacks (the registry's added_columns)
     con.execute(f"DELETE FROM core.overtime WHERE year = {int(year)}").fetchall()
     con.execute(f"DELETE FROM core.overtime_unit_quality WHERE year = {int(year)}").fetchall()
     if not table_has_rows(con, "turnstile_events"):

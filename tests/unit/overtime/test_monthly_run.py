@@ -176,3 +176,17 @@ def test_twelve_headcount_months_are_not_flagged(con) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS marts")
     con.execute("CREATE OR REPLACE VIEW marts.fct_overtime AS SELECT * FROM core.overtime")
     assert overtime_headcount_notes(con, 2024) == []
+
+
+def test_core_overtime_of_an_older_warehouse_gains_the_headcount_columns(con):
+    # core.overtime as built before 2026-12-04 (no months reported, flag or divisor of n)
+    for column in ("headcount_months", "headcount_months_missing", "headcount_divisor"):
+        con.execute(f"ALTER TABLE core.overtime DROP COLUMN {column}")
+    result = compute_overtime_year(con, 2024)
+    assert result.message == "no turnstile events landed"
+    columns = {str(r[0]): str(r[1]) for r in con.execute("DESCRIBE core.overtime").fetchall()}
+    assert (columns["headcount_months"], columns["headcount_months_missing"], columns["headcount_divisor"]) == (
+        "BIGINT",
+        "BOOLEAN",
+        "BIGINT",
+    )

@@ -11,6 +11,7 @@ import pandera.polars as pa
 import polars as pl
 import pytest
 
+from kzeval import lake
 from kzeval.contracts import CONTRACTS, CrossTable, ExactlyOne, LessOrEqual, NotBefore, Positive, RequiredIf
 from kzeval.landing.schemas import failure_cases
 from kzeval.schema import (
@@ -24,6 +25,7 @@ from kzeval.schema import (
     table,
 )
 from kzeval.schema.dbt import SOURCES_PATH, main, render_sources
+from kzeval.schema.registry import duckdb_columns
 
 MODELS = Path(__file__).resolve().parents[3] / "dbt_project" / "models"
 
@@ -227,3 +229,27 @@ def test_landing_tables_gain_a_new_optional_contract_column() -> None:
         "audit.file_landed_rows",
         "quarantine.rows",
     }
+
+
+def test_landing_tables_in_a_lake_are_views_with_the_registry_columns(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    for schema in ("raw", "audit", "quarantine"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    lake.configure(con, tmp_path / "lake")
+    # the shape of raw.service_register as built before service_register.year existed
+    before = [(n, t) for n, t in duckdb_columns("raw.service_register") if n != "year"]
+    lake.ensure_table(con, lake.raw_table("service_register"), before)
+    ensure_landing_tables(con, ["service_register"])
+    kinds = dict(
+        con.execute(
+            "SELECT table_schema || '.' || table_name, table_type FROM information_schema.tables "
+            "WHERE table_name = 'service_register'"
+        ).fetchall()
+    )
+    assert kinds == {"raw.service_register": "VIEW", "history.service_register": "BASE TABLE"}
+    described = [(str(r[0]), str(r[1])) for r in con.execute("DESCRIBE raw.service_register").fetchall()]
+    assert sorted(described) == sorted(duckdb_columns("raw.service_register"))
+    assert ("year", "BIGINT") in described and ("_row_number", "BIGINT") in described
+    history = [str(r[0]) for r in con.execute("DESCRIBE history.service_register").fetchall()]
+    assert history == table("history.service_register").column_names
+    assert history[-2:] == ["_superseded_by", "_superseded_by_path"]

@@ -1,0 +1,110 @@
+"""Where landed rows and files are written: ``raw.<table>`` (native, or Parquet segments in the lake) and the raw store.
+
+In a warehouse with a lake (:mod:`kzeval.lake`) ``raw.<table>`` is a view over Parquet
+segments, one per delivered file: new rows are a new segment, a change to a file's rows goes
+through the lake's delta. Without a lake (an in-memory database, ``kzeval validate``) it is a
+native table. The raw store keeps every delivered file once by SHA-256.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from kzeval import lake
+from kzeval.contracts import CONTRACTS, TableContract
+from kzeval.landing.reader import ROW_COLUMN, copy_atomically, write_atomically
+from kzeval.landing.schemas import POLARS_TYPES
+
+STORED_PSEUDONYMISED_SUFFIX = ".pseudonymised.parquet"
+
+
+# Tables whose columns DuckDB never stores with FSST: trying it was ≈ 20 % of inserting a turnstile file for the
+# same size (ids and codes repeat within a row group, so dictionary compression wins). Not for tables with unique
+# strings (appeal numbers): there FSST halves the size (docs/decisions.md, 2026-11-23).
+NO_FSST_TABLES = frozenset({"turnstile_events"})
+
+
+def keep_raw_copy(path: Path, table: str, sha: str, raw_store: Path, stored_frame: pl.DataFrame | None) -> Path:
+    """Keep the file once by SHA-256 (the pseudonymised Parquet if it held personal data); atomic."""
+    if stored_frame is not None:
+        target = raw_store / table / f"{sha}{STORED_PSEUDONYMISED_SUFFIX}"
+        if not target.exists():
+            write_atomically(stored_frame, target)
+        return target
+    target = raw_store / table / f"{sha}{path.suffix.lower()}"
+    if not target.exists():
+        copy_atomically(path, target)
+    return target
+
+
+def raw_rows(
+    frame: pl.DataFrame, contract: TableContract, sha: str, relative: str, history: bool = False
+) -> pl.DataFrame:
+    """Typed rows as ``raw.<table>`` stores them (with the history columns for ``history.<table>``)."""
+    extra = [pl.col("_superseded_by"), pl.col("_superseded_by_path")] if history else []
+    return frame.select(
+        *[pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in contract.columns],
+        pl.lit(sha).alias("_file_sha256"),
+        pl.lit(relative).alias("_file_path"),
+        pl.col(ROW_COLUMN).alias("_row_number"),
+        *extra,
+    )
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, target: str, frame: pl.DataFrame) -> None:
+    if frame.height == 0:
+        return
+    con.register("_kzeval_insert", frame)
+    try:
+        con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _kzeval_insert").fetchall()
+    finally:
+        con.unregister("_kzeval_insert")
+
+
+def insert_raw(con: duckdb.DuckDBPyConnection, table: str, sha: str, frame: pl.DataFrame) -> None:
+    """Land the rows of file ``sha`` in ``raw.<table>`` (in the lake: a new segment file)."""
+    if frame.height == 0 or not lake.enabled(con):
+        insert_frame(con, f"raw.{table}", frame)
+        return
+    con.register("_kzeval_insert", frame)
+    try:
+        lake.insert(con, lake.raw_table(table), sha, "SELECT * FROM _kzeval_insert")
+    finally:
+        con.unregister("_kzeval_insert")
+
+
+def raw_target(con: duckdb.DuckDBPyConnection, table: str, shas: Iterable[str]) -> str:
+    """Where to change the landed rows of files ``shas``: ``raw.<table>``, or its lake delta (see kzeval.lake)."""
+    if not lake.enabled(con):
+        return f"raw.{table}"
+    return lake.touch(con, lake.raw_table(table), [str(s) for s in shas])
+
+
+def insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, sha: str, relative: str) -> None:
+    """Copy a checked typed Parquet file into ``raw.<table>`` inside DuckDB (no round trip through Python).
+
+    Row numbers are the file's own (first data row = 1), as :func:`read_landing_file` numbers them.
+    Insertion order is not kept: readers order by key (``pipeline.read_raw``), and keeping it
+    would make DuckDB copy on one thread.
+    """
+    columns = ", ".join(f'"{c}"' for c in CONTRACTS[table].column_names)
+    select = (
+        f"SELECT {columns}, ? AS _file_sha256, ? AS _file_path, "
+        f"file_row_number + 1 AS {ROW_COLUMN} FROM read_parquet(?, file_row_number = true)"
+    )
+    in_lake = lake.enabled(con)
+    con.execute("SET preserve_insertion_order = false").fetchall()
+    if table in NO_FSST_TABLES and not in_lake:
+        con.execute("SET disabled_compression_methods = 'fsst'").fetchall()
+    try:
+        if in_lake:  # a new segment file, written by DuckDB straight from the delivered file
+            lake.insert(con, lake.raw_table(table), sha, select, [sha, relative, str(path)])
+        else:
+            con.execute(f"INSERT INTO raw.{table} BY NAME {select}", [sha, relative, str(path)]).fetchall()
+    finally:
+        con.execute("RESET preserve_insertion_order").fetchall()
+        con.execute("RESET disabled_compression_methods").fetchall()
