@@ -5,6 +5,14 @@
 -- for tables without a period (employees, qualifications, service_register, agencies) and for
 -- quarantined rows whose year cell could not be read. A quarantined row's agency is the raw
 -- agency_id value as delivered (it may be unknown: that can be why it was quarantined).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year(with_null=true) }}"
+) }}
 with current_files as (
     select distinct
         table_name,
@@ -145,3 +153,5 @@ left join unit_quality as u
         a.landing_table = u.landing_table
         and a."year" = u."year"
         and a.agency_id = u.agency_id
+-- built for a year: that year's rows and the rows without a year (counts over every year)
+where a."year" is null or {{ in_run_year('a."year"') }}

@@ -1,0 +1,35 @@
+{#- dbt per year (docs/architecture-storage.md, step 6). A run of one assessment year passes it as
+    the var `kzeval_year` (kzeval's one dbt invocation); the marts holding a `year` column are then
+    incremental: the run's year is deleted and rebuilt (delete+insert on `year`), every other year
+    is left as it was. Without the var (a full rebuild, a run with no year) every mart is rebuilt
+    whole, as a table is. -#}
+
+{% macro run_year() -%}
+    {%- set year = var('kzeval_year', none) -%}
+    {%- if year is none or year | string | trim == '' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(year | int) }}
+{%- endmacro %}
+
+{#- `<column> = <run year>` when the mart is built incrementally for a year, else `true`. -#}
+{% macro in_run_year(column='"year"', offset_from=0, offset_to=0) -%}
+    {%- set year = run_year() -%}
+    {%- if year is none or not is_incremental() -%}
+        true
+    {%- elif offset_from == 0 and offset_to == 0 -%}
+        {{ column }} = {{ year }}
+    {%- else -%}
+        {{ column }} between {{ year + offset_from }} and {{ year + offset_to }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of a per-year mart (config `pre_hook`): deletes the run's year even when its rows are
+    gone from the source (delete+insert alone deletes only the years present in the new rows); with
+    `with_null`, also the rows without a year (recomputed by every run). -#}
+{% macro delete_run_year(with_null=false) -%}
+    {%- set year = run_year() -%}
+    {%- if year is not none and is_incremental() -%}
+        delete from {{ this }} where "year" = {{ year }}{% if with_null %} or "year" is null{% endif %}
+    {%- endif -%}
+{%- endmacro %}
