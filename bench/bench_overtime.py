@@ -30,9 +30,9 @@ from kzeval.overtime import (
     compute_fct_overtime,
     compute_overtime_by_body,
     compute_overtime_month,
-    configure_duckdb,
     overtime_scope_units,
 )
+from kzeval.warehouse import configure
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,7 +86,13 @@ def _cpu_seconds() -> float:
 
 
 def _con(work: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
-    return configure_duckdb(duckdb.connect(), memory_limit=memory_limit, temp_dir=work / "duckdb_tmp", threads=2)
+    return configure(
+        duckdb.connect(),
+        memory_limit=memory_limit,
+        temp_dir=work / "duckdb_tmp",
+        threads=2,
+        preserve_insertion_order=False,
+    )
 
 
 def phase_generate(args: argparse.Namespace) -> dict[str, object]:

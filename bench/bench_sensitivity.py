@@ -33,8 +33,8 @@ def main() -> int:
 
     from kzeval.generate.national import generate_national
     from kzeval.methodology import active_readings
-    from kzeval.runner import run_assessment
     from kzeval.sensitivity import analyse, reference_pass
+    from pipelines.launch import run_assessment
 
     drop = args.workdir / f"drop_{args.fraction:g}_{args.seed}_{args.year}"
     published = args.workdir / "warehouse" / "kzeval.duckdb"

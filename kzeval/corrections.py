@@ -21,7 +21,7 @@ checked and the decision is applied as landed. A ``decision`` of ``rejected`` (p
 no figure: it is neither applied nor quarantined (it belongs to the «Таблица разногласий»).
 
 Every landing table except the reference tables can be corrected, turnstile_events and
-overtime_orders included (:mod:`kzeval.overtime_run` reads them corrected). A turnstile event
+overtime_orders included (:mod:`kzeval.steps.overtime` reads them corrected). A turnstile event
 is identified by its key, so its time and direction — the facts a body disputes — may be
 corrected although they are key columns (``CORRECTABLE_KEY_COLUMNS``); the corrected event must
 not duplicate another landed event.
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,17 +40,15 @@ import polars as pl
 
 from kzeval.contracts import CONTRACTS, TableContract
 from kzeval.schema import ensure_table
+from kzeval.settings import Settings
 from kzeval.warehouse import fetch_one, table_exists
 
 CORRECTIONS_TABLE = "corrections"
 REASON_PREFIX = "correction rejected: "
-# recompute for one body sets this: new corrections of other bodies wait for their own recompute
-SCOPE_ENV = "KZEVAL_CORRECTIONS_AGENCY"
-DEFAULT_APPLIED_BY = "kzeval"
 
 # Landing tables a correction may not target, and why. Every other table is read through
-# ``kzeval.pipeline.landing_frames`` (turnstile_events and overtime_orders through
-# ``kzeval.overtime_run``), which apply the corrections.
+# ``kzeval.steps.core.landing_frames`` (turnstile_events and overtime_orders through
+# ``kzeval.steps.overtime``), which apply the corrections.
 NOT_CORRECTABLE: Mapping[str, str] = {
     "agencies": "the register of bodies is reference data, not an assessment figure",
     "calendar": "the production calendar is reference data, not an assessment figure",
@@ -562,7 +559,7 @@ def record_applied(
     """
     ensure_dispute_tables(con)
     stamp = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    user = os.environ.get("USER") or DEFAULT_APPLIED_BY
+    user = Settings.from_env().user
     for item in applied:
         c = item.correction
         existing = fetch_one(
@@ -628,24 +625,34 @@ def drop_calendar(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None:
 
 
 def apply_corrections(
-    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, year: int | None, run_id: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pl.DataFrame,
+    year: int | None,
+    run_id: str | None = None,
+    agency: str | None = None,
 ) -> pl.DataFrame:
     """``frame`` (landed rows of ``table``) with the commission's corrections for ``year`` applied.
 
     See :func:`correct_landed_rows`, which also returns what was applied.
     """
-    return correct_landed_rows(con, table, frame, year, run_id).frame
+    return correct_landed_rows(con, table, frame, year, run_id, agency=agency).frame
 
 
 def correct_landed_rows(
-    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, year: int | None, run_id: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pl.DataFrame,
+    year: int | None,
+    run_id: str | None = None,
+    agency: str | None = None,
 ) -> CorrectionOutcome:
     """The commission's corrections of ``table`` for ``year`` applied to ``frame`` (its landed rows).
 
     ``year`` None applies the corrections of every year. Rejections go to quarantine,
-    applications to the audit trail; the landed rows in ``raw`` are never touched. Under
-    ``KZEVAL_CORRECTIONS_AGENCY`` (set by ``kzeval recompute``) only that body's new
-    corrections are applied, so other bodies keep their published figures.
+    applications to the audit trail; the landed rows in ``raw`` are never touched. With
+    ``agency`` (``kzeval recompute`` for one body, the run context's corrections scope) only that
+    body's new corrections are applied, so other bodies keep their published figures.
     """
     corrections = read_corrections(con)
     if not corrections:
@@ -657,7 +664,7 @@ def correct_landed_rows(
         return CorrectionOutcome(frame)
     ensure_dispute_tables(con)
     assessed_of = assessed_bodies_of(con)
-    chosen = selection(year, os.environ.get(SCOPE_ENV) or None, assessed_of, previously_applied(con))
+    chosen = selection(year, agency or None, assessed_of, previously_applied(con))
     outcome = apply_to_frame(frame, table, corrections, assessed_of, chosen, shipped_calendars(drop_calendar(con)))
     others = _table_rejections(con, [c for c in corrections if c.table != table])
     evaluated = [c for c in corrections if c.table == table] + [r.correction for r in others]

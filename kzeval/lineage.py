@@ -1,6 +1,6 @@
 """Lineage: which landing tables feed which indicator, which files feed which body and year.
 
-Run step, called by the pipeline (``kzeval.pipeline.landing_frames``) for every landed frame; it
+Run step, called by the pipeline (``kzeval.steps.core.landing_frames``) for every landed frame; it
 writes ``core.indicator_sources`` and ``core.source_contributions``, behind ``marts.fct_indicator_lineage``.
 ``kzeval explain`` reads the same maps to say where a figure comes from.
 """
@@ -33,7 +33,7 @@ LINEAGE_YEAR_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "appeals": ("received_on", "reviewed_on", "redirected_on", "court_satisfied_on"),
 }
 # Tables the overtime computation reads from raw directly (not through landing_frames): no per-file lineage.
-# Their corrections are applied by kzeval.overtime_run and recorded in audit.corrections_applied.
+# Their corrections are applied by kzeval.steps.overtime and recorded in audit.corrections_applied.
 UNTRACKED_TABLES = ("turnstile_events", "overtime_orders", "calendar")
 
 

@@ -92,29 +92,6 @@ _MS_PER_HOUR = 3_600_000
 _counter = itertools.count()
 
 
-def configure_duckdb(
-    con: duckdb.DuckDBPyConnection,
-    memory_limit: str = "6GB",
-    temp_dir: str | Path | None = None,
-    threads: int | None = None,
-    preserve_insertion_order: bool = False,
-) -> duckdb.DuckDBPyConnection:
-    """Bound DuckDB's memory (spilling to ``temp_dir``) for the per-employee-per-day work.
-
-    ``preserve_insertion_order = false`` lets large CREATE TABLE AS / COPY stream without
-    buffering for order; it applies to the whole connection (queries without ORDER BY may
-    return rows in any order), so pass True on a connection that relies on it.
-    """
-    con.execute(f"SET memory_limit = '{memory_limit}'").fetchall()
-    con.execute(f"SET preserve_insertion_order = {str(preserve_insertion_order).lower()}").fetchall()
-    if temp_dir is not None:
-        Path(temp_dir).mkdir(parents=True, exist_ok=True)
-        con.execute(f"SET temp_directory = '{_quote(str(temp_dir))}'").fetchall()
-    if threads is not None:
-        con.execute(f"SET threads = {int(threads)}").fetchall()
-    return con
-
-
 # --- inputs ---------------------------------------------------------------------------
 
 

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 from pathlib import Path
 from typing import overload
 
 import polars as pl
 
-KEY_ENV = "KZEVAL_PSEUDONYM_KEY"
-KEY_FILE_ENV = "KZEVAL_PSEUDONYM_KEY_FILE"
+from kzeval.settings import PSEUDONYM_KEY_ENV, PSEUDONYM_KEY_FILE_ENV, Settings
+
+KEY_ENV = PSEUDONYM_KEY_ENV
+KEY_FILE_ENV = PSEUDONYM_KEY_FILE_ENV
 MIN_KEY_BYTES = 16
 
 PSEUDONYM_PREFIX = "p_"
@@ -88,8 +89,8 @@ def load_pseudonym_key() -> bytes:
     Refuses to fall back to anything: without a key the IINs cannot be replaced consistently,
     so landing must stop. Raises :class:`PseudonymKeyError` with what to set.
     """
-    value = os.environ.get(KEY_ENV)
-    path = os.environ.get(KEY_FILE_ENV)
+    settings = Settings.from_env()
+    value, path = settings.pseudonym_key, settings.pseudonym_key_file
     if value and path:
         raise PseudonymKeyError(f"set only one of {KEY_ENV} and {KEY_FILE_ENV}, not both")
     if value:

@@ -7,12 +7,15 @@ and in ``marts.dim_readings`` without further code.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from typing import Any
 
 import duckdb
 import polars as pl
 
+from kzeval import warehouse
+from kzeval.methodology import all_readings
 from kzeval.methodology.base import ReadingDef
 from kzeval.schema import polars_schema
 
@@ -103,3 +106,22 @@ def render_readings(frame: pl.DataFrame, width: int = 110) -> str:
     low = frame.filter(pl.col("confidence") == "LOW")["reading_key"].n_unique()
     out.append(f"{readings} readings ({low} of LOW confidence); * marks the default.")
     return "\n".join(out)
+
+
+def published_readings(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
+    """The readings the published figures were computed with (``core.run_readings``), as NAME=VALUE.
+
+    The rerun must use them: a default-reading rerun of a year published under another
+    reading would move every body's figures.
+    """
+    if not warehouse.table_exists(con, "core", "run_readings"):
+        return []
+    known = all_readings()
+    chosen: dict[str, str] = {}
+    for (text,) in con.execute(
+        "SELECT readings FROM core.run_readings WHERE year = ? ORDER BY block", [year]
+    ).fetchall():
+        for key, value in json.loads(text or "{}").items():
+            if key in known and value in known[key].options and value != known[key].default:
+                chosen[key] = value
+    return [f"{k}={v}" for k, v in sorted(chosen.items())]

@@ -8,7 +8,7 @@ of the ``corrections`` landing table, and recompute
 1. reads the published figures of the year (before);
 2. reruns the year on a private copy of the warehouse, loading *only* the drop's
    ``corrections`` folder, with the new corrections of the requested body alone
-   (``KZEVAL_CORRECTIONS_AGENCY``; corrections applied earlier stay applied, other bodies'
+   (the run context's corrections scope; corrections applied earlier stay applied, other bodies'
    new ones wait for their own recompute);
 3. checks that no other body's indicator, direction or block figure moved (ranks may, and so
    may exactly the figures holding a cross-body mean the body is part of — openness items of
@@ -23,18 +23,13 @@ of the ``corrections`` landing table, and recompute
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import polars as pl
@@ -43,15 +38,14 @@ from kzeval import warehouse
 from kzeval.corrections import (
     CORRECTIONS_TABLE,
     DECISION_REJECTED,
-    DEFAULT_APPLIED_BY,
     REASON_PREFIX,
-    SCOPE_ENV,
     ensure_dispute_tables,
 )
 from kzeval.explain.labels import BLOCK_LABELS, DIRECTION_BLOCK, DIRECTION_LABELS
 from kzeval.explain.lookups import ExplainError, resolve_body
 from kzeval.lineage import direction_source_tables, indicator_source_tables
-from kzeval.methodology import all_indicators, all_readings
+from kzeval.methodology import all_indicators
+from kzeval.readings_catalogue import published_readings
 from kzeval.recompute_figures import (
     Figures,
     cross_body_average_moves,
@@ -61,8 +55,9 @@ from kzeval.recompute_figures import (
     value_changed,
 )
 from kzeval.recompute_report import render_dispute_table
-from kzeval.runner import run_assessment
 from kzeval.schema import polars_schema
+from kzeval.settings import Settings
+from kzeval.steps.dbt import build_models
 
 DISPUTE_SCHEMA: dict[str, Any] = polars_schema("core.dispute_results")  # kzeval.schema.registry
 
@@ -192,19 +187,6 @@ def dispute_rows(
 # ---------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _scope(agency: str) -> Iterator[None]:
-    previous = os.environ.get(SCOPE_ENV)
-    os.environ[SCOPE_ENV] = agency
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(SCOPE_ENV, None)
-        else:
-            os.environ[SCOPE_ENV] = previous
-
-
 def trial_path(published: Path) -> Path:
     """The private copy a recompute runs on, beside the published file (same raw_files store)."""
     return published.with_name(published.stem + ".recompute" + published.suffix)
@@ -228,39 +210,9 @@ def _build_dispute_mart(trial: Path) -> None:
     dbt runs in a subprocess, as in the pipeline: dbt-duckdb keeps its connection open for
     the life of the process, which would pin the copy after it is published.
     """
-    from pipelines.defs.dbt import DBT_PROJECT_DIR, dbt_project
-
-    dbt_project()
-    executable = Path(sys.executable).with_name("dbt")
-    command = [str(executable) if executable.exists() else shutil.which("dbt") or "dbt", "build"]
-    command += ["--select", "fct_dispute_results", "--project-dir", str(DBT_PROJECT_DIR)]
-    command += ["--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"]
-    env = {**os.environ, "KZEVAL_DBT_DUCKDB_PATH": str(trial), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    with tempfile.TemporaryDirectory(prefix="kzeval-dbt-") as target:  # leave the pipeline's manifest alone
-        command += ["--target-path", target, "--log-path", target]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        detail = (done.stdout + done.stderr).strip().splitlines()[-5:]
+    detail = build_models(trial, ["fct_dispute_results"])
+    if detail:
         raise RecomputeError("dbt build of marts.fct_dispute_results failed: " + " | ".join(detail))
-
-
-def published_readings(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
-    """The readings the published figures were computed with (``core.run_readings``), as NAME=VALUE.
-
-    The rerun must use them: a default-reading rerun of a year published under another
-    reading would move every body's figures.
-    """
-    if not warehouse.table_exists(con, "core", "run_readings"):
-        return []
-    known = all_readings()
-    chosen: dict[str, str] = {}
-    for (text,) in con.execute(
-        "SELECT readings FROM core.run_readings WHERE year = ? ORDER BY block", [year]
-    ).fetchall():
-        for key, value in json.loads(text or "{}").items():
-            if key in known and value in known[key].options and value != known[key].default:
-                chosen[key] = value
-    return [f"{k}={v}" for k, v in sorted(chosen.items())]
 
 
 def _body(con: duckdb.DuckDBPyConnection, agency: str) -> dict[str, Any]:
@@ -285,7 +237,16 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any]) -> l
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def recompute(year: int, agency: str, landing: Path, published_path: Path) -> RecomputeResult:
+class RunLauncher(Protocol):
+    """The yearly run (``pipelines.launch.run_assessment``), passed in by the CLI: recompute sits below
+    the orchestration layer (docs/architecture.md) and never imports it."""
+
+    def __call__(
+        self, year: int, landing_dir: Path, warehouse_path: Path, *, readings: list[str], corrections_agency: str
+    ) -> Any: ...
+
+
+def recompute(year: int, agency: str, landing: Path, published_path: Path, launch: RunLauncher) -> RecomputeResult:
     """Apply the drop's new corrections for ``agency``, verify, store before/after, publish."""
     published = published_path.resolve()
     if not published.exists():
@@ -293,11 +254,10 @@ def recompute(year: int, agency: str, landing: Path, published_path: Path) -> Re
     # The one writer lock of the warehouse (runs, sensor runs, the monthly reload take it too),
     # held from reading the figures before until the publication.
     with warehouse.writer_lock(published, f"kzeval recompute --year {year} --agency {agency}"):
-        return _recompute_locked(year, agency, landing, published)
+        return _recompute_locked(year, agency, landing, published, launch)
 
 
-def _recompute_locked(year: int, agency: str, landing: Path, published: Path) -> RecomputeResult:
-
+def _recompute_locked(year: int, agency: str, landing: Path, published: Path, launch: RunLauncher) -> RecomputeResult:
     with warehouse.connect_readonly(published) as con:
         body = _body(con, agency)
         before = read_figures(con, year)
@@ -320,8 +280,7 @@ def _recompute_locked(year: int, agency: str, landing: Path, published: Path) ->
     try:
         with tempfile.TemporaryDirectory(prefix="kzeval-recompute-") as tmp:
             shutil.copytree(folder, Path(tmp) / CORRECTIONS_TABLE)
-            with _scope(body_id):
-                run = run_assessment(year, Path(tmp), trial, readings=readings)
+            run = launch(year, Path(tmp), trial, readings=readings, corrections_agency=body_id)
         if not run.success:
             raise RecomputeError("Пересчет не выполнен: " + "; ".join(run.failures))
         with duckdb.connect(str(trial), read_only=True) as con:
@@ -374,7 +333,7 @@ def _recompute_locked(year: int, agency: str, landing: Path, published: Path) ->
                 + shown
                 + ("\n  …" if len(moved) > 20 else "")
             )
-        user = os.environ.get("USER") or DEFAULT_APPLIED_BY
+        user = Settings.from_env().user
         rows = dispute_rows(before, after, body_id, year, new, recompute_id, started, user)
         with duckdb.connect(str(trial)) as con:
             ensure_dispute_tables(con)

@@ -30,10 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,9 +39,34 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from kzeval import warehouse
-from kzeval.methodology.base import ActiveReadings
+from kzeval import overtime, warehouse
+from kzeval.agencies import attach_assessed
+from kzeval.calendars import load_calendar
+from kzeval.contracts import CONTRACTS, INTERACTION_TABLES
+from kzeval.corrections import Correction, apply_to_frame, assessed_bodies_of, previously_applied, read_corrections
+from kzeval.indicators.appeals import AGGREGATED_FRAME, aggregate_appeals_in_duckdb
+from kzeval.indicators.interaction import compute_interaction
+from kzeval.indicators.openness import check_openness_points
+from kzeval.indicators.org_development import ORG_DEVELOPMENT_TABLES, compute_org_development
+from kzeval.indicators.scoring import BLOCK_SCORES_SCHEMA
+from kzeval.methodology import active_readings, all_readings
+from kzeval.methodology.base import ActiveReadings, parse_reading_overrides
+from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE, READING_HEADCOUNT_MONTHS
+from kzeval.readings_catalogue import published_readings
 from kzeval.schema import polars_schema
+from kzeval.steps import assessment as assessment_steps
+from kzeval.steps.context import RunContext
+from kzeval.steps.core import (
+    bodies_of,
+    ensure_core_tables,
+    overtime_points_from,
+    read_raw,
+    replace_year_slice,
+    table_has_rows,
+)
+from kzeval.steps.dbt import build_models
+from kzeval.steps.overtime import DAILY_TABLE, _drop_corrected_events, corrected_inputs
+from kzeval.steps.scoring import score_blocks
 
 COMBINED = "low_confidence_combined"
 TOLERANCE = 1e-9
@@ -162,8 +183,6 @@ def overtime_fct_for(
     applied as the run applies them. That happens inside a transaction that is rolled back, so
     neither the scratch table nor the corrections' audit rows survive it.
     """
-    from kzeval import overtime
-    from kzeval.overtime_run import DAILY_TABLE, _drop_corrected_events, corrected_inputs
 
     def by_body(daily: str) -> dict[str, pl.DataFrame]:
         return {
@@ -200,7 +219,7 @@ def overtime_fct_for(
 def _landed(
     con: duckdb.DuckDBPyConnection, tables: Iterable[str], resolved: pl.DataFrame, year: int
 ) -> dict[str, pl.DataFrame]:
-    """:func:`kzeval.pipeline.landing_frames` without its writes (audit, quarantine, lineage).
+    """:func:`kzeval.steps.core.landing_frames` without its writes (audit, quarantine, lineage).
 
     The corrections the published figures rest on — those of the year in
     ``audit.corrections_applied`` — are applied with the pure
@@ -208,10 +227,6 @@ def _landed(
     of the year; a decision still waiting for its body's `kzeval recompute` is left out, as in
     the published figures.
     """
-    from kzeval.agencies import attach_assessed
-    from kzeval.contracts import CONTRACTS
-    from kzeval.corrections import Correction, apply_to_frame, assessed_bodies_of, previously_applied, read_corrections
-    from kzeval.pipeline import read_raw, table_has_rows
 
     corrections = read_corrections(con)
     assessed_of = assessed_bodies_of(con) if corrections else None
@@ -235,18 +250,6 @@ def _landed(
 
 def load_inputs(con: duckdb.DuckDBPyConnection, year: int) -> YearInputs:
     """The year's scoring inputs from the warehouse: landed rows, ``core.agencies``, ``core.overtime``."""
-    from kzeval.calendars import load_calendar
-    from kzeval.contracts import CONTRACTS, INTERACTION_TABLES
-    from kzeval.corrections import read_corrections
-    from kzeval.indicators.appeals import AGGREGATED_FRAME, aggregate_appeals_in_duckdb
-    from kzeval.indicators.openness import check_openness_points
-    from kzeval.indicators.org_development import ORG_DEVELOPMENT_TABLES
-    from kzeval.methodology import all_readings
-    from kzeval.methodology.base import parse_reading_overrides
-    from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE, READING_HEADCOUNT_MONTHS
-    from kzeval.pipeline import bodies_of, read_raw, table_has_rows
-    from kzeval.recompute import published_readings
-
     if not warehouse.table_exists(con, "core", "agencies"):
         raise SensitivityError("В хранилище нет core.agencies: сначала выполните kzeval run.")
     resolved = con.execute("SELECT * FROM core.agencies").pl()
@@ -304,8 +307,6 @@ class ScoringEngine:
         the expensive aggregate, computed once per option) and ``hr.headcount_missing_months``
         (n; every option computed with each exit-allowance option, cheaply from the daily rows).
         """
-        from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE, READING_HEADCOUNT_MONTHS
-        from kzeval.pipeline import overtime_points_from
 
         ot = self.inputs.overtime
         if ot is None:
@@ -329,8 +330,6 @@ class ScoringEngine:
 
     def direction_raw(self, readings: ActiveReadings) -> dict[str, tuple[int, pl.DataFrame]]:
         """block → (serial, raw direction totals), through the library entry points the run's assets call."""
-        from kzeval.indicators.interaction import compute_interaction
-        from kzeval.indicators.org_development import compute_org_development
 
         i = self.inputs
 
@@ -347,8 +346,6 @@ class ScoringEngine:
 
     def block_scores(self, readings: ActiveReadings) -> pl.DataFrame:
         """core.block_scores rows (BLOCK_SCORES_SCHEMA) the run would publish under ``readings``."""
-        from kzeval.indicators.scoring import BLOCK_SCORES_SCHEMA
-        from kzeval.scoring_run import score_blocks
 
         i = self.inputs
         parts = [pl.DataFrame(schema=BLOCK_SCORES_SCHEMA)]
@@ -386,7 +383,6 @@ def configurations(
     ``baseline``: the non-default readings the year was published with. The combined run sets
     every selected LOW-confidence reading to its first option other than the default.
     """
-    from kzeval.methodology import all_readings
 
     known = dict(definitions or all_readings())
     chosen = sorted(readings) if readings else sorted(known)
@@ -469,10 +465,6 @@ def analyse(
     computed_at: dt.datetime | None = None,
 ) -> SensitivityResult:
     """Recompute the year under every configuration (pure: reads ``con``, writes nothing)."""
-    from kzeval.methodology import active_readings
-    from kzeval.methodology.base import parse_reading_overrides
-    from kzeval.recompute import published_readings
-
     started = time.perf_counter()
     base = dict(baseline) if baseline is not None else parse_reading_overrides(published_readings(con, year))
     configs = configurations(base, readings)
@@ -491,51 +483,12 @@ def analyse(
 
 
 def reference_pass(con: duckdb.DuckDBPyConnection, year: int, readings: ActiveReadings) -> pl.DataFrame:
-    """One scoring pass exactly as the run's assessment assets do it (pipelines/defs/assessment.py).
+    """One scoring pass through the run's own steps (:func:`kzeval.steps.assessment.reference_pass`).
 
     For tests and the benchmark only: it *writes* into ``con`` as the assets do (core tables,
     quarantine, lineage), so give it a copy of the warehouse. Returns the block scores.
     """
-    from kzeval.indicators.interaction import check_openness_points, compute_interaction
-    from kzeval.indicators.org_development import ORG_DEVELOPMENT_TABLES, compute_org_development
-    from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE, READING_HEADCOUNT_MONTHS
-    from kzeval.overtime_run import compute_overtime_year
-    from kzeval.pipeline import (
-        bodies_of,
-        build_agencies,
-        interaction_frames,
-        landing_frames,
-        overtime_points_for,
-        quarantine_rule_violations,
-        replace_year_slice,
-    )
-    from kzeval.scoring_run import score_year
-
-    resolved = build_agencies(con)
-    frames = interaction_frames(con, resolved, year)
-    bodies = bodies_of(resolved)
-    if "openness_points" in frames:
-        bad = check_openness_points(frames["openness_points"], bodies)
-        frames["openness_points"] = quarantine_rule_violations(
-            con, "openness_points", frames["openness_points"], bad, "points"
-        )
-    _, directions = compute_interaction(frames, bodies, year, readings)
-    # the turnstile step (pipelines/defs/turnstile.py) under these readings: a month whose inputs and exit
-    # allowance are unchanged is not recomputed
-    compute_overtime_year(
-        con,
-        year,
-        exit_allowance=readings.value(READING_EXIT_ALLOWANCE),
-        headcount_reading=readings.value(READING_HEADCOUNT_MONTHS),
-    )
-    replace_year_slice(con, "core", "direction_raw", directions, year, {"block": "interaction"})
-    org = landing_frames(con, ORG_DEVELOPMENT_TABLES, resolved)
-    _, org_directions = compute_org_development(
-        org, bodies, resolved, year, readings, overtime=overtime_points_for(con, year, readings)
-    )
-    replace_year_slice(con, "core", "direction_raw", org_directions, year, {"block": "org_development"})
-    _, blocks = score_year(con, year, readings)
-    return blocks
+    return assessment_steps.reference_pass(con, RunContext.direct(year, readings))
 
 
 def published_block_scores(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
@@ -685,34 +638,19 @@ def render(result: SensitivityResult) -> str:
 
 def _build_marts(build: Path) -> None:
     """Build and test the sensitivity and readings marts in the build copy (dbt in a subprocess)."""
-    from pipelines.defs.dbt import DBT_PROJECT_DIR, dbt_project
-
-    dbt_project()
-    executable = Path(sys.executable).with_name("dbt")
-    command = [str(executable) if executable.exists() else shutil.which("dbt") or "dbt", "build"]
-    command += ["--select", *SENSITIVITY_MODELS, "--project-dir", str(DBT_PROJECT_DIR)]
-    command += ["--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"]
-    env = {**os.environ, "KZEVAL_DBT_DUCKDB_PATH": str(build), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    with tempfile.TemporaryDirectory(prefix="kzeval-dbt-") as target:
-        command += ["--target-path", target, "--log-path", target]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        detail = (done.stdout + done.stderr).strip().splitlines()[-5:]
+    detail = build_models(build, list(SENSITIVITY_MODELS))
+    if detail:
         raise SensitivityError("dbt build of marts.fct_reading_sensitivity failed: " + " | ".join(detail))
 
 
 def run_sensitivity(year: int, published_path: Path, readings: Sequence[str] | None = None) -> SensitivityResult:
     """Analyse ``year`` and publish ``marts.fct_reading_sensitivity`` (figures untouched)."""
-    from kzeval.pipeline import ensure_core_tables, replace_year_slice
-    from pipelines.resources import KzevalResource
-
     published = published_path.resolve()
     if not published.exists():
         raise SensitivityError(f"Хранилище {published} не найдено: сначала выполните kzeval run --year {year}.")
-    writer = KzevalResource(warehouse_path=str(published))
     run_id = f"sensitivity-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
-    writer.hold_writer_lock()
-    try:
+    # the one writer lock of the warehouse (runs, the sensor's runs, recompute take it too)
+    with warehouse.writer_lock(published, f"kzeval sensitivity --year {year}"):
         build = warehouse.begin_build(published, run_id)
         try:
             with warehouse.connect_build(published) as con:
@@ -738,8 +676,6 @@ def run_sensitivity(year: int, published_path: Path, readings: Sequence[str] | N
             for stale in (build, build.with_name(build.name + ".wal"), warehouse.marker_path(published)):
                 stale.unlink(missing_ok=True)
             raise
-    finally:
-        writer.release_writer_lock()
     result.text = render(result)
     return result
 

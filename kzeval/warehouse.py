@@ -25,14 +25,14 @@ from typing import IO
 
 import duckdb
 
-from kzeval import lake
+from kzeval import lake, settings
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: rely on the instance's run limit and the generation check
     fcntl = None  # type: ignore[assignment]
 
-DEFAULT_WAREHOUSE = Path("data/warehouse/kzeval.duckdb")
+DEFAULT_WAREHOUSE = settings.DEFAULT_WAREHOUSE
 SCHEMAS = ("raw", "quarantine", "audit", "core")
 
 
@@ -228,13 +228,33 @@ def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}").fetchall()
 
 
-def configure(con: duckdb.DuckDBPyConnection, memory_limit: str | None = None, temp_dir: Path | None = None) -> None:
-    """Memory limit and spill directory so that large runs spill instead of failing."""
-    limit = memory_limit or os.environ.get("KZEVAL_DUCKDB_MEMORY_LIMIT", "6GB")
+def configure(
+    con: duckdb.DuckDBPyConnection,
+    memory_limit: str | None = None,
+    temp_dir: str | Path | None = None,
+    threads: int | None = None,
+    preserve_insertion_order: bool | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Bound DuckDB's memory and give it a spill directory, so that large work spills instead of failing.
+
+    The one DuckDB configuration of kzeval (the warehouse build, validation, the overtime engine's
+    benchmarks). ``memory_limit`` defaults to ``KZEVAL_DUCKDB_MEMORY_LIMIT`` (kzeval.settings, 6GB).
+    ``preserve_insertion_order = False`` lets large CREATE TABLE AS / COPY stream without buffering
+    for order; it applies to the whole connection (queries without ORDER BY may return rows in any
+    order), so only a connection that does not rely on it should pass False (None leaves DuckDB's
+    default). Returns ``con``.
+    """
+    limit = memory_limit or settings.Settings.from_env().duckdb_memory_limit
     con.execute(f"SET memory_limit = '{limit}'").fetchall()
+    if preserve_insertion_order is not None:
+        con.execute(f"SET preserve_insertion_order = {str(preserve_insertion_order).lower()}").fetchall()
     if temp_dir is not None:
-        temp_dir.mkdir(parents=True, exist_ok=True)
-        con.execute(f"SET temp_directory = '{temp_dir}'").fetchall()
+        Path(temp_dir).mkdir(parents=True, exist_ok=True)
+        quoted = str(temp_dir).replace("'", "''")
+        con.execute(f"SET temp_directory = '{quoted}'").fetchall()
+    if threads is not None:
+        con.execute(f"SET threads = {int(threads)}").fetchall()
+    return con
 
 
 @contextlib.contextmanager

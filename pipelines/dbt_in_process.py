@@ -10,8 +10,9 @@ turns them into materialisations and check results exactly as it does for a subp
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -49,8 +50,9 @@ class InProcessDbt:
     the one-writer rule already guarantees. Its events are replayed after it finishes.
     """
 
-    def __init__(self, args: Sequence[str], project_dir: Path) -> None:
+    def __init__(self, args: Sequence[str], project_dir: Path, env: Mapping[str, str] | None = None) -> None:
         self.dbt_args = list(args)
+        self.env = dict(env or {})  # seen by this invocation only (the profile's DuckDB path)
         self.args = ["dbt", *self.dbt_args]  # shown by dagster-dbt as the command it ran
         self.project_dir = project_dir
         self.returncode: int | None = None
@@ -64,7 +66,8 @@ class InProcessDbt:
         previous = Path.cwd()
         os.chdir(self.project_dir)  # as the subprocess's working directory: relative paths in profiles
         try:
-            result = dbtRunner(callbacks=[events.append]).invoke(self.dbt_args)
+            with scoped_environ(self.env):  # as the subprocess's environment
+                result = dbtRunner(callbacks=[events.append]).invoke(self.dbt_args)
         finally:
             os.chdir(previous)
             release_duckdb()
@@ -99,6 +102,21 @@ class InProcessDbt:
 
     def send_signal(self, signal: int) -> None:
         """dbt runs in this thread: an interrupt reaches it directly, there is no child to forward it to."""
+
+
+@contextlib.contextmanager
+def scoped_environ(env: Mapping[str, str]) -> Iterator[None]:
+    """``env`` set in ``os.environ`` for the block only (dbt reads its profile's ``env_var`` there)."""
+    previous = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def release_duckdb() -> None:

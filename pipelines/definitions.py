@@ -12,10 +12,10 @@ Jobs, schedules and the sensor: ``pipelines/defs/ops.py``.
 from __future__ import annotations
 
 import json
-import os
 
 import dagster as dg
 
+from kzeval.settings import Settings
 from pipelines.defs import assessment, corps_b, dbt, landing, ops, publish, turnstile
 from pipelines.resources import KzevalResource
 
@@ -43,10 +43,8 @@ def side_tables() -> list[dg.AssetSpec]:
 
 def kzeval_resource_from_env() -> KzevalResource:
     """Where `dagster dev` and the daemon find the drop and the warehouse (environment, else defaults)."""
-    return KzevalResource(
-        warehouse_path=os.environ.get("KZEVAL_WAREHOUSE", "data/warehouse/kzeval.duckdb"),
-        landing_dir=os.environ.get("KZEVAL_LANDING", "data/landing"),
-    )
+    settings = Settings.from_env()
+    return KzevalResource(warehouse_path=str(settings.warehouse), landing_dir=str(settings.landing))
 
 
 defs = dg.Definitions.merge(

@@ -1,7 +1,8 @@
-"""Resources shared by every asset: where the drop is and where the warehouse build is."""
+"""Resources shared by every asset: where the drop is, where the warehouse build is, the run context."""
 
 import contextlib
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -12,6 +13,8 @@ from pydantic import Field, PrivateAttr
 from kzeval import warehouse
 from kzeval.methodology import active_readings
 from kzeval.methodology.base import ActiveReadings, parse_reading_overrides
+from kzeval.settings import DEFAULT_LANDING, DEFAULT_WAREHOUSE
+from kzeval.steps.context import RunContext
 
 writer_lock_path = warehouse.writer_lock_path
 
@@ -30,10 +33,12 @@ class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     another instance, `kzeval run` beside `dagster dev` — waits instead of taking the build over.
     """
 
-    warehouse_path: str = str(warehouse.DEFAULT_WAREHOUSE)
-    landing_dir: str = "data/landing"
+    warehouse_path: str = str(DEFAULT_WAREHOUSE)
+    landing_dir: str = str(DEFAULT_LANDING)
     hold_back_share: float = 0.05
     readings: list[str] = Field(default_factory=list)
+    # `kzeval recompute --agency`: only this body's new corrections are applied (None: every body's)
+    corrections_agency: str | None = None
     _writer_lock: IO[str] | None = PrivateAttr(default=None)
 
     @property
@@ -50,6 +55,32 @@ class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
 
     def active_readings(self) -> ActiveReadings:
         return active_readings(parse_reading_overrides(self.readings))
+
+    def run_context(self, context: dg.AssetExecutionContext | dg.OpExecutionContext) -> RunContext:
+        """The run's parameters for the steps, from the partition key and this resource's config.
+
+        A yearly partition key is the year (``2024``); a monthly one the month's first day
+        (``2024-03-01``): the year and the month.
+        """
+        year: int | None = None
+        month: int | None = None
+        if context.has_partition_key:
+            key = context.partition_key
+            if key.isdigit():
+                year = int(key)
+            else:
+                start = datetime.strptime(key, "%Y-%m-%d")
+                year, month = start.year, start.month
+        return RunContext(
+            year=year,
+            run_id=context.run.run_id,
+            readings=self.active_readings(),
+            corrections_agency=self.corrections_agency or None,
+            month=month,
+            published=self.published,
+            landing=self.landing,
+            hold_back_share=self.hold_back_share,
+        )
 
     def hold_writer_lock(self, log: Any = None, run_id: str | None = None) -> None:
         """Take the warehouse's writer lock for the rest of the run (waits for another writer to end).

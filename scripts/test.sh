@@ -12,6 +12,8 @@ ruff check kzeval pipelines tests bench
 ruff format --check kzeval pipelines tests bench
 echo "== mypy (kzeval/, bench/harness.py)"
 mypy kzeval bench/harness.py
+echo "== import contracts (.importlinter; docs/architecture.md)"
+lint-imports
 echo "== sqlfluff (dbt models)"
 sqlfluff lint dbt_project/models
 echo "== dbt build on the sample drop (kzeval demo into a scratch warehouse: dbt build runs models and tests)"

@@ -30,11 +30,10 @@ from kzeval.landing.loader import DEFAULT_HOLD_BACK_SHARE
 from kzeval.methodology import active_readings
 from kzeval.methodology.base import parse_reading_overrides
 from kzeval.progress import Progress
-from kzeval.runner import RunResult, default_dagster_home
-from kzeval.warehouse import DEFAULT_WAREHOUSE
+from kzeval.settings import DEFAULT_LANDING, DEFAULT_WAREHOUSE
+from pipelines.launch import RunResult, default_dagster_home
 from pipelines.partitions import FIRST_YEAR, is_year_partition, today_in_kazakhstan
 
-DEFAULT_LANDING = Path("data/landing")
 SAMPLE_YEAR = 2024
 SAMPLE_DROP = Path("data/sample_drop")
 

@@ -18,8 +18,8 @@ from kzeval.cli._common import (
     sub,
 )
 from kzeval.generate.sample import generate_sample
-from kzeval.runner import run_assessment
 from kzeval.warehouse import connect_readonly
+from pipelines.launch import run_assessment
 
 
 def register(subparsers: Subparsers) -> None:

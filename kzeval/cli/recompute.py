@@ -19,6 +19,7 @@ from kzeval.cli._common import (
     year_option,
 )
 from kzeval.recompute import RecomputeError, recompute
+from pipelines.launch import run_assessment
 
 
 def register(subparsers: Subparsers) -> None:
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     log_file = command_log(args, f"recompute-{args.year}")
     try:
         with quiet_stdout(log_file):  # the trial run's dbt lines go to the log file
-            result = recompute(args.year, args.agency, Path(args.landing), Path(args.warehouse))
+            result = recompute(args.year, args.agency, Path(args.landing), Path(args.warehouse), run_assessment)
     except RecomputeError as problem:
         print(f"kzeval recompute: {problem}", file=sys.stderr)
         return 2

@@ -22,7 +22,7 @@ from kzeval.cli._common import (
     year_option,
 )
 from kzeval.landing.loader import pseudonym_key_problem
-from kzeval.runner import run_assessment
+from pipelines.launch import run_assessment
 
 
 def register(subparsers: Subparsers) -> None:

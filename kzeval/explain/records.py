@@ -134,7 +134,7 @@ def turnstile_sql(year: int, body: str) -> str:
 def _overtime_corrections_note(corrections: Sequence[Mapping[str, Any]], *, day_records: bool = False) -> str:
     """Raw turnstile rows are as landed: say which commission corrections the figures include.
 
-    The overtime engine (kzeval.overtime_run) reads turnstile events and overtime orders through a
+    The overtime engine (kzeval.steps.overtime) reads turnstile events and overtime orders through a
     corrected view, so core.overtime and core.overtime_daily include the corrections while raw does not.
     """
     ids = [str(c["correction_id"]) for c in corrections if c["table_name"] in ("turnstile_events", "overtime_orders")]

@@ -46,7 +46,7 @@ _NOISE_DECIMALS = 9
 
 # The frames written to core (kzeval.schema.registry declares the tables once).
 DIRECTION_SCORES_SCHEMA: dict[str, Any] = polars_schema("core.direction_scores")
-# The reconciliation acts' facts per body, direction, kind and act (kzeval.scoring_run.penalty_facts);
+# The reconciliation acts' facts per body, direction, kind and act (kzeval.steps.scoring.penalty_facts);
 # core.reporting_penalty_facts and marts.fct_reporting_penalty_facts add the year.
 PENALTY_FACTS_SCHEMA: dict[str, Any] = polars_schema("core.reporting_penalty_facts", exclude=("year",))
 BLOCK_SCORES_SCHEMA: dict[str, Any] = polars_schema("core.block_scores")

@@ -47,6 +47,7 @@ from kzeval.landing.reader import (
     xlsx_sheet_with_columns,
 )
 from kzeval.landing.schemas import POLARS_TYPES, failure_cases
+from kzeval.settings import Settings
 from kzeval.warehouse import fetch_one
 
 DEFAULT_HOLD_BACK_SHARE = 0.05
@@ -264,7 +265,7 @@ def pseudonym_key_problem(landing_dir: Path) -> str | None:
         pseudonym.load_pseudonym_key()
         return None
     except pseudonym.PseudonymKeyError as exc:
-        if os.environ.get(pseudonym.KEY_ENV) or os.environ.get(pseudonym.KEY_FILE_ENV):
+        if Settings.from_env().has_pseudonym_key:
             return str(exc)
         reason = str(exc)
     for table, paths in discover(landing_dir).items():

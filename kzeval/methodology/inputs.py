@@ -5,7 +5,7 @@ Every figure stores its inputs as JSON (``core.indicator_scores.inputs``, keys s
 names one) and its meaning, so that ``marts.fct_indicator_inputs`` lists the inputs of a figure
 by name. A key is looked up per indicator first (the same letter means different things in
 different formulas), then in :data:`COMMON_INPUTS`. Written to ``core.indicator_input_definitions``
-by :func:`kzeval.pipeline.ensure_core_tables`.
+by :func:`kzeval.steps.core.ensure_core_tables`.
 """
 
 from __future__ import annotations

@@ -305,7 +305,7 @@ _add(
             # what Σ month-end headcount was divided by to give n (12 or the months)
             headcount_divisor="int",
         ),
-        "m, p, n, d, b, a, s per assessed body and year (kzeval.overtime_run).",
+        "m, p, n, d, b, a, s per assessed body and year (kzeval.steps.overtime).",
         key=("year", "agency_id"),
         # added 2026-12-04: months reported, the flag and the divisor of n
         added_columns=("headcount_months", "headcount_months_missing", "headcount_divisor"),
@@ -316,7 +316,7 @@ _add(
         "core",
         "overtime_unit_quality",
         cols(year="int", agency_id="string", unclosed_turnstile_days="int", orphan_out_events="int"),
-        "Unclosed turnstile days and outs without an in, per unit and year (kzeval.overtime_run).",
+        "Unclosed turnstile days and outs without an in, per unit and year (kzeval.steps.overtime).",
         key=("year", "agency_id"),
     )
 )
@@ -344,7 +344,7 @@ _add(
             points_per_fact="decimal",
             points="decimal",
         ),
-        "Reconciliation-act facts per assessed body, direction, kind and act (kzeval.scoring_run).",
+        "Reconciliation-act facts per assessed body, direction, kind and act (kzeval.steps.scoring).",
         key=("year", "agency_id", "direction", "kind", "act_ref"),
     )
 )
@@ -499,7 +499,7 @@ _add(
         "core",
         "overtime_months",
         cols(year="int", month="int", fingerprint="string"),
-        "Fingerprint of the inputs of each month of overtime computed (kzeval.overtime_run): an unchanged month is skipped.",
+        "Fingerprint of the inputs of each month of overtime computed (kzeval.steps.overtime): an unchanged month is skipped.",
         key=("year", "month"),
         dbt_source=None,
     )

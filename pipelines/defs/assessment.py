@@ -1,29 +1,17 @@
 """Yearly assessment assets: indicators per block, then direction and block scores.
 
-Formulas live in ``kzeval.indicators``; these assets only read landed tables from the
-warehouse build, call the library, and replace the year's slice of the core tables.
+Formulas live in ``kzeval.indicators``, the steps in ``kzeval.steps.assessment``; these assets
+only build the run context, open the warehouse build, call the step and report metadata.
 """
 
 from collections.abc import Iterator
 
 import dagster as dg
-import polars as pl
 from dagster import AssetExecutionContext
 
 from kzeval.contracts import INTERACTION_TABLES
 from kzeval.indicators.org_development import ORG_DEVELOPMENT_TABLES as ORG_TABLES
-from kzeval.pipeline import (
-    bodies_of,
-    build_agencies,
-    check_year_has_rows,
-    interaction_frames,
-    landing_frames,
-    overtime_points_for,
-    quarantine_rule_violations,
-    replace_year_slice,
-    store_readings,
-)
-from kzeval.scoring_run import score_year
+from kzeval.steps import assessment as steps
 from pipelines.defs.landing import landing_key
 from pipelines.partitions import yearly_partitions
 from pipelines.resources import KzevalResource
@@ -52,28 +40,11 @@ CORE_TABLE_KEYS = {
     kinds={"polars", "duckdb"},
 )
 def interaction_indicators(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
-    from kzeval.indicators.interaction import compute_interaction
-    from kzeval.indicators.openness import check_openness_points, restore_capped_rows
-
-    year = int(context.partition_key)
-    readings = kzeval.active_readings()
+    run = kzeval.run_context(context)
     with kzeval.connect(context) as con:
-        check_year_has_rows(con, year)  # a year the drop holds nothing for stops here: nothing is published
-        resolved = build_agencies(con)
-        frames = interaction_frames(con, resolved, year)
-        bodies = bodies_of(resolved)
-        if "openness_points" in frames:
-            checked = frames["openness_points"]
-            bad = check_openness_points(checked, bodies)
-            kept = quarantine_rule_violations(con, "openness_points", checked, bad, "points")
-            frames["openness_points"] = restore_capped_rows(checked, kept, bad)
-        indicators, directions = compute_interaction(frames, bodies, year, readings)
-        where = {"block": "interaction"}
-        replace_year_slice(con, "core", "indicator_scores", indicators, year, where)
-        replace_year_slice(con, "core", "direction_raw", directions, year, where)
-        store_readings(con, year, "interaction", readings.as_dict())
+        indicators, directions = steps.interaction_indicators(con, run)
     return dg.MaterializeResult(
-        metadata={"indicator_rows": indicators.height, "directions": directions.height, "year": year}
+        metadata={"indicator_rows": indicators.height, "directions": directions.height, "year": run.year}
     )
 
 
@@ -86,26 +57,11 @@ def interaction_indicators(context: AssetExecutionContext, kzeval: KzevalResourc
     kinds={"polars", "duckdb"},
 )
 def org_development_indicators(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
-    from kzeval.indicators.org_development import compute_org_development
-
-    year = int(context.partition_key)
-    readings = kzeval.active_readings()
+    run = kzeval.run_context(context)
     with kzeval.connect(context) as con:
-        check_year_has_rows(con, year)
-        resolved = build_agencies(con)
-        frames = landing_frames(con, ORG_TABLES, resolved)
-        overtime = overtime_points_for(con, year, readings)
-        indicators, directions = compute_org_development(
-            frames, bodies_of(resolved), resolved, year, readings, overtime=overtime
-        )
-        if overtime is not None:  # N1, W, a, b, s are disputed on their own: keep them as rows too
-            indicators = pl.concat([indicators, overtime.join(indicators, on=["agency_id", "indicator"], how="anti")])
-        where = {"block": "org_development"}
-        replace_year_slice(con, "core", "indicator_scores", indicators, year, where)
-        replace_year_slice(con, "core", "direction_raw", directions, year, where)
-        store_readings(con, year, "org_development", readings.as_dict())
+        indicators, directions = steps.org_development_indicators(con, run)
     return dg.MaterializeResult(
-        metadata={"indicator_rows": indicators.height, "directions": directions.height, "year": year}
+        metadata={"indicator_rows": indicators.height, "directions": directions.height, "year": run.year}
     )
 
 
@@ -125,9 +81,9 @@ def org_development_indicators(context: AssetExecutionContext, kzeval: KzevalRes
     description="Direction scores (after reporting penalties), block scores, tiers and ranks for the year.",
 )
 def scores(context: AssetExecutionContext, kzeval: KzevalResource) -> Iterator[dg.MaterializeResult]:
-    year = int(context.partition_key)
+    run = kzeval.run_context(context)
     with kzeval.connect(context) as con:
-        direction_scores, block_scores = score_year(con, year, kzeval.active_readings())
+        direction_scores, block_scores = steps.scores(con, run)
     for name, key in CORE_TABLE_KEYS.items():
         metadata = (
             {"directions": direction_scores.height, "blocks": block_scores.height} if name == "block_scores" else {}

@@ -3,7 +3,7 @@
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from kzeval.pipeline import compute_corps_b_year
+from kzeval.steps import assessment as steps
 from pipelines.defs.landing import landing_key
 from pipelines.partitions import yearly_partitions
 from pipelines.resources import KzevalResource
@@ -26,9 +26,9 @@ CORPS_B_KEYS = {name: dg.AssetKey(["core", name]) for name in ("corps_b_annual",
     name="corps_b_evaluations",
 )
 def corps_b_evaluations(context: AssetExecutionContext, kzeval: KzevalResource):  # type: ignore[no-untyped-def]
-    year = int(context.partition_key)
+    run = kzeval.run_context(context)
     with kzeval.connect(context) as con:
-        employees, rows = compute_corps_b_year(con, year, kzeval.active_readings())
+        employees, rows = steps.corps_b(con, run)
     yield dg.MaterializeResult(asset_key=CORPS_B_KEYS["corps_b_annual"], metadata={"employees": employees})
     yield dg.MaterializeResult(asset_key=CORPS_B_KEYS["corps_b_distribution"], metadata={"rows": rows})
 

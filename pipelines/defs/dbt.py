@@ -4,7 +4,6 @@ import importlib.metadata
 import os
 import re
 import shutil
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache, cached_property
 from pathlib import Path
@@ -18,12 +17,11 @@ from dagster_dbt.dagster_dbt_translator import validate_opt_translator
 from dagster_dbt.dbt_manifest import validate_manifest
 from packaging import version
 
-from kzeval import warehouse
 from kzeval.landing.reader import copy_atomically
-from pipelines.dbt_in_process import InProcessDbt
+from kzeval.steps.dbt import DBT_EXECUTABLE, DBT_PROJECT_DIR, ensure_manifest, profile_env
+from pipelines.dbt_in_process import InProcessDbt, scoped_environ
 from pipelines.resources import KzevalResource
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 PARTIAL_PARSE = "partial_parse.msgpack"
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
@@ -32,32 +30,8 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 def dbt_project() -> DbtProject:
     """The dbt project with a manifest parsed once (needed on a fresh clone)."""
     project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-    if _manifest_is_stale(project.manifest_path):
-        from dbt.cli.main import dbtRunner
-
-        result = dbtRunner().invoke(
-            ["parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"]
-        )
-        if not result.success:
-            raise RuntimeError(f"dbt parse failed: {result.exception}")
+    ensure_manifest(project.manifest_path)
     return project
-
-
-def _manifest_is_stale(manifest: Path) -> bool:
-    """A fresh clone has no manifest; an edited model makes the old one wrong."""
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    sources = [
-        DBT_PROJECT_DIR / "dbt_project.yml",
-        *DBT_PROJECT_DIR.glob("models/**/*"),
-        *DBT_PROJECT_DIR.glob("macros/**/*"),
-    ]
-    sources += list(DBT_PROJECT_DIR.glob("tests/**/*"))
-    return any(p.stat().st_mtime > built for p in sources if p.is_file())
-
-
-DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")  # the dbt of kzeval's own environment
 
 
 class KzevalDbtCliResource(DbtCliResource):
@@ -90,17 +64,23 @@ class KzevalDbtCliResource(DbtCliResource):
         dagster_dbt_translator: DagsterDbtTranslator | None = None,
         context: dg.OpExecutionContext | AssetExecutionContext | None = None,
         target_path: Path | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> DbtCliInvocation:
-        """As ``DbtCliResource.cli``; in process, the same selection, target folder and parse state."""
+        """As ``DbtCliResource.cli``; in process, the same selection, target folder and parse state.
+
+        ``env``: variables this invocation alone sees on top of the process environment (the
+        DuckDB file of the run, :func:`kzeval.steps.dbt.profile_env`).
+        """
         if not self.in_process:
-            return super().cli(
-                args,
-                raise_on_error=raise_on_error,
-                manifest=manifest,
-                dagster_dbt_translator=dagster_dbt_translator,
-                context=context,
-                target_path=target_path,
-            )
+            with scoped_environ(env or {}):  # dagster-dbt copies os.environ when it starts the subprocess
+                return super().cli(
+                    args,
+                    raise_on_error=raise_on_error,
+                    manifest=manifest,
+                    dagster_dbt_translator=dagster_dbt_translator,
+                    context=context,
+                    target_path=target_path,
+                )
         translator = validate_opt_translator(dagster_dbt_translator) or DagsterDbtTranslator()
         cleaned_args, selects, excludes = extract_runtime_selection_from_args(args)
         params = get_updated_cli_invocation_params_for_context(
@@ -136,7 +116,7 @@ class KzevalDbtCliResource(DbtCliResource):
             "debug",
         ]
         return DbtCliInvocation(
-            process=InProcessDbt(dbt_args, project_dir),  # type: ignore[arg-type]
+            process=InProcessDbt(dbt_args, project_dir, env),  # type: ignore[arg-type]
             manifest=params.manifest,
             dagster_dbt_translator=params.dagster_dbt_translator,
             project_dir=project_dir,
@@ -187,12 +167,17 @@ class KzevalDbtTranslator(DagsterDbtTranslator):
     project=dbt_project(),
     dagster_dbt_translator=KzevalDbtTranslator(),
 )
-def kzeval_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, kzeval: KzevalResource) -> Iterator[Any]:
-    kzeval.build_for(context.run.run_id)
-    os.environ["KZEVAL_DBT_DUCKDB_PATH"] = str(warehouse.build_path(kzeval.published))
+def kzeval_dbt_models(
+    context: AssetExecutionContext, dbt: KzevalDbtCliResource, kzeval: KzevalResource
+) -> Iterator[Any]:
+    run = kzeval.run_context(context)
+    kzeval.build_for(run.run_id)
     # dbt's unit tests check the marts' SQL on fixed rows, not the data: they run in the test suite
     # (tests/e2e/test_warehouse_self_describing.py), not in every run (≈ 2 s each).
-    invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context)
+    # The profile's DuckDB file is the run's build (run.dbt_duckdb_path), the file KzevalResource.connect writes.
+    invocation = dbt.cli(
+        ["build", "--exclude-resource-type", "unit_test"], context=context, env=profile_env(run.dbt_duckdb_path)
+    )
     yield from invocation.stream()
     keep_partial_parse(invocation.target_path)
     prune_invocation_targets(DBT_PROJECT_DIR / "target")

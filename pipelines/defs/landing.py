@@ -10,14 +10,14 @@ from dagster import AssetExecutionContext
 
 from kzeval.contracts import CONTRACTS
 from kzeval.landing.schemas import failure_cases
-from kzeval.pipeline import (
+from kzeval.pseudonym import PseudonymKeyError
+from kzeval.steps.core import (
     build_agencies,
     ensure_core_tables,
     landed_count_mismatches,
     load_landing,
     read_raw_from_files,
 )
-from kzeval.pseudonym import PseudonymKeyError
 from kzeval.warehouse import fetch_one
 from pipelines.resources import KzevalResource
 
@@ -44,10 +44,11 @@ def _landing_asset(table: str) -> dg.AssetsDefinition:
         kinds={"duckdb", "python"},
     )
     def _asset(context: AssetExecutionContext, kzeval: KzevalResource):  # type: ignore[no-untyped-def]
+        run = kzeval.run_context(context)
         with kzeval.connect(context) as con:
             ensure_core_tables(con)
             try:
-                outcomes = load_landing(con, kzeval.landing, kzeval.raw_store, [table], kzeval.hold_back_share)
+                outcomes = load_landing(con, run.landing, run.raw_store, [table], run.hold_back_share)
             except PseudonymKeyError as exc:  # one clear line (runs started by `kzeval run` check this first)
                 raise dg.Failure(description=f"{table}: {exc}") from None
             # Every file's collected rows were validated with pandera before insert. The blocking check

@@ -22,7 +22,6 @@ warehouse's writer lock (``KzevalResource.hold_writer_lock``).
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from dataclasses import dataclass, field, replace
@@ -39,6 +38,7 @@ from kzeval.contracts import CONTRACTS
 from kzeval.landing.loader import discover, year_expression
 from kzeval.landing.parse import parse_frame
 from kzeval.landing.reader import read_landing_file, sha256_of
+from kzeval.settings import Settings
 from pipelines.defs import assessment, corps_b, dbt, landing, publish, turnstile
 from pipelines.defs.dbt import kzeval_dbt_models
 from pipelines.defs.landing import landing_key
@@ -134,7 +134,7 @@ monthly_turnstile_reload = dg.define_asset_job(
 def _automation_status() -> dg.DefaultScheduleStatus:
     """Schedules and the sensor start stopped (a developer's `dagster dev` launches nothing by itself);
     a deployment sets KZEVAL_AUTOMATION=on to start them running."""
-    on = os.environ.get("KZEVAL_AUTOMATION", "").lower() in ("on", "1", "true")
+    on = Settings.from_env().automation
     return dg.DefaultScheduleStatus.RUNNING if on else dg.DefaultScheduleStatus.STOPPED
 
 

@@ -5,14 +5,11 @@
 month is never recomputed) and totals the year per assessed body (marts.fct_overtime).
 """
 
-from datetime import datetime
-
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from kzeval.methodology.org_development_2023 import READING_EXIT_ALLOWANCE, READING_HEADCOUNT_MONTHS
-from kzeval.overtime_run import compute_overtime_year
 from kzeval.progress import progress_note
+from kzeval.steps import assessment as steps
 from pipelines.defs.landing import landing_key
 from pipelines.partitions import monthly_partitions, yearly_partitions
 from pipelines.resources import KzevalResource
@@ -31,16 +28,10 @@ TURNSTILE_INPUTS = [landing_key(t) for t in ("agencies", "calendar", "turnstile_
     kinds={"duckdb"},
 )
 def overtime_daily(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
-    month_start = datetime.strptime(context.partition_key, "%Y-%m-%d")
+    run = kzeval.run_context(context)
+    month = [run.month] if run.month is not None else None
     with kzeval.connect(context) as con:
-        readings = kzeval.active_readings()
-        result = compute_overtime_year(
-            con,
-            month_start.year,
-            months=[month_start.month],
-            exit_allowance=readings.value(READING_EXIT_ALLOWANCE),
-            headcount_reading=readings.value(READING_HEADCOUNT_MONTHS),
-        )
+        result = steps.overtime_year(con, run, months=month)
     return dg.MaterializeResult(
         metadata={"recomputed": bool(result.months_recomputed), "message": result.message or "ok"}
     )
@@ -50,27 +41,21 @@ def overtime_daily(context: AssetExecutionContext, kzeval: KzevalResource) -> dg
     key=OVERTIME_KEY,
     group_name="turnstile",
     partitions_def=yearly_partitions,
-    # corrections: the commission may correct turnstile events and overtime orders (kzeval.overtime_run);
+    # corrections: the commission may correct turnstile events and overtime orders (kzeval.steps.overtime);
     # the monthly reload reads the corrections the last yearly run landed
     deps=[*TURNSTILE_INPUTS, landing_key("headcount_monthly"), landing_key("corrections")],
     description="m, p, n, d, b, a, s and unclosed days per assessed body (published as marts.fct_overtime).",
     kinds={"duckdb"},
 )
 def overtime_by_body(context: AssetExecutionContext, kzeval: KzevalResource) -> dg.MaterializeResult:
-    year = int(context.partition_key)
+    run = kzeval.run_context(context)
+    year = run.assessment_year
 
     def month_done(month: int, recomputed: bool) -> None:  # `kzeval run` shows it as a progress line
         context.log.info(progress_note(f"overtime {year}-{month:02d}: {'recomputed' if recomputed else 'unchanged'}"))
 
     with kzeval.connect(context) as con:
-        readings = kzeval.active_readings()
-        result = compute_overtime_year(
-            con,
-            year,
-            exit_allowance=readings.value(READING_EXIT_ALLOWANCE),
-            headcount_reading=readings.value(READING_HEADCOUNT_MONTHS),
-            on_month=month_done,
-        )
+        result = steps.overtime_year(con, run, on_month=month_done)
     if result.message:
         context.log.warning(f"overtime {year}: {result.message}")
     if result.headcount_incomplete:

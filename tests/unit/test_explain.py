@@ -22,7 +22,7 @@ from kzeval.explain import (
 from kzeval.indicators.appeals import aggregate_appeals
 from kzeval.lineage import indicator_source_tables
 from kzeval.methodology import all_indicators
-from kzeval.pipeline import build_agencies, ensure_core_tables
+from kzeval.steps.core import build_agencies, ensure_core_tables
 
 
 def test_numbers_are_filled_into_the_legal_formula() -> None:

@@ -11,8 +11,8 @@ import polars as pl
 
 from kzeval.corrections import ensure_dispute_tables
 from kzeval.explain import explain
-from kzeval.pipeline import build_agencies, ensure_core_tables
 from kzeval.recompute import Figures, cross_body_average_moves, other_bodies_changes
+from kzeval.steps.core import build_agencies, ensure_core_tables
 
 AVERAGED = {
     "item": "2",

@@ -33,7 +33,7 @@ import duckdb
 import pytest
 
 from kzeval.cli import main
-from kzeval.runner import run_assessment
+from pipelines.launch import run_assessment
 from tests.support.drops import YEAR, build_drop, write_corrections
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kzeval.runner import run_assessment
+from pipelines.launch import run_assessment
 from tests.support.drops import AGENCIES_HEADER, write_table
 
 pytestmark = pytest.mark.slow

@@ -21,7 +21,7 @@ import pytest
 
 from kzeval.methodology import all_indicators
 from kzeval.progress import Progress
-from kzeval.runner import run_assessment
+from pipelines.launch import run_assessment
 from tests.support.drops import sample_drop
 
 pytestmark = pytest.mark.slow

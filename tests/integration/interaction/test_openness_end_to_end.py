@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from kzeval.cli import main
-from kzeval.runner import run_assessment
+from pipelines.launch import run_assessment
 from tests.support.drops import CORRECTION_HEADER, YEAR, build_drop, write_table
 
 pytestmark = pytest.mark.slow

@@ -206,7 +206,7 @@ def test_a_run_ignores_a_dagster_state_storage_left_behind(tmp_path):
 
     from dagster._core.storage.defs_state.base import set_defs_state_storage
 
-    from kzeval.runner import run_assessment
+    from pipelines.launch import run_assessment
 
     with dg.instance_for_test() as instance:
         stale = instance.defs_state_storage

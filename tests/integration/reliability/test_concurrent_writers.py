@@ -27,8 +27,8 @@ import duckdb
 import pytest
 
 from kzeval import warehouse
-from kzeval.runner import _failure_reason
 from pipelines.defs.publish import published_warehouse
+from pipelines.launch import _failure_reason
 from pipelines.resources import KzevalResource
 from tests.support.drops import YEAR, build_drop, write_corrections
 
@@ -281,7 +281,7 @@ def _c1(published: Path) -> tuple[float, list[str]]:
 @pytest.fixture(scope="module")
 def assessed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The dispute drop assessed once (C1 at 69.81); each test works on its own copy of the folder."""
-    from kzeval.runner import run_assessment
+    from pipelines.launch import run_assessment
 
     root = tmp_path_factory.mktemp("writers")
     build_drop(root / "landing")

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from kzeval.landing.loader import load_table
-from kzeval.pipeline import ensure_core_tables
+from kzeval.steps.core import ensure_core_tables
 from kzeval.warehouse import ensure_schemas
 
 DBT_PROJECT = Path(__file__).resolve().parents[3] / "dbt_project"

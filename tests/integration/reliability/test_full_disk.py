@@ -70,7 +70,7 @@ def test_validate_with_a_tiny_tmpdir_fails_with_the_real_reason(drop, tiny, monk
 
 def test_run_on_a_full_disk_says_so_and_leaves_no_temporary_file(drop, tiny):
     if tiny is None:  # the summary line itself is covered in tests/landing/test_hostile_files.py
-        from kzeval.runner import DISK_FULL_LINE, says_disk_full
+        from pipelines.launch import DISK_FULL_LINE, says_disk_full
 
         assert says_disk_full("OSError: [Errno 28] No space left on device") and DISK_FULL_LINE.startswith("DISK")
         return

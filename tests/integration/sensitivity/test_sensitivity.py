@@ -289,7 +289,7 @@ def test_overtime_figures_per_exit_allowance_and_headcount_option() -> None:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from kzeval.runner import run_assessment
+    from pipelines.launch import run_assessment
 
     root = tmp_path_factory.mktemp("sensitivity")
     landing = root / "drop"
@@ -388,7 +388,7 @@ def test_every_option_equals_the_runs_library_pass(sample: tuple[Path, Path], tm
 def test_option_equals_a_real_run_with_that_reading(
     sample: tuple[Path, Path], tmp_path: Path, reading: str, option: str
 ) -> None:
-    from kzeval.runner import run_assessment
+    from pipelines.launch import run_assessment
 
     landing, published = sample
     copy = tmp_path / "copy.duckdb"

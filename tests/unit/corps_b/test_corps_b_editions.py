@@ -246,7 +246,8 @@ def test_the_edition_is_stored_with_the_annual_score_in_the_warehouse() -> None:
     import duckdb
 
     from kzeval.landing.loader import ensure_tables
-    from kzeval.pipeline import build_agencies, compute_corps_b_year, ensure_core_tables
+    from kzeval.steps.context import RunContext
+    from kzeval.steps.core import build_agencies, compute_corps_b_year, ensure_core_tables
     from kzeval.warehouse import ensure_schemas
 
     con = duckdb.connect()
@@ -267,6 +268,6 @@ def test_the_edition_is_stored_with_the_annual_score_in_the_warehouse() -> None:
     con.register("_rows", rows.with_columns(pl.lit("sha").alias("_file_sha256"), pl.lit("c.csv").alias("_file_path")))
     con.execute("INSERT INTO raw.corps_b_evaluations BY NAME SELECT *, 1 AS _row_number FROM _rows")
     build_agencies(con)
-    compute_corps_b_year(con, 2025, active_readings())
+    compute_corps_b_year(con, RunContext.direct(2025, active_readings()))
     # Q2 ranking 4.00, Q3 seed 000 3.00 → (4.00 + 3.00) / 2 = 3.50
     assert con.execute("SELECT annual_score, edition FROM core.corps_b_annual").fetchall() == [(3.5, "2018+2025")]

@@ -11,13 +11,13 @@ import pytest
 
 from kzeval.corrections import (
     REASON_PREFIX,
-    SCOPE_ENV,
     Correction,
     apply_corrections,
     apply_to_frame,
     selection,
 )
-from kzeval.pipeline import build_agencies, landing_frames
+from kzeval.steps.context import RunContext
+from kzeval.steps.core import build_agencies, landing_frames
 
 DECIDED = dt.date(2025, 3, 1)
 
@@ -236,7 +236,6 @@ def test_apply_corrections_quarantines_audits_and_leaves_raw_alone(
     warehouse: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("USER", "analyst")
-    monkeypatch.delenv(SCOPE_ENV, raising=False)
     landed = warehouse.execute("SELECT * FROM raw.appeals ORDER BY appeal_id").pl()
     frame = warehouse.execute("SELECT * EXCLUDE (_file_sha256, _file_path, _row_number) FROM raw.appeals").pl()
     for _ in range(2):  # a rerun of the same year must not duplicate anything
@@ -278,12 +277,9 @@ def test_apply_corrections_quarantines_audits_and_leaves_raw_alone(
     assert again == [(first[0][0], "analyst", "run-2")]  # first application kept, last run refreshed
 
 
-def test_recompute_scope_defers_other_bodies_new_corrections(
-    warehouse: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(SCOPE_ENV, "C1")
+def test_recompute_scope_defers_other_bodies_new_corrections(warehouse: duckdb.DuckDBPyConnection) -> None:
     frame = warehouse.execute("SELECT * EXCLUDE (_file_sha256, _file_path, _row_number) FROM raw.appeals").pl()
-    corrected = apply_corrections(warehouse, "appeals", frame, 2024, "run-1")
+    corrected = apply_corrections(warehouse, "appeals", frame, 2024, "run-1", agency="C1")
     assert corrected.filter(pl.col("appeal_id") == "B1")["reviewed_on"][0] == dt.date(2024, 1, 12)  # K-3 waits
     applied = warehouse.execute("SELECT correction_id FROM audit.corrections_applied").fetchall()
     assert applied == [("K-1",)]
@@ -295,12 +291,9 @@ def test_other_years_corrections_are_not_applied(warehouse: duckdb.DuckDBPyConne
     assert warehouse.execute("SELECT count(*) FROM audit.corrections_applied").fetchall() == [(0,)]
 
 
-def test_landing_frames_reads_corrected_rows_and_records_lineage(
-    warehouse: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv(SCOPE_ENV, raising=False)
+def test_landing_frames_reads_corrected_rows_and_records_lineage(warehouse: duckdb.DuckDBPyConnection) -> None:
     resolved = warehouse.execute("SELECT * FROM core.agencies").pl()
-    frames = landing_frames(warehouse, ["appeals"], resolved)
+    frames = landing_frames(warehouse, ["appeals"], resolved, RunContext.direct())
     appeals = frames["appeals"]
     assert appeals.filter(pl.col("appeal_id") == "A1")["reviewed_on"][0] == dt.date(2024, 1, 14)
     assert appeals.filter(pl.col("appeal_id") == "A2")["assessed_agency_id"][0] == "C1"

@@ -15,13 +15,12 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from kzeval.corrections import SCOPE_ENV
 from kzeval.explain import applied_corrections, records_section
 from kzeval.explain.indicator import corrections_section
 from kzeval.landing.loader import ensure_tables
 from kzeval.lineage import indicator_source_tables
-from kzeval.overtime_run import CorrectedInputs, compute_overtime_year
-from kzeval.pipeline import build_agencies, ensure_core_tables
+from kzeval.steps.overtime import CorrectedInputs, compute_overtime_year
+from kzeval.steps.core import build_agencies, ensure_core_tables
 from kzeval.warehouse import ensure_schemas
 
 EXIT = {"employee_id": "E1", "event_ts": "2024-01-31 22:00:00", "direction": "out"}
@@ -29,8 +28,7 @@ ORDER = {"employee_id": "E1", "date": "2024-01-27", "act_ref": "ПР-1"}
 
 
 @pytest.fixture
-def con(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv(SCOPE_ENV, raising=False)
+def con():
     connection = duckdb.connect()
     ensure_schemas(connection)
     ensure_tables(connection)

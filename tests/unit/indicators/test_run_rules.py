@@ -13,7 +13,7 @@ from kzeval.indicators.scoring import score_directions_and_block
 from kzeval.landing.loader import ensure_tables
 from kzeval.methodology import active_readings
 from kzeval.methodology.org_development_2023 import READINGS
-from kzeval.pipeline import YearWithoutDataError, check_year_has_rows
+from kzeval.steps.core import YearWithoutDataError, check_year_has_rows
 from kzeval.warehouse import ensure_schemas
 
 BODIES = pl.DataFrame({"agency_id": ["MIN"], "body_type": ["CGO"], "name_ru": ["Министерство"], "region_code": [None]})

@@ -187,7 +187,7 @@ def _contributions(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
 
 def test_lineage_lists_the_superseded_file_as_superseded(landing, con):
     from kzeval.lineage import write_source_contributions
-    from kzeval.pipeline import build_agencies
+    from kzeval.steps.core import build_agencies
 
     root = landing("appeals", "appeals_2024-01.csv", _appeals(reviewed=False, ids=range(1, 4))).parents[1]
     landing("appeals", "appeals_2024-12.csv", _appeals(reviewed=True, ids=range(1, 3)))
@@ -207,7 +207,7 @@ EMPLOYEES = "employee_id,agency_id,gender,corps,is_leadership,hired_on\n"
 
 def test_running_another_year_leaves_a_years_lineage_alone(landing, con):
     from kzeval.lineage import write_source_contributions
-    from kzeval.pipeline import build_agencies
+    from kzeval.steps.core import build_agencies
 
     # an undated drop (no as_of: made before the column existed): the figures of every year read
     # the whole table (hr.roster_of_year, provisional), so every year's lineage lists every file
@@ -234,7 +234,7 @@ def test_a_years_lineage_lists_only_the_rosters_that_year_reads(landing, con):
     """Dated rosters: per unit, a year reads only its newest roster dated in that year (hr.roster_of_year)."""
     from kzeval.indicators.hr import roster_of_year
     from kzeval.lineage import write_source_contributions
-    from kzeval.pipeline import build_agencies
+    from kzeval.steps.core import build_agencies
 
     root = landing(
         "employees",

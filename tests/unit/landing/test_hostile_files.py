@@ -23,7 +23,7 @@ from kzeval.landing import reader
 from kzeval.landing.loader import check_file, ignored_entries, load_table, pseudonym_key_problem
 from kzeval.landing.lookalike import likely_meant, lookalike_key, lookalike_warnings
 from kzeval.landing.reader import copy_atomically, remove_stale_temporaries
-from kzeval.runner import DISK_FULL_LINE, says_disk_full
+from pipelines.launch import DISK_FULL_LINE, says_disk_full
 from tests.support.drops import APPEALS_CSV_HEADER
 
 KEY = "hostile-files-test-key-0123456789"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from kzeval.methodology import active_readings
 from kzeval.methodology.inputs import ANY_INDICATOR, input_definition, input_definition_rows
-from kzeval.pipeline import methodology_definition_frames
+from kzeval.steps.core import methodology_definition_frames
 
 
 def test_the_same_letter_means_what_its_formula_says() -> None:

@@ -1,4 +1,4 @@
-"""The steps of a run, as plain functions over a DuckDB connection to the warehouse build.
+"""The building blocks of the run steps, as plain functions over a DuckDB connection to the warehouse build.
 
 Dagster assets (``pipelines/``) call these and stay thin; tests call them directly.
 Every step replaces exactly the slice it owns (a table, or a year of a table), so
@@ -15,11 +15,27 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from kzeval import corps_b
 from kzeval.agencies import assessed_bodies, attach_assessed, resolve_hierarchy
-from kzeval.contracts import CONTRACTS
+from kzeval.contracts import CONTRACTS, INTERACTION_TABLES
+from kzeval.corrections import apply_corrections, ensure_dispute_tables, read_corrections
+from kzeval.indicators.appeals import AGGREGATED_FRAME, aggregate_appeals_in_duckdb
+from kzeval.indicators.common import indicator_frame
+from kzeval.indicators.overtime_points import overtime_indicator_rows
 from kzeval.landing.loader import FileOutcome, attribution_agency_column, ensure_tables, load_table, year_sql
+from kzeval.lineage import write_indicator_sources, write_source_contributions
+from kzeval.methodology import all_indicators
 from kzeval.methodology.base import ActiveReadings
+from kzeval.methodology.inputs import input_definition_rows
+from kzeval.methodology.org_development_2023 import (
+    HEADCOUNT_MONTHS,
+    READING_EXIT_ALLOWANCE,
+    READING_HEADCOUNT_MONTHS,
+)
+from kzeval.overtime import SCOPE_APPARATUS, SCOPE_LEVEL_RULE, apparatus_marked_bodies, headcount_months_by_body
+from kzeval.readings_catalogue import write_readings_catalogue
 from kzeval.schema import ensure_table
+from kzeval.steps.context import RunContext
 from kzeval.warehouse import fetch_one
 
 META_COLUMNS = ("_file_sha256", "_file_path", "_row_number")
@@ -192,45 +208,42 @@ def replace_year_slice(
 
 
 def landing_frames(
-    con: duckdb.DuckDBPyConnection, tables: Iterable[str], resolved: pl.DataFrame
+    con: duckdb.DuckDBPyConnection, tables: Iterable[str], resolved: pl.DataFrame, run: RunContext
 ) -> dict[str, pl.DataFrame]:
     """Landed tables with ``assessed_agency_id`` and ``body_type``; empty tables are left out.
 
-    The special commission's corrections for the run's year are applied on top of the landed
-    rows (``kzeval.corrections``; ``raw`` is never edited), and the files each frame comes
-    from are recorded for lineage (``core.source_contributions``).
+    The special commission's corrections for the run's year (in the run's scope: every body, or
+    the body ``kzeval recompute`` recomputes) are applied on top of the landed rows
+    (``kzeval.corrections``; ``raw`` is never edited), and the files each frame comes from are
+    recorded for lineage (``core.source_contributions``).
     """
-    from kzeval.corrections import apply_corrections
-
-    year, run_id = current_run()
     prepare_dispute_tables(con)
     frames: dict[str, pl.DataFrame] = {}
     for table in tables:
         if table in ("agencies", "calendar") or not table_has_rows(con, table):
             continue
-        frame = apply_corrections(con, table, read_raw(con, table), year, run_id)
-        record_source_contributions(con, table, year)
+        frame = apply_corrections(con, table, read_raw(con, table), run.year, run.run_id, agency=run.corrections_agency)
+        record_source_contributions(con, table, run.year)
         if CONTRACTS[table].agency_column:
             frame = attach_assessed(frame, resolved, CONTRACTS[table].agency_column or "agency_id")
         frames[table] = frame
     return frames
 
 
-def interaction_frames(con: duckdb.DuckDBPyConnection, resolved: pl.DataFrame, year: int) -> dict[str, pl.DataFrame]:
+def interaction_frames(
+    con: duckdb.DuckDBPyConnection, resolved: pl.DataFrame, run: RunContext
+) -> dict[str, pl.DataFrame]:
     """The interaction block's inputs: :func:`landing_frames`, with the appeals counted inside DuckDB.
 
     3.5 million appeals only feed counts per body: they are aggregated where they are stored
     instead of being copied into polars, unless the commission corrected landed rows — corrections
     patch frames, so then the appeals are read and aggregated like every other table.
     """
-    from kzeval.contracts import INTERACTION_TABLES
-    from kzeval.corrections import read_corrections
-    from kzeval.indicators.appeals import AGGREGATED_FRAME, aggregate_appeals_in_duckdb
-
+    year = run.assessment_year
     prepare_dispute_tables(con)
     in_duckdb = table_has_rows(con, "appeals") and not read_corrections(con)
     tables = [t for t in INTERACTION_TABLES if not (in_duckdb and t == "appeals")]
-    frames = landing_frames(con, tables, resolved)
+    frames = landing_frames(con, tables, resolved, run)
     if in_duckdb:
         record_source_contributions(con, "appeals", year)
         frames[AGGREGATED_FRAME] = aggregate_appeals_in_duckdb(con, "raw.appeals", "core.agencies", year)
@@ -271,17 +284,12 @@ def ensure_core_tables(con: duckdb.DuckDBPyConnection) -> None:
     for table in CORE_TABLES:
         ensure_table(con, f"core.{table}")
     ensure_tables(con)
-    from kzeval.readings_catalogue import write_readings_catalogue
-
     write_readings_catalogue(con)  # the readings of this code (marts.dim_readings), refreshed by every run
     write_methodology_definitions(con)
 
 
 def methodology_definition_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
     """``core.indicator_definitions`` (methodology §10) and ``core.indicator_input_definitions`` as frames."""
-    from kzeval.methodology import all_indicators
-    from kzeval.methodology.inputs import input_definition_rows
-
     indicators = pl.DataFrame(
         [
             {
@@ -323,13 +331,12 @@ def write_methodology_definitions(con: duckdb.DuckDBPyConnection) -> None:
             con.unregister("_definitions")
 
 
-def compute_corps_b_year(con: duckdb.DuckDBPyConnection, year: int, readings: ActiveReadings) -> tuple[int, int]:
-    """Corps «Б» annual grades and distributions for the year (seed 000) into ``core``."""
-    from kzeval import corps_b
-
+def compute_corps_b_year(con: duckdb.DuckDBPyConnection, run: RunContext) -> tuple[int, int]:
+    """Corps «Б» annual grades and distributions for the run's year (seed 000) into ``core``."""
+    year, readings = run.assessment_year, run.readings
     ensure_core_tables(con)
     resolved = con.execute("SELECT * FROM core.agencies").pl()
-    frames = landing_frames(con, ["corps_b_evaluations"], resolved)
+    frames = landing_frames(con, ["corps_b_evaluations"], resolved, run)
     con.execute("DELETE FROM core.corps_b_annual WHERE year = ?", [year]).fetchall()
     con.execute("DELETE FROM core.corps_b_distribution WHERE year = ?", [year]).fetchall()
     if "corps_b_evaluations" not in frames:
@@ -369,15 +376,6 @@ def overtime_points_from(
     readings: ActiveReadings | None = None,
 ) -> pl.DataFrame:
     """N1 and W rows from ``core.overtime``-shaped rows (pure; `kzeval sensitivity` passes recomputed ones)."""
-    from kzeval.indicators.common import indicator_frame
-    from kzeval.indicators.overtime_points import overtime_indicator_rows
-    from kzeval.methodology.org_development_2023 import (
-        HEADCOUNT_MONTHS,
-        READING_EXIT_ALLOWANCE,
-        READING_HEADCOUNT_MONTHS,
-    )
-    from kzeval.overtime import SCOPE_APPARATUS, SCOPE_LEVEL_RULE, apparatus_marked_bodies, headcount_months_by_body
-
     body_types = dict(agencies.select("agency_id", "body_type").iter_rows())
     marked = apparatus_marked_bodies(agencies)
     keys = [READING_EXIT_ALLOWANCE]
@@ -444,27 +442,8 @@ def quarantine_rule_violations(
     return frame.join(bad.select(key), on=key, how="anti")
 
 
-def current_run() -> tuple[int | None, str]:
-    """(assessment year, run id) of the Dagster run executing this step; (None, "direct") outside one."""
-    import sys
-
-    if "dagster" not in sys.modules:  # no Dagster run in this process: a test or a direct call
-        return None, "direct"
-    import dagster as dg
-
-    try:
-        context = dg.AssetExecutionContext.get()
-    except Exception:  # dagster loaded, but this call is outside an asset's execution
-        return None, "direct"
-    year = int(context.partition_key) if context.has_partition_key else None
-    return year, context.run.run_id
-
-
 def prepare_dispute_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Tables of the disputes and lineage marts (dbt sources), present even when nothing was disputed."""
-    from kzeval.corrections import ensure_dispute_tables
-    from kzeval.lineage import write_indicator_sources
-
     ensure_dispute_tables(con)
     write_indicator_sources(con)
 
@@ -475,6 +454,4 @@ def record_source_contributions(con: duckdb.DuckDBPyConnection, table: str, year
     With the run's ``year`` only that year's slice is replaced: running another year never
     changes (nor adds files to) the lineage of figures it did not compute.
     """
-    from kzeval.lineage import write_source_contributions
-
     write_source_contributions(con, table, year)

@@ -30,7 +30,8 @@ from kzeval import lake, overtime
 from kzeval.calendars import CalendarMissingError, load_calendar
 from kzeval.contracts import CONTRACTS
 from kzeval.corrections import Applied, correct_landed_rows, read_corrections
-from kzeval.pipeline import current_run, ensure_core_tables, read_raw, replace_year_slice, table_has_rows
+from kzeval.steps.context import DIRECT_RUN_ID
+from kzeval.steps.core import ensure_core_tables, read_raw, replace_year_slice, table_has_rows
 
 DAILY_TABLE = "core.overtime_daily"
 EVENTS_TABLE = "raw.turnstile_events"
@@ -114,7 +115,9 @@ def _key_employee(key: str) -> str | None:
     return str(employee) if employee is not None else None
 
 
-def _corrected_events(con: duckdb.DuckDBPyConnection, year: int, run_id: str) -> tuple[str, list[tuple[date, str]]]:
+def _corrected_events(
+    con: duckdb.DuckDBPyConnection, year: int, run_id: str, agency: str | None = None
+) -> tuple[str, list[tuple[date, str]]]:
     """The events source with the turnstile corrections applied, and the days they touch.
 
     Only the landed events of the employees the corrections name are read into memory (a
@@ -136,7 +139,7 @@ def _corrected_events(con: duckdb.DuckDBPyConnection, year: int, run_id: str) ->
         .pl()
         .with_row_index("_rid")
     )
-    outcome = correct_landed_rows(con, "turnstile_events", candidates, year, run_id)
+    outcome = correct_landed_rows(con, "turnstile_events", candidates, year, run_id, agency=agency)
     if not outcome.applied:
         return EVENTS_TABLE, []
     joined = outcome.frame.join(candidates, on="_rid", suffix="_landed")
@@ -158,19 +161,23 @@ def _corrected_events(con: duckdb.DuckDBPyConnection, year: int, run_id: str) ->
 
 
 def corrected_inputs(
-    con: duckdb.DuckDBPyConnection, year: int, orders: pl.DataFrame | None, run_id: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    orders: pl.DataFrame | None,
+    run_id: str | None = None,
+    agency: str | None = None,
 ) -> CorrectedInputs:
     """The year's corrections of turnstile_events and overtime_orders applied; nothing read without any."""
     tables = {c.table for c in read_corrections(con)}
     if not tables & {"turnstile_events", "overtime_orders"}:
         return CorrectedInputs(orders=orders)
-    run = run_id or current_run()[1]
+    run = run_id or DIRECT_RUN_ID
     source: str = EVENTS_TABLE
     touched: list[tuple[date, str]] = []
     if "turnstile_events" in tables:
-        source, touched = _corrected_events(con, year, run)
+        source, touched = _corrected_events(con, year, run, agency)
     if orders is not None and "overtime_orders" in tables:
-        outcome = correct_landed_rows(con, "overtime_orders", orders, year, run)
+        outcome = correct_landed_rows(con, "overtime_orders", orders, year, run, agency=agency)
         orders = outcome.frame
         touched = [*touched, *_touched(outcome.applied, "date")]
     return CorrectedInputs(source, orders, touched)
@@ -378,6 +385,8 @@ def compute_overtime_year(
     exit_allowance: str = overtime.EXIT_ALLOWANCE_DEFAULT,
     headcount_reading: str = overtime.HEADCOUNT_READING_DEFAULT,
     on_month: Callable[[int, bool], None] | None = None,
+    run_id: str = DIRECT_RUN_ID,
+    corrections_agency: str | None = None,
 ) -> OvertimeYear:
     """Refresh the year's stale months, then store ``core.overtime`` (marts.fct_overtime) for the year.
 
@@ -407,7 +416,7 @@ def compute_overtime_year(
     except CalendarMissingError as exc:
         return OvertimeYear(pl.DataFrame(schema=overtime.FCT_OVERTIME_SCHEMA), [], [], f"not computed: {exc}")
     orders = read_raw(con, "overtime_orders") if table_has_rows(con, "overtime_orders") else None
-    corrected = corrected_inputs(con, year, orders)
+    corrected = corrected_inputs(con, year, orders, run_id, corrections_agency)
     recomputed, unchanged = [], []
     try:
         for month in months or range(1, 13):

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 
 import duckdb
 import polars as pl
 
-from kzeval.indicators.scoring import PENALTY_FACTS_SCHEMA
+from kzeval.indicators.scoring import (
+    BLOCK_SCORES_SCHEMA,
+    DIRECTION_SCORES_SCHEMA,
+    PENALTY_FACTS_SCHEMA,
+    BlockScoringRules,
+    block_scoring_rules,
+    score_directions_and_block,
+)
 from kzeval.methodology.base import ActiveReadings
-from kzeval.pipeline import bodies_of, landing_frames, replace_year_slice
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from kzeval.indicators.scoring import BlockScoringRules
+from kzeval.steps.context import RunContext
+from kzeval.steps.core import bodies_of, landing_frames, replace_year_slice
+from kzeval.warehouse import table_exists
 
 
 def penalty_facts(penalties: pl.DataFrame | None, year: int, rules: Mapping[str, BlockScoringRules]) -> pl.DataFrame:
@@ -53,13 +57,12 @@ def penalty_facts(penalties: pl.DataFrame | None, year: int, rules: Mapping[str,
     return pl.DataFrame(rows, schema=PENALTY_FACTS_SCHEMA).select(list(PENALTY_FACTS_SCHEMA))
 
 
-def score_year(
-    con: duckdb.DuckDBPyConnection, year: int, readings: ActiveReadings
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Score every block that has raw direction totals for ``year`` by its edition's rules."""
+def score_year(con: duckdb.DuckDBPyConnection, run: RunContext) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Score every block that has raw direction totals for the run's year by its edition's rules."""
+    year, readings = run.assessment_year, run.readings
     resolved = con.execute("SELECT * FROM core.agencies").pl()
     directions = con.execute("SELECT * EXCLUDE (year) FROM core.direction_raw WHERE year = ?", [year]).pl()
-    penalties = landing_frames(con, ["reporting_penalties"], resolved).get("reporting_penalties")
+    penalties = landing_frames(con, ["reporting_penalties"], resolved, run).get("reporting_penalties")
     direction_scores, block_scores = score_blocks(directions, penalties, bodies_of(resolved), year, readings)
     con.execute("DELETE FROM core.direction_scores WHERE year = ?", [year]).fetchall()
     con.execute("DELETE FROM core.block_scores WHERE year = ?", [year]).fetchall()
@@ -68,8 +71,6 @@ def score_year(
     replace_year_slice(
         con, "core", "reporting_penalty_facts", penalty_facts(penalties, year, block_rules(readings)), year
     )
-    from kzeval.warehouse import table_exists
-
     if table_exists(con, "core", "reading_sensitivity"):  # it described the figures just replaced
         con.execute("DELETE FROM core.reading_sensitivity WHERE year = ?", [year]).fetchall()
     return direction_scores, block_scores
@@ -77,8 +78,6 @@ def score_year(
 
 def block_rules(readings: ActiveReadings) -> dict[str, BlockScoringRules]:
     """Each block's scoring rules under ``readings`` (the org block's depend on them)."""
-    from kzeval.indicators.scoring import block_scoring_rules
-
     return {block: block_scoring_rules(block, readings) for block in ("interaction", "org_development")}
 
 
@@ -89,8 +88,6 @@ def score_blocks(
 
     The one scoring pass: the run (:func:`score_year`) and ``kzeval sensitivity`` both call it.
     """
-    from kzeval.indicators.scoring import BLOCK_SCORES_SCHEMA, DIRECTION_SCORES_SCHEMA, score_directions_and_block
-
     rules = block_rules(readings)
     direction_parts = [pl.DataFrame(schema=DIRECTION_SCORES_SCHEMA)]
     block_parts = [pl.DataFrame(schema=BLOCK_SCORES_SCHEMA)]

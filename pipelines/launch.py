@@ -1,4 +1,9 @@
-"""Run the Dagster assessment job in process (what `kzeval run` and `kzeval demo` do)."""
+"""Launch the Dagster jobs in process (what `kzeval run`, `kzeval demo` and `kzeval recompute` do).
+
+The orchestration layer's entry point for the CLI (docs/architecture.md): it builds the
+``kzeval`` resource from the command's arguments (the run context's config) and materialises
+the job's assets; nothing in the run steps calls back into it.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import dagster as dg
 import duckdb
+from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluation
 
 from kzeval import warehouse
 from kzeval.contracts import CONTRACTS
+from kzeval.indicators.org_development import org_run_notes
+from kzeval.landing.loader import pseudonym_key_problem
+from kzeval.progress import listen_to_every_run
+from kzeval.settings import DEFAULT_DAGSTER_HOME, Settings
+from pipelines.definitions import defs
+from pipelines.defs.dbt import dbt_resource
+from pipelines.defs.ops import MONTHLY_SELECTION, YEARLY_SELECTION
+from pipelines.partitions import month_partition_key
+from pipelines.resources import KzevalResource
 
 DISK_FULL_LINE = (
     "DISK FULL: no space left on the device (warehouse build, raw store or temporary folder); "
@@ -60,14 +76,14 @@ def run_assessment(
     log_level: str = "WARNING",
     dagster_home: Path | None = None,
     progress: Callable[[Any], None] | None = None,
+    corrections_agency: str | None = None,
 ) -> RunResult:
     """Materialise every asset for ``year``.
 
     The run is recorded in the Dagster instance of ``dagster_home`` (the one the Dagster UI shows)
     or, without it, in an ephemeral instance. ``progress`` receives every Dagster event of the run.
+    ``corrections_agency`` (``kzeval recompute``): apply only that body's new corrections.
     """
-    from pipelines.defs.ops import YEARLY_SELECTION
-
     run = _materialize(
         YEARLY_SELECTION,
         str(year),
@@ -79,11 +95,10 @@ def run_assessment(
         log_level,
         dagster_home,
         progress,
+        corrections_agency,
     )
     if run.success and warehouse_path.exists():
         run.not_computed = _not_computed(warehouse_path, year)
-        from kzeval.indicators.org_development import org_run_notes
-
         with duckdb.connect(str(warehouse_path), read_only=True) as con:
             run.notes = org_run_notes(con, year)
     return run
@@ -98,9 +113,6 @@ def run_monthly_reload(
     log_level: str = "WARNING",
 ) -> RunResult:
     """What the ``monthly_turnstile_reload`` job does for one month, with an ephemeral Dagster instance."""
-    from pipelines.defs.ops import MONTHLY_SELECTION
-    from pipelines.partitions import month_partition_key
-
     return _materialize(
         MONTHLY_SELECTION,
         month_partition_key(year, month),
@@ -124,33 +136,24 @@ def _materialize(
     log_level: str,
     dagster_home: Path | None = None,
     progress: Callable[[Any], None] | None = None,
+    corrections_agency: str | None = None,
 ) -> RunResult:
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    from kzeval.landing.loader import pseudonym_key_problem
-
     problem = pseudonym_key_problem(landing_dir)  # checked before any landing starts
     if problem:
         return RunResult(success=False, year=year, warehouse_path=warehouse_path, failures=[problem])
-    import dagster as dg
-    from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluation
-
-    from pipelines.definitions import defs
-    from pipelines.defs.dbt import dbt_resource
-    from pipelines.resources import KzevalResource
-
     resource = KzevalResource(
         warehouse_path=str(warehouse_path),
         landing_dir=str(landing_dir),
         hold_back_share=hold_back_share,
         readings=list(readings or []),
+        corrections_agency=corrections_agency,
     )
     assets = list(defs.assets or [])
     # Entering the instance makes it the current one for Dagster's definitions state, so a run does
     # not pick up an instance a caller created and disposed of before (tests do).
     instance = dagster_instance(dagster_home) if dagster_home is not None else dg.DagsterInstance.ephemeral()
     if progress is not None:
-        from kzeval.progress import listen_to_every_run
-
         listen_to_every_run(instance, progress)
     extra: dict[str, Any] = {}
     if dagster_home is not None:
@@ -223,19 +226,16 @@ def _failure_reason(error: object) -> str:
 
 CLI_TRIGGER_TAG = "kzeval/trigger"
 # The Dagster instance shared by `kzeval run` and the Dagster UI (README «Operations: Dagster»).
-DEFAULT_DAGSTER_HOME = Path("data/dagster_home")
 INSTANCE_SETTINGS = Path(__file__).resolve().parents[1] / DEFAULT_DAGSTER_HOME / "dagster.yaml"
 
 
 def default_dagster_home() -> Path:
     """``$DAGSTER_HOME`` when set, else ``data/dagster_home`` (absolute)."""
-    return Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME).resolve()
+    return Settings.from_env().dagster_home.resolve()
 
 
 def dagster_instance(home: Path) -> Any:
     """The persistent Dagster instance in ``home``, created with the project's dagster.yaml if new."""
-    import dagster as dg
-
     home.mkdir(parents=True, exist_ok=True)
     settings = home / "dagster.yaml"
     if not settings.exists() and INSTANCE_SETTINGS.exists():
