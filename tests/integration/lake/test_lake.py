@@ -21,8 +21,8 @@ import pytest
 
 from kzeval import lake, lake_commands, warehouse
 from kzeval.landing.loader import ensure_tables, load_table
-from kzeval.steps.overtime import compute_overtime_year
 from kzeval.steps.core import build_agencies, ensure_core_tables
+from kzeval.steps.overtime import compute_overtime_year
 
 AGENCIES_CSV = (
     "agency_id,name_ru,body_type,parent_agency_id,is_assessed,region_code,level\n"

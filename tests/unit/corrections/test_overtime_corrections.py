@@ -19,8 +19,8 @@ from kzeval.explain import applied_corrections, records_section
 from kzeval.explain.indicator import corrections_section
 from kzeval.landing.loader import ensure_tables
 from kzeval.lineage import indicator_source_tables
-from kzeval.steps.overtime import CorrectedInputs, compute_overtime_year
 from kzeval.steps.core import build_agencies, ensure_core_tables
+from kzeval.steps.overtime import CorrectedInputs, compute_overtime_year
 from kzeval.warehouse import ensure_schemas
 
 EXIT = {"employee_id": "E1", "event_ts": "2024-01-31 22:00:00", "direction": "out"}

@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from kzeval.landing.loader import ensure_tables
-from kzeval.steps.overtime import compute_overtime_year
 from kzeval.steps.core import build_agencies, ensure_core_tables
+from kzeval.steps.overtime import compute_overtime_year
 from kzeval.warehouse import ensure_schemas
 
 
