@@ -396,6 +396,7 @@ _add(
         year_column="year",
     )
 )
+_P_MIN, _P_MAX = corps_b_2025.PARAMETER_MIN, corps_b_2025.PARAMETER_MAX  # para. 18: «от 0 до 5-ти»
 _add(
     TableContract(
         "corps_b_evaluations",
@@ -405,10 +406,10 @@ _add(
             _c("year", "int"),
             _c("quarter", "int", min_value=1, max_value=4),
             # "kpi" (KPI sheet of a head, seed 002 ch. 2) is recognised only to be rejected with its reason
-            _c("sheet", "enum", choices=("leader", "non_leader", "kpi")),
-            *tuple(_c(f"p{i}", "decimal", min_value=0, max_value=5) for i in range(1, 5)),
+            _c("sheet", "enum", choices=(*corps_b_2025.SHEETS, "kpi")),
+            *tuple(_c(f"p{i}", "decimal", min_value=_P_MIN, max_value=_P_MAX) for i in range(1, 5)),
             # changed 2026-12-04: p5 is empty on ranking sheets (quarters ending before 1 July 2025)
-            _c("p5", "decimal", False, min_value=0, max_value=5),
+            _c("p5", "decimal", False, min_value=_P_MIN, max_value=_P_MAX),
             _c("sanction", "enum", choices=("none", "reprimand", "severe")),
             *_counts("days_in_position", "worked_days"),
             _c("calibrated_score", "decimal", False, min_value=0, max_value=5),

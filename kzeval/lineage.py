@@ -7,26 +7,17 @@ writes ``core.indicator_sources`` and ``core.source_contributions``, behind ``ma
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import duckdb
 import polars as pl
 
 from kzeval.contracts import CONTRACTS
-from kzeval.indicators import appeals, hr, openness, services
 from kzeval.indicators.hr import ROSTER_TABLES
 from kzeval.methodology import all_indicators
-from kzeval.methodology import org_development_2023 as od
 from kzeval.schema import ensure_table, polars_schema
 from kzeval.warehouse import table_exists
 
-OVERTIME_TABLES = ("turnstile_events", "overtime_orders", "calendar", "headcount_monthly")
-OVERTIME_CODES = (
-    "hr_overtime_quantitative",
-    "hr_weekend_overtime_penalty",
-    "avg_workday_hours_per_employee",
-    "avg_weekend_overtime_hours",
-)
 # The years a landed row counts in, for lineage: the table's year or period column, except
 # appeals, which count in the year of each event (received, reviewed, redirected, court).
 LINEAGE_YEAR_COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -38,37 +29,8 @@ UNTRACKED_TABLES = ("turnstile_events", "overtime_orders", "calendar")
 
 
 def indicator_source_tables() -> dict[str, tuple[str, ...]]:
-    """Indicator, criterion and detail code → the landing tables its value is computed from."""
-
-    mapping: dict[str, set[str]] = {}
-    for module_tables in (services.INDICATOR_TABLES, openness.INDICATOR_TABLES, appeals.INDICATOR_TABLES):
-        for code, tables in module_tables.items():
-            mapping[code] = set(tables)
-    for code, tables in hr.INDICATOR_TABLES.items():
-        mapping[code] = set(tables)
-    definitions = all_indicators()
-    for code, definition in definitions.items():
-        if definition.direction == "it":
-            mapping[code] = {"it_report"}
-    for code in OVERTIME_CODES:
-        mapping[code] = set(OVERTIME_TABLES)
-    mapping["normal_hours"] = {"calendar"}
-    mapping["hr_overtime"] = {*mapping.get("hr_overtime_survey", set()), *OVERTIME_TABLES}
-
-    def union(codes: Iterable[str]) -> set[str]:
-        return {t for code in codes for t in mapping.get(code, set())}
-
-    mapping["svc_k1"] = union(services.K1_CODES)
-    mapping["svc_k2"] = union(services.K2_CODES)
-    mapping["svc_k3"] = union(services.K3_CODES)
-    for criterion, components in od.HR_CRITERIA_COMPONENTS.items():
-        mapping[criterion] = union(components)
-    by_direction: dict[str, set[str]] = {}
-    for code, definition in definitions.items():
-        by_direction.setdefault(definition.direction, set()).update(mapping.get(code, set()))
-    for code, definition in definitions.items():
-        mapping.setdefault(code, by_direction.get(definition.direction, set()))
-    return {code: tuple(sorted(tables)) for code, tables in sorted(mapping.items())}
+    """Indicator, criterion and detail code → the landing tables its value is computed from (its definition's)."""
+    return {code: tuple(sorted(d.source_tables)) for code, d in sorted(all_indicators().items())}
 
 
 def direction_source_tables(direction: str) -> tuple[str, ...]:

@@ -16,7 +16,6 @@ from typing import Any
 
 import dagster as dg
 import duckdb
-from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluation
 
 from kzeval import warehouse
 from kzeval.contracts import CONTRACTS
@@ -173,6 +172,9 @@ def _materialize(
             **extra,
         )
     failures: list[str] = []
+    # Dagster's public accessor gives the check evaluations in event order: walk them alongside
+    # the step failures so the messages keep the order they happened in.
+    evaluations = iter(result.get_asset_check_evaluations())
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             data = event.step_failure_data
@@ -181,12 +183,8 @@ def _materialize(
                 message = f"{message} (no space left on device)"
             failures.append(f"{event.step_key}: {message}")
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            if (
-                isinstance(evaluation, AssetCheckEvaluation)
-                and not evaluation.passed
-                and evaluation.severity == dg.AssetCheckSeverity.ERROR
-            ):
+            evaluation = next(evaluations)
+            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
                 why = f": {evaluation.description}" if evaluation.description else ""
                 failures.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed{why}")
     if any(says_disk_full(f) for f in failures):

@@ -18,6 +18,7 @@ from kzeval.cli._common import (
     sub,
 )
 from kzeval.generate.sample import generate_sample
+from kzeval.methodology import BLOCK_LABELS
 from kzeval.warehouse import connect_readonly
 from pipelines.launch import run_assessment
 
@@ -73,10 +74,7 @@ def print_ranking(warehouse: Path, year: int) -> None:
             """,
             [year],
         ).fetchall()
-    block_titles = {
-        "interaction": "Взаимодействие государственного органа с физическими и юридическими лицами",
-        "org_development": "Организационное развитие государственного органа",
-    }
+    block_titles = BLOCK_LABELS
     current = None
     for body_type, rank, name, score, tier, block in rows:
         if (block, body_type) != current:

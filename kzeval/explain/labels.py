@@ -4,24 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-BLOCK_LABELS: Mapping[str, str] = {
-    "interaction": "Взаимодействие государственного органа с физическими и юридическими лицами",
-    "org_development": "Организационное развитие государственного органа",
-}
-DIRECTION_LABELS: Mapping[str, str] = {
-    "services": "Качество оказания государственных услуг",
-    "openness": "Открытость государственного органа",
-    "appeals": "Качество рассмотрения жалоб и заявлений",
-    "hr": "Управление персоналом",
-    "it": "Применение информационных технологий",
-}
-DIRECTION_BLOCK: Mapping[str, str] = {
-    "services": "interaction",
-    "openness": "interaction",
-    "appeals": "interaction",
-    "hr": "org_development",
-    "it": "org_development",
-}
+from kzeval.methodology import BLOCK_LABELS, DIRECTION_BLOCK, DIRECTION_LABELS
+
+__all__ = ["BLOCK_LABELS", "DIRECTION_BLOCK", "DIRECTION_LABELS"]  # one home: kzeval.methodology
+
 BODY_TYPE_LABELS: Mapping[str, str] = {"CGO": "ЦГО", "MIO": "МИО"}
 SOURCE_LABELS: Mapping[str, str] = {
     "reference": "справочник",

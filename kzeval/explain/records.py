@@ -16,35 +16,15 @@ from kzeval.explain.labels import APPEAL_RECORD_SETS
 from kzeval.explain.lookups import body_rows
 from kzeval.explain.people import overtime_day_records
 from kzeval.explain.render import date_text, format_number, reading_values, text_table
-from kzeval.methodology import interaction_2023 as ed
+from kzeval.indicators.appeals import counted_appeals
 from kzeval.warehouse import table_exists
 
 RECORDS_LIMIT = 50
 
 
 def appeal_records(appeals: pl.DataFrame, year: int, code: str, period: str = "reviewed") -> pl.DataFrame:
-    """The appeals a count of R1–R4 is made of (the same events as ``kzeval.indicators.appeals``).
-
-    ``period`` is the reading ``appeals.period``: under received_and_reviewed a late review counts
-    only for an appeal also received in the year. R2's ``a`` is placed in the year by
-    ``court_satisfied_on``, the date the court decision entered into force (para. 9).
-    """
-
-    def in_year(column: str) -> pl.Expr:
-        return (pl.col(column).dt.year() == year).fill_null(False)
-
-    late_review = in_year("reviewed_on") & (pl.col("reviewed_on") > pl.col("due_on")).fill_null(False)
-    if period == "received_and_reviewed":
-        late_review = late_review & in_year("received_on")
-    late_redirect = in_year("redirected_on") & (pl.col("redirected_on") > pl.col("redirect_due_on")).fill_null(False)
-    condition = {
-        "appeal_review_timeliness": late_review,
-        "appeal_court_overturned": in_year("court_satisfied_on"),
-        "appeal_redirect_timeliness": late_redirect,
-        "appeal_internal_control": late_review | late_redirect,
-    }[code]
-    scoped = appeals.filter(pl.col("kind").is_in(list(ed.APPEAL_KINDS)))
-    return scoped.filter(condition).sort("received_on", "appeal_id")
+    """The appeals a count of R1–R4 is made of: :func:`kzeval.indicators.appeals.counted_appeals`."""
+    return counted_appeals(appeals, year, code, period)
 
 
 def _appeal_records_section(

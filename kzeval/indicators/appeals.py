@@ -14,10 +14,12 @@ that defines it in the seed — «в отчетном периоде» attaches 
   ``redirect_due_on`` (para. 102);
 * R4 — the appeals of ``f`` and ``n`` (counted once), with their ``disciplinary`` flag (para. 104).
 
-An appeal still unreviewed at year end is counted in the year it is reviewed. The
-aggregation is one pass, in DuckDB over the landed rows (3.5 million at national scale: no
-transfer to Python, :func:`aggregate_appeals_in_duckdb`) or in polars over a frame the
-commission's corrections were applied to (:func:`aggregate_appeals`); both count the same.
+An appeal still unreviewed at year end is counted in the year it is reviewed. The events are
+written once (:data:`EVENT_FLAGS_SQL`) and counted by one query, run in DuckDB where the appeals
+are landed (3.5 million at national scale: no transfer to Python,
+:func:`aggregate_appeals_in_duckdb`) or over a frame the commission's corrections were applied
+to (:func:`aggregate_appeals`); `kzeval explain` lists the records of a count with the same
+flags (:func:`counted_appeals`).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from kzeval.methodology.base import ActiveReadings
 DIRECTION = ed.DIRECTION_APPEALS
 _DEFS = {d.code: d for d in ed.INDICATORS}
 CODES = ("appeal_review_timeliness", "appeal_court_overturned", "appeal_redirect_timeliness", "appeal_internal_control")
-INDICATOR_TABLES: Mapping[str, tuple[str, ...]] = {code: ("appeals",) for code in CODES}
+INDICATOR_TABLES: Mapping[str, tuple[str, ...]] = {code: _DEFS[code].source_tables for code in CODES}
 INDICATOR_READINGS: Mapping[str, tuple[str, ...]] = {
     "appeal_review_timeliness": ("appeals.period",),
     "appeal_court_overturned": ("appeals.period", "appeals.r2_nothing_reviewed"),
@@ -54,7 +56,7 @@ PERIOD_COLUMNS: Mapping[str, str] = {
 
 
 def required_tables(body_type: str) -> tuple[str, ...]:
-    return ("appeals",)
+    return tuple(sorted({t for tables in INDICATOR_TABLES.values() for t in tables}))
 
 
 # ---------------------------------------------------------------------------------------
@@ -148,118 +150,122 @@ AGGREGATE_SCHEMA: dict[str, Any] = {
 }
 
 
-def aggregate_appeals(appeals: pl.DataFrame | pl.LazyFrame, year: int) -> pl.DataFrame:
-    """Per assessed body: p, f, a, m, n and the R4 late-case counts of the year (one pass).
-
-    The ``*_same_year`` columns count the same for appeals also received in the year
-    (reading ``appeals.period=received_and_reviewed``).
-    """
-    lazy = appeals.lazy()
-    body = "assessed_agency_id" if "assessed_agency_id" in lazy.collect_schema().names() else "agency_id"
-
-    def in_year(column: str) -> pl.Expr:
-        return (pl.col(column).dt.year() == year).fill_null(False)
-
-    reviewed = in_year("reviewed_on")
-    reviewed_late = reviewed & (pl.col("reviewed_on") > pl.col("due_on")).fill_null(False)
-    redirected_late = in_year("redirected_on") & (pl.col("redirected_on") > pl.col("redirect_due_on")).fill_null(False)
-    late = pl.col("_reviewed_late") | pl.col("_redirected_late")
-    late_same = (pl.col("_reviewed_late") & pl.col("_received")) | pl.col("_redirected_late")
-    flag = pl.col("disciplinary")
-    disciplined, impossible = (flag == "yes").fill_null(False), (flag == "impossible").fill_null(False)
-    return (
-        lazy.filter(pl.col("kind").is_in(list(ed.APPEAL_KINDS)) & pl.col(body).is_not_null())
-        .select(
-            pl.col(body).alias("_body"),
-            reviewed.alias("_reviewed"),
-            reviewed_late.alias("_reviewed_late"),
-            in_year("court_satisfied_on").alias("_court"),
-            in_year("received_on").alias("_received"),
-            redirected_late.alias("_redirected_late"),
-            flag,
-        )
-        .filter(pl.any_horizontal("_reviewed", "_court", "_received", "_redirected_late"))
-        .group_by("_body")
-        .agg(
-            pl.col("_reviewed").sum().alias("reviewed"),
-            pl.col("_reviewed_late").sum().alias("reviewed_late"),
-            pl.col("_court").sum().alias("court_overturned"),
-            pl.col("_received").sum().alias("received"),
-            pl.col("_redirected_late").sum().alias("redirected_late"),
-            late.sum().alias("late_cases"),
-            (late & disciplined).sum().alias("disciplined"),
-            (late & impossible).sum().alias("impossible"),
-            (pl.col("_reviewed") & pl.col("_received")).sum().alias("reviewed_same_year"),
-            (pl.col("_reviewed_late") & pl.col("_received")).sum().alias("reviewed_late_same_year"),
-            late_same.sum().alias("late_cases_same_year"),
-            (late_same & disciplined).sum().alias("disciplined_same_year"),
-            (late_same & impossible).sum().alias("impossible_same_year"),
-        )
-        .with_columns(pl.exclude("_body").cast(pl.Int64))
-        .sort("_body")
-        .collect()
-    )
-
-
 AGGREGATED_FRAME = "appeals:aggregated"  # frames key: counts already aggregated in DuckDB
-AGGREGATE_COLUMNS = (
-    "reviewed",
-    "reviewed_late",
-    "court_overturned",
-    "received",
-    "redirected_late",
-    "late_cases",
-    "disciplined",
-    "impossible",
-    *PERIOD_COLUMNS.values(),
-)
+
+# The events of one appeal in the year ``$year``: the one definition of what R1–R4 count. Every
+# count below, and the records `kzeval explain` lists, is made of these flags:
+# _rv reviewed in the year (p); _rl of them reviewed after due_on (f); _ct court decision entered
+# into force in the year (a); _rc received in the year (m); _dl redirected in the year after
+# redirect_due_on (n).
+EVENT_FLAGS_SQL = """
+    coalesce(year(reviewed_on) = $year, false) AS _rv,
+    coalesce(year(reviewed_on) = $year, false) AND coalesce(reviewed_on > due_on, false) AS _rl,
+    coalesce(year(court_satisfied_on) = $year, false) AS _ct,
+    coalesce(year(received_on) = $year, false) AS _rc,
+    coalesce(year(redirected_on) = $year, false) AND coalesce(redirected_on > redirect_due_on, false) AS _dl
+"""
+_EVENT_FLAGS = ("_rv", "_rl", "_ct", "_rc", "_dl")
+_KINDS_SQL = ", ".join(f"'{k}'" for k in ed.APPEAL_KINDS)  # data-contracts: other kinds are out of scope
+# A late case under each appeals.period: a late review (only of an appeal also received in the
+# year under received_and_reviewed) or a late redirection.
+_LATE = "_rl OR _dl"
+_LATE_SAME_YEAR = "(_rl AND _rc) OR _dl"
+# The appeals behind each count of R1–R4 (explain's records), per appeals.period.
+_RECORD_CONDITIONS: Mapping[str, Mapping[str, str]] = {
+    "reviewed": {
+        "appeal_review_timeliness": "_rl",
+        "appeal_court_overturned": "_ct",
+        "appeal_redirect_timeliness": "_dl",
+        "appeal_internal_control": _LATE,
+    },
+    "received_and_reviewed": {
+        "appeal_review_timeliness": "_rl AND _rc",
+        "appeal_court_overturned": "_ct",
+        "appeal_redirect_timeliness": "_dl",
+        "appeal_internal_control": _LATE_SAME_YEAR,
+    },
+}
+
+
+def _aggregate_sql(scoped: str) -> str:
+    """Counts per assessed body over ``scoped`` (a query giving the appeals with their body as ``_body``)."""
+    return f"""
+        WITH scoped AS ({scoped}),
+        flagged AS (
+            SELECT _body, {EVENT_FLAGS_SQL}, disciplinary
+            FROM scoped WHERE kind IN ({_KINDS_SQL}) AND _body IS NOT NULL
+        )
+        SELECT _body,
+            count(*) FILTER (WHERE _rv) AS reviewed,
+            count(*) FILTER (WHERE _rl) AS reviewed_late,
+            count(*) FILTER (WHERE _ct) AS court_overturned,
+            count(*) FILTER (WHERE _rc) AS received,
+            count(*) FILTER (WHERE _dl) AS redirected_late,
+            count(*) FILTER (WHERE {_LATE}) AS late_cases,
+            count(*) FILTER (WHERE ({_LATE}) AND disciplinary = 'yes') AS disciplined,
+            count(*) FILTER (WHERE ({_LATE}) AND disciplinary = 'impossible') AS impossible,
+            count(*) FILTER (WHERE _rv AND _rc) AS reviewed_same_year,
+            count(*) FILTER (WHERE _rl AND _rc) AS reviewed_late_same_year,
+            count(*) FILTER (WHERE {_LATE_SAME_YEAR}) AS late_cases_same_year,
+            count(*) FILTER (WHERE ({_LATE_SAME_YEAR}) AND disciplinary = 'yes') AS disciplined_same_year,
+            count(*) FILTER (WHERE ({_LATE_SAME_YEAR}) AND disciplinary = 'impossible') AS impossible_same_year
+        FROM flagged
+        WHERE _rv OR _ct OR _rc OR _dl
+        GROUP BY _body ORDER BY _body
+        """
+
+
+def _counts(con: duckdb.DuckDBPyConnection, scoped: str, year: int) -> pl.DataFrame:
+    frame = con.execute(_aggregate_sql(scoped), {"year": year}).pl()
+    return frame.select(pl.col(column).cast(dtype) for column, dtype in AGGREGATE_SCHEMA.items())
 
 
 def aggregate_appeals_in_duckdb(con: duckdb.DuckDBPyConnection, appeals: str, agencies: str, year: int) -> pl.DataFrame:
-    """:func:`aggregate_appeals` as one DuckDB query over the table ``appeals`` (same rules, same frame).
+    """Per assessed body: p, f, a, m, n and the R4 late-case counts of the year, in one DuckDB query.
 
-    ``agencies`` maps each unit to its assessed body (``core.agencies``); rows of units it does
-    not know, like rows without a body in the polars path, are not counted.
+    Runs where the appeals are stored (the table ``appeals``; 3.5 million rows at national scale
+    are not transferred to Python). ``agencies`` maps each unit to its assessed body
+    (``core.agencies``); rows of units it does not know are not counted. The ``*_same_year``
+    columns count the same for appeals also received in the year (reading
+    ``appeals.period=received_and_reviewed``).
     """
-    kinds = ", ".join(f"'{k}'" for k in ed.APPEAL_KINDS)
-    return (
-        con.execute(
-            f"""
-        WITH flagged AS (
-            SELECT b.assessed_agency_id AS _body,
-                coalesce(year(a.reviewed_on) = $year, false) AS rv,
-                coalesce(year(a.reviewed_on) = $year, false) AND coalesce(a.reviewed_on > a.due_on, false) AS rl,
-                coalesce(year(a.court_satisfied_on) = $year, false) AS ct,
-                coalesce(year(a.received_on) = $year, false) AS rc,
-                coalesce(year(a.redirected_on) = $year, false)
-                    AND coalesce(a.redirected_on > a.redirect_due_on, false) AS dl,
-                a.disciplinary
-            FROM {appeals} a JOIN {agencies} b ON b.agency_id = a.agency_id
-            WHERE a.kind IN ({kinds}) AND b.assessed_agency_id IS NOT NULL
-        )
-        SELECT _body,
-            count(*) FILTER (WHERE rv) AS reviewed,
-            count(*) FILTER (WHERE rl) AS reviewed_late,
-            count(*) FILTER (WHERE ct) AS court_overturned,
-            count(*) FILTER (WHERE rc) AS received,
-            count(*) FILTER (WHERE dl) AS redirected_late,
-            count(*) FILTER (WHERE rl OR dl) AS late_cases,
-            count(*) FILTER (WHERE (rl OR dl) AND disciplinary = 'yes') AS disciplined,
-            count(*) FILTER (WHERE (rl OR dl) AND disciplinary = 'impossible') AS impossible,
-            count(*) FILTER (WHERE rv AND rc) AS reviewed_same_year,
-            count(*) FILTER (WHERE rl AND rc) AS reviewed_late_same_year,
-            count(*) FILTER (WHERE (rl AND rc) OR dl) AS late_cases_same_year,
-            count(*) FILTER (WHERE ((rl AND rc) OR dl) AND disciplinary = 'yes') AS disciplined_same_year,
-            count(*) FILTER (WHERE ((rl AND rc) OR dl) AND disciplinary = 'impossible') AS impossible_same_year
-        FROM flagged
-        WHERE rv OR ct OR rc OR dl
-        GROUP BY _body ORDER BY _body
-        """,
-            {"year": year},
-        )
-        .pl()
-        .with_columns(pl.col(c).cast(pl.Int64) for c in AGGREGATE_COLUMNS)
+    scoped = (
+        f"SELECT a.*, b.assessed_agency_id AS _body FROM {appeals} a JOIN {agencies} b ON b.agency_id = a.agency_id"
     )
+    return _counts(con, scoped, year)
+
+
+def aggregate_appeals(appeals: pl.DataFrame | pl.LazyFrame, year: int) -> pl.DataFrame:
+    """:func:`aggregate_appeals_in_duckdb` over a frame (e.g. the appeals the commission's corrections
+    were applied to): the same query, the body taken from ``assessed_agency_id`` (else ``agency_id``);
+    rows without a body are not counted."""
+    frame = appeals.collect() if isinstance(appeals, pl.LazyFrame) else appeals
+    body = "assessed_agency_id" if "assessed_agency_id" in frame.columns else "agency_id"
+    with duckdb.connect() as con:
+        con.register("appeals_frame", frame)
+        return _counts(con, f'SELECT *, "{body}" AS _body FROM appeals_frame', year)
+
+
+def counted_appeals(appeals: pl.DataFrame, year: int, code: str, period: str = "reviewed") -> pl.DataFrame:
+    """The appeals a count of R1–R4 (``code``) is made of, under the reading ``appeals.period``.
+
+    The same event flags as the aggregation: a late review counts under received_and_reviewed only
+    for an appeal also received in the year; R2's ``a`` is placed in the year by
+    ``court_satisfied_on``, the date the court decision entered into force (para. 9).
+    """
+    condition = _RECORD_CONDITIONS[period][code]
+    flags = ", ".join(_EVENT_FLAGS)
+    with duckdb.connect() as con:
+        con.register("appeals_frame", appeals)
+        found = con.execute(
+            f"""
+            WITH flagged AS (SELECT *, {EVENT_FLAGS_SQL} FROM appeals_frame WHERE kind IN ({_KINDS_SQL}))
+            SELECT * EXCLUDE ({flags}) FROM flagged WHERE {condition}
+            ORDER BY received_on NULLS FIRST, appeal_id NULLS FIRST
+            """,
+            {"year": year},
+        ).pl()
+    return found.cast(appeals.schema)  # the caller's column types (DuckDB may widen some)
 
 
 # ---------------------------------------------------------------------------------------

@@ -32,25 +32,29 @@ _DEFINITIONS: dict[str, IndicatorDef] = {d.code: d for d in od.INDICATORS if d.d
 # Shares are compared with band edges after dropping float noise (e.g. 0.1 × 100 = 10.000000000000002).
 _COMPARE_DIGITS = 9
 
-# Landing tables each indicator reads; a missing table means the indicator is not produced.
+# Landing tables each indicator reads (its definition's source_tables); a missing table means the
+# indicator is not produced. The turnstile figures (N1, W) are computed apart (overtime_points).
 INDICATOR_TABLES: dict[str, tuple[str, ...]] = {
-    "hr_net_turnover": ("dismissals", "headcount_monthly"),
-    "hr_stability": ("employees", "headcount_monthly"),
-    "hr_exit_interview": ("dismissals",),
-    "hr_gender": ("employees",),
-    "hr_qualifications": ("qualifications", "headcount_monthly"),
-    "hr_overtime_survey": ("survey_responses",),
-    "hr_work_conditions": ("survey_responses",),
-    "hr_management_practices": ("survey_responses",),
-    "hr_training": ("training",),
-    "hr_strategy": ("hr_strategy",),
-    "hr_internships": ("internships", "headcount_monthly"),
-    "hr_personal_files": ("personal_files",),
-    "hr_competition_transparency": ("competitions",),
-    "hr_meritocracy": ("survey_responses",),
-    "hr_career_growth": ("promotions",),
-    "hr_reward_transparency": ("survey_responses",),
-    "hr_ethics": ("survey_responses",),
+    code: _DEFINITIONS[code].source_tables
+    for code in (
+        "hr_net_turnover",
+        "hr_stability",
+        "hr_exit_interview",
+        "hr_gender",
+        "hr_qualifications",
+        "hr_overtime_survey",
+        "hr_work_conditions",
+        "hr_management_practices",
+        "hr_training",
+        "hr_strategy",
+        "hr_internships",
+        "hr_personal_files",
+        "hr_competition_transparency",
+        "hr_meritocracy",
+        "hr_career_growth",
+        "hr_reward_transparency",
+        "hr_ethics",
+    )
 }
 HR_TABLES: tuple[str, ...] = tuple(sorted({t for tables in INDICATOR_TABLES.values() for t in tables}))
 

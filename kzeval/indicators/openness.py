@@ -27,10 +27,8 @@ from kzeval.methodology.base import ActiveReadings
 DIRECTION = ed.DIRECTION_OPENNESS
 _DEFS = {d.code: d for d in ed.INDICATORS}
 
-INDICATOR_TABLES: Mapping[str, tuple[str, ...]] = {
-    **{code: ("openness_points",) for code in ed.OPEN_POINTS_CRITERIA},
-    "open_media": ("openness_media",),
-    ed.OPEN_SUBORDINATE_PENALTY: ("openness_points",),
+INDICATOR_TABLES: Mapping[str, tuple[str, ...]] = {  # the definitions' source_tables
+    code: _DEFS[code].source_tables for code in (*ed.OPEN_POINTS_CRITERIA, "open_media", ed.OPEN_SUBORDINATE_PENALTY)
 }
 MEDIA_READINGS = ("open.media_no_requests", "open.population_band", "open.publicity_small_b")
 AVERAGE_READINGS = ("open.excluded_item", "open.average_no_peers")  # only where a body has not-assessed items

@@ -21,9 +21,9 @@ import polars as pl
 from kzeval.indicators.common import direction_frame, indicator_frame
 from kzeval.indicators.hr import compute_hr
 from kzeval.indicators.it import compute_it
-from kzeval.indicators.scoring import BlockScoringRules
 from kzeval.methodology import org_development_2023 as od
 from kzeval.methodology.base import ActiveReadings
+from kzeval.methodology.scoring_rules import BlockScoringRules
 
 ORG_DEVELOPMENT_TABLES: tuple[str, ...] = (
     "headcount_monthly",
@@ -112,12 +112,6 @@ def tier_on_rounded(readings: ActiveReadings) -> bool:
     if choice not in ("round_first", "unrounded"):
         raise ValueError(f"unknown tier-rounding reading {choice!r}")
     return choice == "round_first"
-
-
-def block_reading(readings: ActiveReadings) -> tuple[str, bool]:
-    """Reading label and provisional flag to store with block scores and reporting penalties."""
-    keys = (od.READING_BLOCK_COMBINATION, od.READING_LATE_REPORTING, od.READING_TIER_ROUNDING)
-    return readings.label(keys), readings.is_provisional(keys)
 
 
 # (indicator, JSON path of a flag in its inputs, what the run summary says about the bodies/units)

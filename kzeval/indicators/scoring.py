@@ -12,34 +12,20 @@ to 2 decimals → tier on the rounded score.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from kzeval.indicators.org_development import org_block_scoring_rules, tier_on_rounded
+from kzeval.methodology.scoring_rules import BlockScoringRules, rules_for_block
 from kzeval.schema import polars_schema
 
 if TYPE_CHECKING:
     from kzeval.methodology.base import ActiveReadings
 
-# Constant names an edition module must define to be scored by this module.
-EDITION_SCORING_NAMES = (
-    "BLOCK",
-    "PENALTY_POINTS_PER_FACT",
-    "PENALTY_CAP_PER_DIRECTION",
-    "BLOCK_WEIGHTS",
-    "TIER_THRESHOLDS",
-    "TIER_BELOW",
-    "SCORE_DECIMALS",
-)
-_EDITION_MODULES = (
-    "kzeval.methodology.interaction_2023",
-    "kzeval.methodology.org_development_2023",
-)
 # Float noise below this many decimals is dropped before rounding half up (so a weighted sum
 # that is 89.995 in decimal arithmetic but 89.99499999999 in binary still reaches 90.00).
 _NOISE_DECIMALS = 9
@@ -52,48 +38,6 @@ PENALTY_FACTS_SCHEMA: dict[str, Any] = polars_schema("core.reporting_penalty_fac
 BLOCK_SCORES_SCHEMA: dict[str, Any] = polars_schema("core.block_scores")
 
 
-@dataclass(frozen=True)
-class BlockScoringRules:
-    """The scoring constants of one block (read from its edition module)."""
-
-    block: str
-    penalty_points_per_fact: Mapping[str, float]
-    penalty_cap_per_direction: float
-    weights: Mapping[str, Mapping[str, float]]  # body_type → direction → weight
-    tier_thresholds: tuple[tuple[float, str, str], ...]  # (lower bound inclusive, code, label_ru), descending
-    tier_below: tuple[str, str]
-    decimals: int = 2
-    is_provisional: bool = False  # the block combination itself rests on a LOW reading
-    tier_on_rounded: bool = True  # False: the tier is read on the unrounded score (reading org.tier_rounding)
-
-    @classmethod
-    def from_edition(cls, module: ModuleType) -> BlockScoringRules:
-        missing = [name for name in EDITION_SCORING_NAMES if not hasattr(module, name)]
-        if missing:
-            raise ValueError(f"{module.__name__} does not define the scoring constants {', '.join(missing)}")
-        return cls(
-            block=module.BLOCK,
-            penalty_points_per_fact=dict(module.PENALTY_POINTS_PER_FACT),
-            penalty_cap_per_direction=float(module.PENALTY_CAP_PER_DIRECTION),
-            weights={bt: dict(w) for bt, w in module.BLOCK_WEIGHTS.items()},
-            tier_thresholds=tuple(module.TIER_THRESHOLDS),
-            tier_below=(str(module.TIER_BELOW[0]), str(module.TIER_BELOW[1])),
-            decimals=int(module.SCORE_DECIMALS),
-        )
-
-    def directions(self) -> set[str]:
-        return {d for w in self.weights.values() for d in w}
-
-
-def rules_for_block(block: str) -> BlockScoringRules:
-    """Scoring rules of a block, from the edition module whose ``BLOCK`` is ``block``."""
-    for name in _EDITION_MODULES:
-        module = importlib.import_module(name)
-        if getattr(module, "BLOCK", None) == block:
-            return BlockScoringRules.from_edition(module)
-    raise ValueError(f"no edition module defines block {block!r}")
-
-
 def block_scoring_rules(block: str, readings: ActiveReadings) -> BlockScoringRules:
     """The rules of ``block`` under the run's readings.
 
@@ -102,8 +46,6 @@ def block_scoring_rules(block: str, readings: ActiveReadings) -> BlockScoringRul
     score by reading ``org.tier_rounding`` (seed 004 para. 108: «от 70 до 89,99 балла» — the
     key keeps its old name so stored labels stay valid; its scope is every block's tier).
     """
-    from kzeval.indicators.org_development import org_block_scoring_rules, tier_on_rounded
-
     if block == "org_development":
         return org_block_scoring_rules(readings)
     return replace(rules_for_block(block), tier_on_rounded=tier_on_rounded(readings))

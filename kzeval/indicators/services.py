@@ -54,31 +54,13 @@ from kzeval.methodology.base import ActiveReadings
 DIRECTION = ed.DIRECTION_SERVICES
 _DEFS = {d.code: d for d in ed.INDICATORS}
 
-# Landing tables each indicator reads; an indicator whose table is absent is not computed.
+K1_CODES = ed.SVC_CRITERIA_COMPONENTS["svc_k1"]
+K2_CODES = ed.SVC_CRITERIA_COMPONENTS["svc_k2"]
+K3_CODES = ed.SVC_CRITERIA_COMPONENTS["svc_k3"]
+# Landing tables each indicator reads (its definition's source_tables); an indicator whose table is absent is not computed.
 INDICATOR_TABLES: Mapping[str, tuple[str, ...]] = {
-    "svc_satisfaction": ("service_satisfaction",),
-    "svc_complaints": ("service_complaints", "services_rendered"),
-    "svc_timeliness": ("services_rendered", "service_violations"),
-    "svc_unjustified_refusals": ("services_rendered", "service_violations"),
-    "svc_incomplete_package": ("services_rendered", "service_violations"),
-    "svc_extra_documents": ("services_rendered", "service_violations"),
-    "svc_automation_degree": ("service_register",),
-    "svc_automation_effectiveness": ("service_automation",),
-    "svc_mobile": ("service_register",),
-    "svc_downtime_penalty": ("service_automation",),
-    "svc_proactive": ("service_automation",),
-    "svc_digital_documents": ("service_automation",),
+    code: _DEFS[code].source_tables for code in K1_CODES + K2_CODES + K3_CODES
 }
-K1_CODES = ("svc_satisfaction", "svc_complaints")
-K2_CODES = ("svc_timeliness", "svc_unjustified_refusals", "svc_incomplete_package", "svc_extra_documents")
-K3_CODES = (
-    "svc_automation_degree",
-    "svc_automation_effectiveness",
-    "svc_mobile",
-    "svc_downtime_penalty",
-    "svc_proactive",
-    "svc_digital_documents",
-)
 _VIOLATION_READINGS = ("svc.inspection_scope",)
 INDICATOR_READINGS: Mapping[str, tuple[str, ...]] = {
     "svc_satisfaction": ("svc.satisfaction_band", "svc.p1_no_services"),

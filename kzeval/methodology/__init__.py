@@ -14,6 +14,14 @@ from kzeval.methodology import corps_b_2018, corps_b_2025, interaction_2023, org
 from kzeval.methodology.base import ActiveReadings, IndicatorDef, ReadingDef
 
 EDITION_MODULES = (interaction_2023, org_development_2023, corps_b_2025, corps_b_2018)
+# The two assessed blocks in the order of the forms; each edition module holds its block's
+# legal name and its directions' names (the one home of these labels).
+BLOCK_EDITIONS = (interaction_2023, org_development_2023)
+BLOCK_LABELS: Mapping[str, str] = {m.BLOCK: m.BLOCK_LABEL_RU for m in BLOCK_EDITIONS}
+DIRECTION_LABELS: Mapping[str, str] = {d: m.DIRECTION_LABELS_RU[d] for m in BLOCK_EDITIONS for d in m.DIRECTIONS}
+DIRECTION_BLOCK: Mapping[str, str] = {d: m.BLOCK for m in BLOCK_EDITIONS for d in m.DIRECTIONS}
+BLOCK_ORDER: tuple[str, ...] = tuple(BLOCK_LABELS)
+DIRECTION_ORDER: tuple[str, ...] = tuple(DIRECTION_LABELS)
 
 
 def all_indicators() -> dict[str, IndicatorDef]:
@@ -38,8 +46,3 @@ def all_readings() -> dict[str, ReadingDef]:
 
 def active_readings(overrides: Mapping[str, str] | None = None) -> ActiveReadings:
     return ActiveReadings(all_readings(), dict(overrides or {}))
-
-
-def edition_label(year: int) -> str:
-    """Which editions score a given assessment year (stored with the run)."""
-    return f"interaction={interaction_2023.EDITION};org_development={org_development_2023.EDITION}"

@@ -8,7 +8,7 @@ formula module), recorded with every score it produced.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 BodyType = Literal["CGO", "MIO"]
@@ -35,9 +35,29 @@ class IndicatorDef:
     formula: str
     confidence: Confidence
     role: Role = "indicator"
+    # The landing tables its value is computed from: lineage (core.indicator_sources), explain,
+    # recompute's corrections scope, and whether a drop lets the indicator be computed at all.
+    # A composed figure (a criterion, N) reads its components' tables (compose_source_tables).
+    source_tables: tuple[str, ...] = ()
 
     def max_for(self, body_type: str) -> float | None:
         return self.max_cgo if body_type == "CGO" else self.max_mio
+
+
+def compose_source_tables(
+    indicators: Iterable[IndicatorDef], components: Mapping[str, Iterable[str]]
+) -> tuple[IndicatorDef, ...]:
+    """``indicators`` with each composed code's ``source_tables`` the union of its components' tables."""
+    by_code = {d.code: d for d in indicators}
+
+    def tables(code: str) -> set[str]:
+        if code in components:
+            return {t for part in components[code] for t in tables(part)}
+        return set(by_code[code].source_tables)
+
+    return tuple(
+        replace(d, source_tables=tuple(sorted(tables(d.code)))) if d.code in components else d for d in by_code.values()
+    )
 
 
 @dataclass(frozen=True)

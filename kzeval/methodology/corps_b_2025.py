@@ -53,8 +53,8 @@ PARAMETER_NAMES_RU: dict[str, tuple[str, ...]] = {
 }
 
 # Para. 18: «Оценивающим лицом выставляются оценки от 0 до 5-ти».
-PARAMETER_MIN = 0.0
-PARAMETER_MAX = 5.0
+PARAMETER_MIN = 0
+PARAMETER_MAX = 5  # the landing contract bounds p1–p5 with these (kzeval.contracts)
 
 # --- Rounding ---------------------------------------------------------------------------------
 # Bands are stated at two decimals (3,99 / 4,00), so every score is rounded half up to 2 decimals.

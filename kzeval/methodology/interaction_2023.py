@@ -11,15 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kzeval.methodology.base import Confidence, IndicatorDef, ReadingDef, Role
+from kzeval.methodology.base import Confidence, IndicatorDef, ReadingDef, Role, compose_source_tables
 
 EDITION = "2023"
 BLOCK = "interaction"
+BLOCK_LABEL_RU = "Взаимодействие государственного органа с физическими и юридическими лицами"
 
 DIRECTION_SERVICES = "services"
 DIRECTION_OPENNESS = "openness"
 DIRECTION_APPEALS = "appeals"
 DIRECTIONS = (DIRECTION_SERVICES, DIRECTION_OPENNESS, DIRECTION_APPEALS)
+DIRECTION_LABELS_RU: Mapping[str, str] = {  # the legal names of the directions (chapters 3–5)
+    DIRECTION_SERVICES: "Качество оказания государственных услуг",
+    DIRECTION_OPENNESS: "Открытость государственного органа",
+    DIRECTION_APPEALS: "Качество рассмотрения жалоб и заявлений",
+}
 
 CGO = "CGO"
 MIO = "MIO"
@@ -56,7 +62,6 @@ SVC_K1_MAX: Mapping[str, float] = {CGO: 25.0, MIO: 40.0}
 SVC_K2_MAX: Mapping[str, float] = {CGO: 50.0, MIO: 60.0}
 SVC_K3_MAX = 25.0  # CGO only; «*не применяется при получении максимального значения 25 баллов»
 SVC_K3_FLOOR = 0.0  # a criterion never goes below 0 (decision: the downtime penalty is bounded by K3)
-SVC_DIRECTION_MAX = 100.0
 
 # K3 «Автоматизация государственных услуг» (paras. 47–55), CGO only.
 SVC_AUTOMATION_DEGREE_K = 10.0  # T, para. 49
@@ -231,7 +236,7 @@ APPEAL_PCT_SCALE = 100.0
 
 # ---------------------------------------------------------------------------------------
 # Block scoring (para. 20 penalties, para. 107 weights, para. 108 tiers)
-# The names below are the convention read by kzeval.indicators.scoring.rules_for_block.
+# The names below are the convention read by kzeval.methodology.scoring_rules.rules_for_block.
 # ---------------------------------------------------------------------------------------
 
 PENALTY_POINTS_PER_FACT: Mapping[str, float] = {"unreliable": 0.2, "incomplete": 2.0}  # para. 20
@@ -264,23 +269,55 @@ def _svc(
     formula: str,
     confidence: Confidence,
     role: Role = "indicator",
+    source_tables: tuple[str, ...] = (),
 ) -> IndicatorDef:
-    return IndicatorDef(code, BLOCK, DIRECTION_SERVICES, symbol, para, name, cgo, mio, formula, confidence, role)
+    return IndicatorDef(
+        code, BLOCK, DIRECTION_SERVICES, symbol, para, name, cgo, mio, formula, confidence, role, source_tables
+    )
 
 
 def _open(
-    code: str, symbol: str, para: str, name: str, cgo: float | None, mio: float | None, formula: str, confidence: str
+    code: str,
+    symbol: str,
+    para: str,
+    name: str,
+    cgo: float | None,
+    mio: float | None,
+    formula: str,
+    confidence: Confidence,
+    source_tables: tuple[str, ...] = (),
 ) -> IndicatorDef:
-    return IndicatorDef(code, BLOCK, DIRECTION_OPENNESS, symbol, para, name, cgo, mio, formula, confidence)  # type: ignore[arg-type]
+    return IndicatorDef(
+        code, BLOCK, DIRECTION_OPENNESS, symbol, para, name, cgo, mio, formula, confidence, source_tables=source_tables
+    )
 
 
 def _appeal(
-    code: str, symbol: str, para: str, name: str, maximum: float, formula: str, confidence: str
+    code: str,
+    symbol: str,
+    para: str,
+    name: str,
+    maximum: float,
+    formula: str,
+    confidence: Confidence,
+    source_tables: tuple[str, ...] = (),
 ) -> IndicatorDef:
-    return IndicatorDef(code, BLOCK, DIRECTION_APPEALS, symbol, para, name, maximum, maximum, formula, confidence)  # type: ignore[arg-type]
+    return IndicatorDef(
+        code,
+        BLOCK,
+        DIRECTION_APPEALS,
+        symbol,
+        para,
+        name,
+        maximum,
+        maximum,
+        formula,
+        confidence,
+        source_tables=source_tables,
+    )
 
 
-INDICATORS: tuple[IndicatorDef, ...] = (
+_INDICATORS: tuple[IndicatorDef, ...] = (
     _svc(
         "svc_satisfaction",
         "P1",
@@ -290,6 +327,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         20.0,
         "(U_1 + … + U_n) / n, U = Appendix 6 band of the mean satisfaction level",
         "HIGH",
+        source_tables=("service_satisfaction",),
     ),
     _svc(
         "svc_complaints",
@@ -300,6 +338,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         20.0,
         "max(0, k − (i / b1 × 10000))",
         "HIGH",
+        source_tables=("service_complaints", "services_rendered"),
     ),
     _svc(
         "svc_timeliness",
@@ -310,6 +349,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         14.0,
         "max(0, k − (a / b × 10000))",
         "HIGH",
+        source_tables=("service_violations", "services_rendered"),
     ),
     _svc(
         "svc_unjustified_refusals",
@@ -320,6 +360,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         18.0,
         "max(0, k − (a / b1 × 10000))",
         "HIGH",
+        source_tables=("service_violations", "services_rendered"),
     ),
     _svc(
         "svc_incomplete_package",
@@ -330,6 +371,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         14.0,
         "max(0, k − (c / b1 × 10000))",
         "HIGH",
+        source_tables=("service_violations", "services_rendered"),
     ),
     _svc(
         "svc_extra_documents",
@@ -340,6 +382,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         14.0,
         "max(0, k − (e / b1 × 10000))",
         "HIGH",
+        source_tables=("service_violations", "services_rendered"),
     ),
     _svc(
         "svc_automation_degree",
@@ -350,6 +393,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         None,
         "(partial_weight × c + d) / n × k",
         "MEDIUM",
+        source_tables=("service_register",),
     ),
     _svc(
         "svc_automation_effectiveness",
@@ -360,8 +404,19 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         None,
         "average: k × (e/z + (c − b)/c) / 2; product: k × (e/z) × (1 − b/c); difference: k × max(0, e/z − b/c)",
         "LOW",
+        source_tables=("service_automation",),
     ),
-    _svc("svc_mobile", "C", "52", "Смартфонизация государственных услуг", 5.0, None, "min(k, w / a × k)", "HIGH"),
+    _svc(
+        "svc_mobile",
+        "C",
+        "52",
+        "Смартфонизация государственных услуг",
+        5.0,
+        None,
+        "min(k, w / a × k)",
+        "HIGH",
+        source_tables=("service_register",),
+    ),
     _svc(
         "svc_downtime_penalty",
         "P",
@@ -371,6 +426,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         None,
         "−min(5, t × w)",
         "IN_SEED",
+        source_tables=("service_automation",),
     ),
     _svc(
         "svc_proactive",
@@ -381,6 +437,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         None,
         "min(3, q × k)",
         "IN_SEED",
+        source_tables=("service_automation",),
     ),
     _svc(
         "svc_digital_documents",
@@ -391,14 +448,15 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         None,
         "min(2, l × k)",
         "IN_SEED",
+        source_tables=("service_automation",),
     ),
     _svc(
         "svc_k1",
         "K1/M1",
         "29",
         "Удовлетворенность услугополучателей качеством оказания государственных услуг",
-        25.0,
-        40.0,
+        SVC_K1_MAX[CGO],
+        SVC_K1_MAX[MIO],
         "P1 + P2",
         "IN_SEED",
         "criterion",
@@ -408,8 +466,8 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "K2/M2",
         "38",
         "Обеспечение качества оказания государственных услуг",
-        50.0,
-        60.0,
+        SVC_K2_MAX[CGO],
+        SVC_K2_MAX[MIO],
         "T1 + T2 + T3 + T4",
         "IN_SEED",
         "criterion",
@@ -419,7 +477,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "K3",
         "47",
         "Автоматизация государственных услуг",
-        25.0,
+        SVC_K3_MAX,
         None,
         "min25: base = T + V + C − P; 25 if base ≥ 25 else clamp(base + D + S, 0, 25)",
         "MEDIUM",
@@ -434,6 +492,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         18.0,
         "clamp: min(18, points_kk + points_ru); literal: items_1_5 + stimulus if items_1_5 < 18 else items_1_5",
         "IN_SEED",
+        source_tables=("openness_points",),
     ),
     _open(
         "open_budget",
@@ -444,6 +503,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         18.0,
         "min(18, points_kk + points_ru)",
         "IN_SEED",
+        source_tables=("openness_points",),
     ),
     _open(
         "open_legal_acts",
@@ -454,6 +514,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         18.0,
         "min(18, points_kk + points_ru)",
         "IN_SEED",
+        source_tables=("openness_points",),
     ),
     _open(
         "open_dialogue",
@@ -464,6 +525,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         18.0,
         "min(18, points_kk + points_ru)",
         "IN_SEED",
+        source_tables=("openness_points",),
     ),
     _open(
         "open_website",
@@ -474,6 +536,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         18.0,
         "min(18, points_kk + points_ru)",
         "IN_SEED",
+        source_tables=("openness_points",),
     ),
     _open(
         "open_media",
@@ -485,6 +548,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Σ_lang (A_lang + B_lang) × C_lang + D_lang; A_lang = a / max(b, 12) × 2.5; B_lang = (b − c) / a × 1; "
         "C_lang = a / 100; D_lang = Table 7-1 item 3 band",
         "MEDIUM",
+        source_tables=("openness_media",),
     ),
     _open(
         "open_subordinate_penalty",
@@ -495,6 +559,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         None,
         "−(min(3, website) + min(3, open_data) + min(3, open_dialogue))",
         "IN_SEED",
+        source_tables=("openness_points",),
     ),
     _appeal(
         "appeal_review_timeliness",
@@ -504,6 +569,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         40.0,
         "max(0, k − (f / p × 1000))",
         "HIGH",
+        source_tables=("appeals",),
     ),
     _appeal(
         "appeal_court_overturned",
@@ -513,6 +579,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         30.0,
         "30 if a = 0 else max(0, k − (a / p × 10000))",
         "HIGH",
+        source_tables=("appeals",),
     ),
     _appeal(
         "appeal_redirect_timeliness",
@@ -522,17 +589,33 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         20.0,
         "max(0, k − (n / m × 100))",
         "HIGH",
+        source_tables=("appeals",),
     ),
     _appeal(
         "appeal_internal_control",
         "R4",
         "104–105",
         "Внутренний контроль за качеством рассмотрения жалоб и заявлений",
-        10.0,
+        APPEAL_INTERNAL_CONTROL_MAX,
         "Appendix 13 band of disciplinary / late × 100; no late cases → 10",
         "IN_SEED",
+        source_tables=("appeals",),
     ),
 )
+# Criteria K1–K3 (Appendix 2): the indicators each one sums.
+SVC_CRITERIA_COMPONENTS: Mapping[str, tuple[str, ...]] = {
+    "svc_k1": ("svc_satisfaction", "svc_complaints"),
+    "svc_k2": ("svc_timeliness", "svc_unjustified_refusals", "svc_incomplete_package", "svc_extra_documents"),
+    "svc_k3": (
+        "svc_automation_degree",
+        "svc_automation_effectiveness",
+        "svc_mobile",
+        "svc_downtime_penalty",
+        "svc_proactive",
+        "svc_digital_documents",
+    ),
+}
+INDICATORS: tuple[IndicatorDef, ...] = compose_source_tables(_INDICATORS, SVC_CRITERIA_COMPONENTS)
 
 # ---------------------------------------------------------------------------------------
 # Readings (methodology §1.2, §2.2, §3, §9)

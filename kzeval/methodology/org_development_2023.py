@@ -9,11 +9,22 @@ engine) and ``kzeval.indicators.hr``. Formula modules: ``kzeval.indicators.surve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kzeval.methodology import interaction_2023 as _interaction
-from kzeval.methodology.base import IndicatorDef, ReadingDef
+from kzeval.methodology.base import Confidence, IndicatorDef, ReadingDef, Role, compose_source_tables
 
 EDITION = "2023"
 BLOCK = "org_development"
+BLOCK_LABEL_RU = "Организационное развитие государственного органа"
+
+DIRECTION_HR = "hr"
+DIRECTION_IT = "it"
+DIRECTIONS = (DIRECTION_HR, DIRECTION_IT)
+DIRECTION_LABELS_RU: Mapping[str, str] = {  # the legal names of the directions
+    DIRECTION_HR: "Управление персоналом",
+    DIRECTION_IT: "Применение информационных технологий",
+}
 
 # --- «Нормированность труда», seed 001 para. 40 -------------------------------------
 OVERTIME_EXIT_ALLOWANCE_MINUTES = 30  # para. 40(1): time after end of day net of 30 min
@@ -36,6 +47,9 @@ WEEKEND_PENALTY_BANDS: tuple[tuple[float, float], ...] = (
     (184.0 + 1e-9, 2.0),  # «свыше 184 часов» → 2
 )
 
+
+# The landing tables the turnstile figures (N1, W and their details) are computed from.
+OVERTIME_SOURCE_TABLES = ("turnstile_events", "overtime_orders", "calendar", "headcount_monthly")
 
 # --- Common -------------------------------------------------------------------------
 HEADCOUNT_MONTHS = 12  # paras. 37, 40, 45-1: «делится на количество месяцев в году (12)»
@@ -200,6 +214,7 @@ CAREER_GROWTH_FULL_THRESHOLD = 0.80  # kr ≥ 0,80 → 10
 CAREER_GROWTH_EMPTY_RATIO = 1.0  # no promotion (b = 0) → kr = 1 (by analogy with para. 44)
 
 # --- IT direction (Appendix 16 as restated in seed 001) -------------------------------
+IT_SOURCE_TABLES = ("it_report",)  # every IT figure comes from the Appendix 8 report
 IT_WEIGHTS: dict[str, tuple[float | None, float | None]] = {
     # code: (CGO, MIO); None = criterion not applied to that body type
     "it_architecture_portal": (30.0, 30.0),
@@ -290,20 +305,41 @@ READING_TIER_ROUNDING = "org.tier_rounding"  # key kept for stored labels; scope
 
 
 def _hr(
-    code: str, symbol: str, paragraph: str, name_ru: str, formula: str, confidence: str, role: str = "indicator"
+    code: str,
+    symbol: str,
+    paragraph: str,
+    name_ru: str,
+    formula: str,
+    confidence: Confidence,
+    role: Role = "indicator",
+    source_tables: tuple[str, ...] = (),
 ) -> IndicatorDef:
     weight = HR_WEIGHTS[code] if code in HR_WEIGHTS else HR_CRITERIA_MAX[code]
-    return IndicatorDef(code, BLOCK, "hr", symbol, paragraph, name_ru, weight, weight, formula, confidence, role)  # type: ignore[arg-type]
+    return IndicatorDef(
+        code, BLOCK, DIRECTION_HR, symbol, paragraph, name_ru, weight, weight, formula, confidence, role, source_tables
+    )
 
 
-def _it(code: str, symbol: str, paragraph: str, name_ru: str, formula: str, confidence: str) -> IndicatorDef:
+def _it(code: str, symbol: str, paragraph: str, name_ru: str, formula: str, confidence: Confidence) -> IndicatorDef:
     cgo, mio = IT_WEIGHTS[code]
-    return IndicatorDef(code, BLOCK, "it", symbol, paragraph, name_ru, cgo, mio, formula, confidence)  # type: ignore[arg-type]
+    return IndicatorDef(
+        code,
+        BLOCK,
+        DIRECTION_IT,
+        symbol,
+        paragraph,
+        name_ru,
+        cgo,
+        mio,
+        formula,
+        confidence,
+        source_tables=IT_SOURCE_TABLES,
+    )
 
 
 _SURVEY = "k × mean(i_j for j in {statements}), i_j = agreement index (reading hr.agreement_index)"
 
-INDICATORS: tuple[IndicatorDef, ...] = (
+_INDICATORS: tuple[IndicatorDef, ...] = (
     # «Кадровый потенциал»
     _hr(
         "hr_net_turnover",
@@ -312,6 +348,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Чистая сменяемость персонала",
         "max(0, k − leavers_civil_service / avg_headcount × 100 × lambda)",
         "LOW",
+        source_tables=("dismissals", "headcount_monthly"),
     ),
     _hr(
         "hr_stability",
@@ -320,6 +357,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Стабильность кадрового состава",
         "min(k, employees_tenure_at_least_x / avg_headcount × k)",
         "LOW",
+        source_tables=("employees", "headcount_monthly"),
     ),
     _hr(
         "hr_exit_interview",
@@ -328,6 +366,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Выходное интервью",
         "clamp(interviewed / leavers × k − (1.5 if negative / leavers > 0.5 else 0), 0, k); leavers = 0 → k",
         "HIGH",
+        source_tables=("dismissals",),
     ),
     _hr(
         "hr_gender",
@@ -336,6 +375,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Гендерный состав",
         "min(k, k × (women_leaders / leaders) / 0.30) or banded by share",
         "LOW",
+        source_tables=("employees",),
     ),
     _hr(
         "hr_qualifications",
@@ -344,6 +384,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Качественный состав персонала",
         "min(k, (a + b + c + d + e + f + g + h + i + j) / z × k)",
         "MEDIUM",
+        source_tables=("headcount_monthly", "qualifications"),
     ),
     _hr(
         "hr_staff_potential",
@@ -371,6 +412,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         _SURVEY.format(statements="1..4"),
         "HIGH",
         "detail",
+        source_tables=("survey_responses",),
     ),
     # Turnstile details of N (computed by kzeval.indicators.overtime_points; defined here so the
     # codes live in the edition's INDICATORS).
@@ -386,6 +428,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "clamp(k × (1 − rigidity × (avg_workday_hours_per_employee / normal_hours − 1)), 0, k)",
         "HIGH",
         "detail",
+        source_tables=OVERTIME_SOURCE_TABLES,
     ),
     IndicatorDef(
         "hr_weekend_overtime_penalty",
@@ -399,6 +442,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "1 if 9 ≤ avg_weekend_overtime_hours ≤ 184; 2 if avg_weekend_overtime_hours > 184; else 0",
         "IN_SEED",
         "detail",
+        source_tables=OVERTIME_SOURCE_TABLES,
     ),
     IndicatorDef(
         "avg_workday_hours_per_employee",
@@ -412,6 +456,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "normal_hours + workday_overtime_hours / avg_headcount",
         "HIGH",
         "detail",
+        source_tables=OVERTIME_SOURCE_TABLES,
     ),
     IndicatorDef(
         "normal_hours",
@@ -425,6 +470,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "(workdays − 21) × 8",
         "IN_SEED",
         "detail",
+        source_tables=("calendar",),
     ),
     IndicatorDef(
         "avg_weekend_overtime_hours",
@@ -438,6 +484,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "weekend_overtime_hours / avg_headcount",
         "HIGH",
         "detail",
+        source_tables=OVERTIME_SOURCE_TABLES,
     ),
     _hr(
         "hr_work_conditions",
@@ -446,6 +493,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Удовлетворенность условиями труда",
         _SURVEY.format(statements="5..8"),
         "MEDIUM",
+        source_tables=("survey_responses",),
     ),
     _hr(
         "hr_management_practices",
@@ -454,6 +502,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Управленческие практики в государственном органе",
         _SURVEY.format(statements="9..14"),
         "MEDIUM",
+        source_tables=("survey_responses",),
     ),
     _hr(
         "hr_training",
@@ -462,6 +511,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Обучение государственных служащих",
         "clamp(k × 0.5 × (a / b + c / d) − min(5, 0.5 × late + 1 × missed), 0, k); b = 0 → a/b = 1; d = 0 → c/d = 1",
         "HIGH",
+        source_tables=("training",),
     ),
     _hr(
         "hr_strategy",
@@ -470,6 +520,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Стратегическое кадровое планирование",
         "a + b; a = 2 / 1 / 0 by strategy status; b = 3 (≥ 80 %), 2 (60–79,99 %), 1 (40–59,99 %), else 0",
         "IN_SEED",
+        source_tables=("hr_strategy",),
     ),
     _hr(
         "hr_internships",
@@ -478,6 +529,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Проведение стажировки (бонусный показатель)",
         "2 if interns / avg_headcount > 10 % else 1 if ≥ 5 % else 0",
         "IN_SEED",
+        source_tables=("headcount_monthly", "internships"),
     ),
     _hr(
         "hr_personal_files",
@@ -486,6 +538,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Заполняемость ИС «Е-қызмет» (бонусный показатель)",
         "1.5 if files_complete / employees ≥ 99 % else 0",
         "IN_SEED",
+        source_tables=("personal_files",),
     ),
     _hr(
         "hr_work_organisation",
@@ -504,6 +557,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Прозрачность конкурсных процедур",
         "clamp(k × (a / c + b / c) / 2 − min(10, video_violations), 0, k) (reading hr.competition_transparency)",
         "MEDIUM",
+        source_tables=("competitions",),
     ),
     _hr(
         "hr_meritocracy",
@@ -512,6 +566,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Соблюдение принципов меритократии",
         _SURVEY.format(statements="15..18"),
         "MEDIUM",
+        source_tables=("survey_responses",),
     ),
     _hr(
         "hr_career_growth",
@@ -520,6 +575,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Карьерный рост",
         "kr = a / b; 10 if kr ≥ 0.8 else k × kr; b = 0 → kr = 1",
         "HIGH",
+        source_tables=("promotions",),
     ),
     _hr(
         "hr_reward_transparency",
@@ -528,6 +584,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Прозрачность поощрения в государственном органе",
         _SURVEY.format(statements="19..22"),
         "HIGH",
+        source_tables=("survey_responses",),
     ),
     _hr(
         "hr_ethics",
@@ -536,6 +593,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Этика и взаимоотношения в коллективе",
         _SURVEY.format(statements="23..26"),
         "MEDIUM",
+        source_tables=("survey_responses",),
     ),
     _hr(
         "hr_meritocracy_culture",
@@ -622,7 +680,16 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         -IT_UNUSED_SYSTEMS_PENALTY_CAP,
         "−min(5, 1 × unused_systems) (reading it.unused_systems); stored as a signed contribution ≤ 0",
         "LOW",
+        source_tables=IT_SOURCE_TABLES,
     ),
+)
+# N = N1 + N2 − W (para. 40) and the three HR criteria read the tables of their parts.
+INDICATORS: tuple[IndicatorDef, ...] = compose_source_tables(
+    _INDICATORS,
+    {
+        "hr_overtime": ("hr_overtime_quantitative", "hr_overtime_survey", "hr_weekend_overtime_penalty"),
+        **HR_CRITERIA_COMPONENTS,
+    },
 )
 
 READINGS: tuple[ReadingDef, ...] = (

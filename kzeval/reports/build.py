@@ -29,7 +29,7 @@ from kzeval.reports.appendices import (
     penalty_facts_of,
     reconciliation_acts,
 )
-from kzeval.reports.data import NATIONAL_REGION, ROLLUP_SCHEMA, Snapshot
+from kzeval.reports.data import NATIONAL_REGION, Snapshot
 from kzeval.reports.fmt import num, pct, signed
 from kzeval.reports.robustness import Robustness, build_robustness
 
@@ -845,39 +845,6 @@ def _build_block(
 # ---------------------------------------------------------------------------------------
 
 
-def rollup_from_blocks(blocks: pl.DataFrame, agencies: pl.DataFrame, year: int) -> pl.DataFrame:
-    """fct_national_rollup recomputed from block scores (used when the mart is absent).
-
-    Same definitions as the mart: statistics of the rounded block scores, national rows
-    (region ``KZ``) per block and body type, and per region for MIO.
-    """
-    scored = blocks.join(agencies.select("agency_id", "region_code"), on="agency_id", how="left")
-
-    def stats(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-        return frame.group_by(["year", *keys]).agg(
-            pl.len().cast(pl.Int64).alias("agencies"),
-            pl.col("score_rounded").mean().alias("mean_score"),
-            pl.col("score_rounded").median().alias("median_score"),
-            pl.col("score_rounded").min().alias("min_score"),
-            pl.col("score_rounded").max().alias("max_score"),
-            *[(pl.col("efficiency_tier") == t).sum().cast(pl.Int64).alias(f"tier_{t}") for t in forms.TIER_ORDER],
-        )
-
-    national = stats(scored, ["block", "body_type"]).with_columns(pl.lit(NATIONAL_REGION).alias("region_code"))
-    regional = stats(
-        scored.filter((pl.col("body_type") == "MIO") & pl.col("region_code").is_not_null()),
-        ["block", "body_type", "region_code"],
-    )
-    both = pl.concat([national.select(sorted(national.columns)), regional.select(sorted(national.columns))])
-    keys = ["block", "body_type", "region_code"]
-    current = both.filter(pl.col("year") == year)
-    previous = both.filter(pl.col("year") == year - 1).select(*keys, pl.col("mean_score").alias("previous_mean_score"))
-    out = current.join(previous, on=keys, how="left").with_columns(
-        (pl.col("mean_score") - pl.col("previous_mean_score")).alias("mean_change_vs_previous_year")
-    )
-    return out.select([pl.col(c).cast(t) for c, t in ROLLUP_SCHEMA.items()])
-
-
 def _region_labels(agencies: pl.DataFrame) -> dict[str, str]:
     """KATO code → the name of the assessed MIO of that region, preferring the oblast / city akimat."""
     labels: dict[str, str] = {}
@@ -920,10 +887,14 @@ def build_national_report(snap: Snapshot) -> NationalReport:
         raise ReportError(f"no block scores for {year} in the warehouse: run `kzeval run --year {year}` first")
     names = {str(r["agency_id"]): r for r in snap.agencies.iter_rows(named=True)}
     notes: list[str] = []
+    # The summary statistics are the mart's (exact means on hundredths, rounded once): a
+    # warehouse without them was not built by `kzeval run`, and the report is not guessed.
     rollup = snap.rollup.filter(pl.col("year") == year)
     if rollup.height == 0:
-        rollup = rollup_from_blocks(snap.blocks, snap.agencies, year)
-        notes.append("Сводные показатели рассчитаны по оценкам блоков (витрина fct_national_rollup отсутствует).")
+        raise ReportError(
+            f"no national rollup for {year} in the warehouse (marts.fct_national_rollup): "
+            f"run `kzeval run --year {year}` to build the marts first"
+        )
     labels = _region_labels(snap.agencies)
 
     def sort_rows(rows: list[RollupRow]) -> list[RollupRow]:

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from kzeval.methodology import interaction_2023
 from kzeval.reports import forms
 from kzeval.reports.build import AgencyReport, BlockConclusion, NationalReport, RankingTable, RollupRow
+from kzeval.reports.robustness import Robustness, range_chart_bodies, range_chart_title
 
 FONT = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 BAR_HEIGHT = 26  # px per bar of a horizontal bar chart
@@ -222,3 +223,33 @@ def direction_spread_chart(report: NationalReport) -> go.Figure:
             )
     fig.update_layout(yaxis={"range": [0, 105], "title": "Оценка по направлению"})
     return _layout(fig, f"Разброс оценок по направлениям, {report.year}", 440)
+
+
+def robustness_chart(rob: Robustness, block: str) -> go.Figure:
+    """Per body of ``block``: the range of its block score over every reading option, the published score marked."""
+    own = [b for b in range_chart_bodies(rob, block) if b.score is not None]
+    fig = go.Figure()
+    labels = [f"{b.name[:46]} ({forms.BODY_TYPE_LABEL.get(b.body_type, b.body_type)})" for b in own]
+    fig.add_bar(
+        y=labels,
+        x=[b.spread or 0.0 for b in own],
+        base=[b.min_score for b in own],
+        orientation="h",
+        marker={"color": ["#c62828" if not b.is_robust else "#9fb7d0" for b in own]},
+        name="Диапазон оценки при всех вариантах чтений",
+        hovertemplate="%{y}: %{base:.2f}–%{x:.2f}<extra></extra>",
+    )
+    fig.add_scatter(
+        y=labels,
+        x=[b.score for b in own],
+        mode="markers",
+        marker={"symbol": "line-ns-open", "size": 16, "color": "#1f4e79", "line": {"width": 3}},
+        name="Опубликованная оценка",
+    )
+    _tier_lines(fig)
+    fig.update_layout(
+        xaxis={"title": "Итоговая оценка блока", "range": [0, 102]},
+        yaxis={"autorange": "reversed"},
+        barmode="overlay",
+    )
+    return _layout(fig, range_chart_title(block, rob.year), 160 + BAR_HEIGHT * max(len(own), 1))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kzeval import methodology
 from kzeval.methodology import interaction_2023, org_development_2023
 from kzeval.methodology.base import IndicatorDef
 
@@ -27,21 +28,12 @@ BODY_TYPE_LONG = {"CGO": "центральный государственный 
 BODY_TYPE_GENITIVE = {"CGO": "центрального государственного органа", "MIO": "местного исполнительного органа"}
 BODY_TYPE_PLURAL = {"CGO": "Центральные государственные органы", "MIO": "Местные исполнительные органы"}
 
-BLOCK_LABEL = {
-    "interaction": "Взаимодействие государственного органа с физическими и юридическими лицами",
-    "org_development": "Организационное развитие государственного органа",
-}
+BLOCK_LABEL = methodology.BLOCK_LABELS
 BLOCK_SHORT = {"interaction": "Взаимодействие", "org_development": "Орг. развитие"}
-DIRECTION_LABEL = {
-    "services": "Качество оказания государственных услуг",
-    "openness": "Открытость государственного органа",
-    "appeals": "Качество рассмотрения жалоб и заявлений",
-    "hr": "Управление персоналом",
-    "it": "Применение информационных технологий",
-}
+DIRECTION_LABEL = methodology.DIRECTION_LABELS
 DIRECTION_SHORT = {"services": "Услуги", "openness": "Открытость", "appeals": "Жалобы", "hr": "Персонал", "it": "ИТ"}
-BLOCK_ORDER = ("interaction", "org_development")
-DIRECTION_ORDER = ("services", "openness", "appeals", "hr", "it")
+BLOCK_ORDER = methodology.BLOCK_ORDER
+DIRECTION_ORDER = methodology.DIRECTION_ORDER
 TIER_ORDER = ("high", "medium", "low", "ineffective")
 TIER_LABEL = {"high": "Высокая", "medium": "Средняя", "low": "Низкая", "ineffective": "Неэффективная"}
 TIER_COLOR = {"high": "#2e7d32", "medium": "#1565c0", "low": "#ef6c00", "ineffective": "#c62828"}
@@ -185,11 +177,11 @@ BONUS_CODES = frozenset({"svc_proactive", "svc_digital_documents", "hr_internshi
 
 _INTERACTION_BLOCK_TITLE = (
     "Заключение о результатах операционной оценки эффективности деятельности государственных органов "
-    'по блоку "Взаимодействие государственного органа с физическими и юридическими лицами"'
+    f'по блоку "{BLOCK_LABEL["interaction"]}"'
 )
 _ORG_BLOCK_TITLE = (
     "Заключение о результатах операционной оценки деятельности государственного органа "
-    'по блоку "Организационное развитие государственного органа"'
+    f'по блоку "{BLOCK_LABEL["org_development"]}"'
 )
 
 
@@ -204,15 +196,15 @@ def direction_form(direction: str, body_type: str) -> FormSpec:
     if direction == "openness":
         return FormSpec(
             "Заключение о результатах операционной оценки эффективности деятельности государственных органов "
-            'по направлению "Открытость государственного органа"',
+            f'по направлению "{DIRECTION_LABEL["openness"]}"',
             "Приложение 8 к Методике (взаимодействие)",
             _OPEN_ROWS,
             (SIGN_AUTHORITY_HEAD,),
         )
     if direction == "appeals":
         return FormSpec(
-            'Заключение о результатах операционной оценки по направлению "Качество рассмотрения жалоб и заявлений" '
-            'блока "Взаимодействие государственного органа с физическими и юридическими лицами"',
+            f'Заключение о результатах операционной оценки по направлению "{DIRECTION_LABEL["appeals"]}" '
+            f'блока "{BLOCK_LABEL["interaction"]}"',
             "Приложение 12 к Методике (взаимодействие)",
             _APPEAL_ROWS,
             (SIGN_AUTHORITY_HEAD,),
@@ -220,7 +212,7 @@ def direction_form(direction: str, body_type: str) -> FormSpec:
     if direction == "hr":
         return FormSpec(
             "Заключение о результатах операционной оценки деятельности государственного органа по направлению "
-            '"Управление персоналом" блока "Организационное развитие государственного органа"',
+            f'"{DIRECTION_LABEL["hr"]}" блока "{BLOCK_LABEL["org_development"]}"',
             "Критерии по Приложению 13 к Методике (организационное развитие); форма базового акта",
             _HR_ROWS,
             (SIGN_UNIT_HEAD,),
@@ -228,7 +220,7 @@ def direction_form(direction: str, body_type: str) -> FormSpec:
     if direction == "it":
         return FormSpec(
             "Заключение о результатах операционной оценки деятельности государственного органа по направлению "
-            '"Применение информационных технологий" блока "Организационное развитие государственного органа"',
+            f'"{DIRECTION_LABEL["it"]}" блока "{BLOCK_LABEL["org_development"]}"',
             "Приложение 14 к Методике (организационное развитие)",
             _IT_ROWS,
             (SIGN_BODY_HEAD_IT, SIGN_UNIT_HEAD_IT),

@@ -94,7 +94,7 @@ def render_national_html(report: NationalReport) -> str:
             for t in report.rankings
         ],
     }
-    from kzeval.reports.robustness import robustness_chart
+    from kzeval.reports.charts import robustness_chart
 
     rob = report.robustness
     chart_divs["robustness"] = (

@@ -35,6 +35,7 @@ from kzeval.reports.build import (
     RollupRow,
 )
 from kzeval.reports.fmt import compact_inputs, num
+from kzeval.reports.robustness import Robustness, range_chart_bodies, range_chart_title
 
 NUMBER_FORMAT = "0.00"
 SHARE_FORMAT = "0.0%"
@@ -766,8 +767,111 @@ def write_national_xlsx(report: NationalReport, path: Path) -> Path:
         sh.merged(3, f"В хранилище нет оценок за {prev} год: динамика не рассчитывается.", st.note)
     sh.finish(2)
     if report.robustness is not None:
-        from kzeval.reports.robustness import write_robustness_sheet
-
         write_robustness_sheet(wb, report.robustness, st, used)
     wb.close()
     return path
+
+
+def write_robustness_sheet(wb: Workbook, rob: Robustness, st: Styles, used: set[str]) -> None:
+    """Sheet «Устойчивость»: the national line per reading option, every body with its score range,
+    and per block a native chart (range bar per body, published score marked)."""
+    widths = (18, 10, 14, 56, 11, 11, 11, 11, 14, 28, 11, 34)
+    sh = Sheet(wb, "Устойчивость", widths, st, used)
+    sh.merged(0, f"Устойчивость результатов {rob.year}: оценки при всех вариантах чтений", st.title)
+    if rob.note:
+        sh.merged(1, rob.note, st.note)
+        sh.finish(1)
+        return
+    sh.merged(
+        1,
+        "Чтение — выбор формулы, оставленный текстом методики открытым (kzeval readings). Каждое чтение "
+        "меняется отдельно, остальные — как при публикации; low_confidence_combined — все чтения низкой "
+        "достоверности одновременно.",
+        st.note,
+    )
+    header = ["Блок", "Тип органа", "Код", "Государственный орган", "Оценка", "Мин.", "Макс.", "Диапазон"]
+    header += ["Степень", "Возможные степени", "Степень устойчива", "Чтения, меняющие степень"]
+    sh.header(2, header)
+    head, row = 2, 2
+    spans: dict[str, tuple[int, int]] = {}
+    for block in dict.fromkeys(b.block for b in rob.bodies):
+        bodies = range_chart_bodies(rob, block)
+        spans[block] = (row + 1, row + len(bodies))
+        for b in bodies:
+            row += 1
+            sh.values(
+                row,
+                [
+                    (forms.BLOCK_SHORT.get(b.block, b.block), st.text),
+                    (forms.BODY_TYPE_LABEL.get(b.body_type, b.body_type), st.center),
+                    (b.agency_id, st.text),
+                    (b.name, st.text),
+                    (b.score, st.number),
+                    (b.min_score, st.number),
+                    (b.max_score, st.number),
+                    (b.spread, st.number),
+                    (forms.TIER_LABEL.get(b.tier or "", b.tier or ""), st.text),
+                    (", ".join(forms.TIER_LABEL.get(t, t) for t in b.tiers_reachable), st.text),
+                    ("да" if b.is_robust else "нет", st.center),
+                    (b.moving, st.text),
+                ],
+            )
+    row += 2
+    sh.header(row, ["Чтение", "Вариант", "Блок", "Меняют степень", "Макс. |Δ|"])
+    for line in rob.lines:
+        row += 1
+        changing: tuple[Any, Any] = (
+            ("блок не оценивается", st.text) if line.bodies_scored == 0 else (line.bodies_changing_tier, st.integer)
+        )
+        sh.values(
+            row,
+            [
+                (line.reading, st.text),
+                (line.option, st.text),
+                (forms.BLOCK_SHORT.get(line.block, line.block), st.text),
+                changing,
+                (line.max_abs_delta, st.number),
+            ],
+        )
+    if rob.no_effect:
+        row += 1
+        sh.merged(row, "Не меняют ни одной оценки блока: " + ", ".join(rob.no_effect), st.note)
+    row += 2
+    for block, (first, last) in spans.items():
+        chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+        chart.add_series(
+            {
+                "name": "Мин.",
+                "categories": [sh.name, first, 2, last, 2],
+                "values": [sh.name, first, 5, last, 5],
+                "fill": {"none": True},
+                "border": {"none": True},
+            }
+        )
+        chart.add_series(
+            {
+                "name": "Диапазон при всех вариантах чтений",
+                "categories": [sh.name, first, 2, last, 2],
+                "values": [sh.name, first, 7, last, 7],
+                "fill": {"color": "#9fb7d0"},
+                "gap": 60,
+            }
+        )
+        marker = wb.add_chart({"type": "line"})
+        marker.add_series(
+            {
+                "name": "Опубликованная оценка",
+                "categories": [sh.name, first, 2, last, 2],
+                "values": [sh.name, first, 4, last, 4],
+                "line": {"none": True},
+                "marker": {"type": "dash", "size": 10, "fill": {"color": "#1f4e79"}, "border": {"color": "#1f4e79"}},
+            }
+        )
+        chart.combine(marker)
+        chart.set_title({"name": range_chart_title(block, rob.year)})
+        chart.set_y_axis({"name": "Итоговая оценка блока", "min": 0, "max": 100})
+        chart.set_legend({"position": "bottom", "delete_series": [0]})
+        chart.set_size({"width": max(600, 22 * (last - first + 1) + 200), "height": 380})
+        sh.ws.insert_chart(row, 0, chart)
+        row += 20
+    sh.finish(head)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -39,18 +38,6 @@ from kzeval.steps.context import RunContext
 from kzeval.warehouse import fetch_one
 
 META_COLUMNS = ("_file_sha256", "_file_path", "_row_number")
-
-
-@dataclass
-class RunSummary:
-    year: int
-    files: list[FileOutcome] = field(default_factory=list)
-    tables_missing: list[str] = field(default_factory=list)
-    not_computed: list[str] = field(default_factory=list)
-
-    @property
-    def held_back(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.status in ("held_back", "rejected")]
 
 
 def load_landing(

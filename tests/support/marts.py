@@ -130,7 +130,7 @@ BLOCKS = [
     (2023, "MIO-71", "interaction", "MIO", 50.0, 50.0, "low", "Низкая", 2, False),
 ]
 
-# fct_national_rollup 2024, hand-computed from BLOCKS:
+# fct_national_rollup 2024 and 2023, hand-computed from BLOCKS:
 #   interaction CGO: mean (92.5 + 81.2 + 62.0) / 3 = 78.5667, median 81.2, min 62.0, max 92.5,
 #                    previous mean (95 + 75 + 60) / 3 = 76.6667, change +1.9
 #   interaction MIO: mean (88 + 45.5) / 2 = 66.75 = median, previous (85 + 50) / 2 = 67.5, change −0.75
@@ -143,6 +143,11 @@ ROLLUP = [
     (2024, "interaction", "MIO", "35", 1, 88.0, 88.0, 88.0, 88.0, 0, 1, 0, 0, 85.0, 3.0),
     (2024, "interaction", "MIO", "71", 1, 45.5, 45.5, 45.5, 45.5, 0, 0, 0, 1, 50.0, -4.5),
     (2024, "org_development", "CGO", "KZ", 2, 65.8, 65.8, 59.6, 72.0, 0, 1, 1, 0, None, None),
+    # 2023 as the mart rounds it: interaction CGO mean 230 / 3 = 76.67, median 75; MIO (85 + 50) / 2 = 67.5
+    (2023, "interaction", "CGO", "KZ", 3, 76.67, 75.0, 60.0, 95.0, 1, 1, 1, 0, None, None),
+    (2023, "interaction", "MIO", "KZ", 2, 67.5, 67.5, 50.0, 85.0, 0, 1, 1, 0, None, None),
+    (2023, "interaction", "MIO", "35", 1, 85.0, 85.0, 85.0, 85.0, 0, 1, 0, 0, None, None),
+    (2023, "interaction", "MIO", "71", 1, 50.0, 50.0, 50.0, 50.0, 0, 0, 1, 0, None, None),
 ]
 
 DDL = {

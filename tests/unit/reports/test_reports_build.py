@@ -261,22 +261,21 @@ def test_national_regions_and_direction_stats(snapshot: Snapshot) -> None:
     assert services.previous_median == 70.0 and services.median_change == pytest.approx(7.8)  # 2023: CGO-A only
 
 
-def test_national_summary_computed_when_the_rollup_mart_is_missing(make_warehouse: Callable[..., Path]) -> None:
-    report = build_national_report(load_snapshot(make_warehouse(with_rollup=False), 2024))
-    assert len(report.notes) == 1 and "fct_national_rollup" in report.notes[0]
-    cgo = report.summary[0]
-    assert (cgo.block, cgo.body_type, cgo.agencies) == ("interaction", "CGO", 3)
-    assert cgo.mean == pytest.approx(78.5667, abs=1e-4)
-    assert cgo.previous_mean == pytest.approx(76.6667, abs=1e-4)  # (95 + 75 + 60) / 3
-    assert cgo.tiers == {"high": 1, "medium": 1, "low": 1, "ineffective": 0}
-    org = report.summary[2]
-    assert org.mean == pytest.approx(65.8) and org.previous_mean is None
-    assert [(r.region_code, r.mean, r.change) for r in report.regions] == [("35", 88.0, 3.0), ("71", 45.5, -4.5)]
+def test_national_report_needs_the_rollup_mart(make_warehouse: Callable[..., Path]) -> None:
+    # The national figures come from fct_national_rollup only (exact means on hundredths,
+    # rounded once in SQL): without the mart the report says how to build it instead of
+    # recomputing the figures another way.
+    snapshot = load_snapshot(make_warehouse(with_rollup=False), 2024)
+    assert snapshot.blocks.height > 0
+    with pytest.raises(ReportError, match=r"fct_national_rollup.*kzeval run --year 2024"):
+        build_national_report(snapshot)
 
 
 def test_national_report_without_previous_year(warehouse: Path) -> None:
     report = build_national_report(load_snapshot(warehouse, 2023))
     assert not report.has_previous_year
+    cgo = report.summary[0]
+    assert (cgo.block, cgo.body_type, cgo.mean, cgo.previous_mean) == ("interaction", "CGO", 76.67, None)
     assert all(r.change is None for t in report.rankings for r in t.rows)
 
 
