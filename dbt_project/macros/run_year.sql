@@ -25,11 +25,10 @@
 {%- endmacro %}
 
 {#- Pre-hook of a per-year mart (config `pre_hook`): deletes the run's year even when its rows are
-    gone from the source (delete+insert alone deletes only the years present in the new rows); with
-    `with_null`, also the rows without a year (recomputed by every run). -#}
-{% macro delete_run_year(with_null=false) -%}
+    gone from the source (delete+insert alone deletes only the years present in the new rows). -#}
+{% macro delete_run_year() -%}
     {%- set year = run_year() -%}
     {%- if year is not none and is_incremental() -%}
-        delete from {{ this }} where "year" = {{ year }}{% if with_null %} or "year" is null{% endif %}
+        delete from {{ this }} where "year" = {{ year }}
     {%- endif -%}
 {%- endmacro %}

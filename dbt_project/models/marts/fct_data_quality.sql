@@ -5,14 +5,9 @@
 -- for tables without a period (employees, qualifications, service_register, agencies) and for
 -- quarantined rows whose year cell could not be read. A quarantined row's agency is the raw
 -- agency_id value as delivered (it may be unknown: that can be why it was quarantined).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='year',
-    on_schema_change='fail',
-    full_refresh=(run_year() is none) or none,
-    pre_hook="{{ delete_run_year(with_null=true) }}"
-) }}
+-- A table rebuilt by every run, not a per-year mart (dbt per year): a file of one run holds rows of
+-- other years (turnstile events of early January, appeals received the year before), so a run
+-- changes the counts of years other than its own; the audit tables it reads are small.
 with current_files as (
     select distinct
         table_name,
@@ -153,5 +148,3 @@ left join unit_quality as u
         a.landing_table = u.landing_table
         and a."year" = u."year"
         and a.agency_id = u.agency_id
--- built for a year: that year's rows and the rows without a year (counts over every year)
-where a."year" is null or {{ in_run_year('a."year"') }}
