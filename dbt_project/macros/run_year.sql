@@ -32,3 +32,10 @@
         delete from {{ this }} where "year" = {{ year }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Data tests on the large per-year marts (the grain tests holding `year`, the JSON check of
+    fct_indicator_scores.inputs) have the config
+        where: "{{ 'year = ' ~ var('kzeval_year') if var('kzeval_year', none) is not none else 'true' }}"
+    (written out: dbt renders a test's config without the project's macros): a run tests the year it
+    rebuilt; the other years' rows are unchanged and were tested when they were built. Relationship
+    tests stay unscoped: a dimension is rebuilt whole by every run. -#}
