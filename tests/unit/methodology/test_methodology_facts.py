@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kzeval import explain, methodology
+from kzeval import explain, lineage, methodology
 from kzeval.methodology import interaction_2023, org_development_2023
 from kzeval.reports import forms
 
@@ -89,4 +89,4 @@ def test_every_indicator_names_its_landing_tables() -> None:
         "turnstile_events",
     ]
     assert definitions["it_smart_city"].source_tables == ("it_report",)
-    assert explain.indicator_source_tables()["hr_qualifications"] == ("headcount_monthly", "qualifications")
+    assert lineage.indicator_source_tables()["hr_qualifications"] == ("headcount_monthly", "qualifications")
