@@ -204,13 +204,13 @@ def _discard(path: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def _build_dispute_mart(trial: Path) -> None:
-    """Rebuild ``marts.fct_dispute_results`` (and its tests) in the trial copy.
+def _build_dispute_mart(trial: Path, year: int) -> None:
+    """Rebuild ``marts.fct_dispute_results`` (and its tests) for ``year`` in the trial copy.
 
     dbt runs in a subprocess, as in the pipeline: dbt-duckdb keeps its connection open for
     the life of the process, which would pin the copy after it is published.
     """
-    detail = build_models(trial, ["fct_dispute_results"])
+    detail = build_models(trial, ["fct_dispute_results"], year)
     if detail:
         raise RecomputeError("dbt build of marts.fct_dispute_results failed: " + " | ".join(detail))
 
@@ -343,7 +343,7 @@ def _recompute_locked(year: int, agency: str, landing: Path, published: Path, la
                 con.execute("INSERT INTO core.dispute_results BY NAME SELECT * FROM _dispute_rows").fetchall()
             finally:
                 con.unregister("_dispute_rows")
-        _build_dispute_mart(trial)
+        _build_dispute_mart(trial, year)
         try:
             warehouse.publish(published, build=trial, base=base)
         except warehouse.PublishedChanged:

@@ -639,9 +639,9 @@ def render(result: SensitivityResult) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def _build_marts(build: Path) -> None:
-    """Build and test the sensitivity and readings marts in the build copy (dbt in a subprocess)."""
-    detail = build_models(build, list(SENSITIVITY_MODELS))
+def _build_marts(build: Path, year: int) -> None:
+    """Build and test the sensitivity and readings marts for ``year`` in the build copy (dbt in a subprocess)."""
+    detail = build_models(build, list(SENSITIVITY_MODELS), year)
     if detail:
         raise SensitivityError("dbt build of marts.fct_reading_sensitivity failed: " + " | ".join(detail))
 
@@ -673,7 +673,7 @@ def run_sensitivity(year: int, published_path: Path, readings: Sequence[str] | N
                 ensure_core_tables(con)
                 con.execute("DELETE FROM core.reading_sensitivity WHERE year = ?", [year]).fetchall()
                 replace_year_slice(con, "core", "reading_sensitivity", result.rows.drop("year"), year)
-            _build_marts(build)
+            _build_marts(build, year)
             warehouse.publish(published, run_id=run_id)
         except BaseException:
             for stale in (build, build.with_name(build.name + ".wal"), warehouse.marker_path(published)):

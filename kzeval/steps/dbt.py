@@ -5,10 +5,16 @@ one dbt invocation only, from the run context (:func:`profile_env`), never in th
 environment of a run. The Dagster asset (``pipelines/defs/dbt.py``) runs dbt in process with
 that environment; ``kzeval recompute`` and ``kzeval sensitivity`` build a few marts in a
 subprocess (:func:`build_models`).
+
+dbt per year: every invocation passes the run's assessment year as the dbt var ``kzeval_year``
+(:func:`year_vars`). The marts holding a ``year`` column are incremental and rebuild only that
+year (``dbt_project/macros/run_year.sql``); without a year (a run with no partition, a full
+rebuild) the var is absent and they are rebuilt whole.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -20,6 +26,16 @@ from kzeval.settings import DBT_DUCKDB_PATH_ENV
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")  # the dbt of kzeval's own environment
+YEAR_VAR = "kzeval_year"  # dbt_project/macros/run_year.sql
+
+
+def year_vars(year: int | None) -> list[str]:
+    """The dbt arguments giving the run's year (``--vars {"kzeval_year": 2024}``); none without one.
+
+    With the var the per-year marts delete and rebuild that year only; without it they are
+    rebuilt from every year (the behaviour of a full rebuild).
+    """
+    return [] if year is None else ["--vars", json.dumps({YEAR_VAR: int(year)})]
 
 
 def profile_env(duckdb_path: Path) -> dict[str, str]:
@@ -54,8 +70,11 @@ def ensure_manifest(manifest: Path) -> None:
         raise RuntimeError(f"dbt parse failed: {result.exception}")
 
 
-def build_models(duckdb_path: Path, select: list[str]) -> list[str]:
+def build_models(duckdb_path: Path, select: list[str], year: int | None = None) -> list[str]:
     """``dbt build --select …`` (models and their tests) into ``duckdb_path``, in a subprocess.
+
+    ``year``: the assessment year the models are rebuilt for (:func:`year_vars`); None rebuilds
+    the per-year marts from every year.
 
     dbt-duckdb keeps its connection open for the life of the process, which would pin a copy
     that is published afterwards: hence the subprocess, with its own target folder (the
@@ -64,7 +83,7 @@ def build_models(duckdb_path: Path, select: list[str]) -> list[str]:
     """
     ensure_manifest(DBT_PROJECT_DIR / "target" / "manifest.json")
     executable = str(DBT_EXECUTABLE) if DBT_EXECUTABLE.exists() else shutil.which("dbt") or "dbt"
-    command = [executable, "build", "--select", *select, "--project-dir", str(DBT_PROJECT_DIR)]
+    command = [executable, "build", "--select", *select, *year_vars(year), "--project-dir", str(DBT_PROJECT_DIR)]
     command += ["--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"]
     env = {**os.environ, **profile_env(duckdb_path)}
     with tempfile.TemporaryDirectory(prefix="kzeval-dbt-") as target:

@@ -18,7 +18,7 @@ from dagster_dbt.dbt_manifest import validate_manifest
 from packaging import version
 
 from kzeval.landing.reader import copy_atomically
-from kzeval.steps.dbt import DBT_EXECUTABLE, DBT_PROJECT_DIR, ensure_manifest, profile_env
+from kzeval.steps.dbt import DBT_EXECUTABLE, DBT_PROJECT_DIR, ensure_manifest, profile_env, year_vars
 from pipelines.dbt_in_process import InProcessDbt, scoped_environ
 from pipelines.resources import KzevalResource
 
@@ -175,8 +175,12 @@ def kzeval_dbt_models(
     # dbt's unit tests check the marts' SQL on fixed rows, not the data: they run in the test suite
     # (tests/e2e/test_warehouse_self_describing.py), not in every run (≈ 2 s each).
     # The profile's DuckDB file is the run's build (run.dbt_duckdb_path), the file KzevalResource.connect writes.
+    # The run's year (its partition: a year, or a month's year) as the var kzeval_year: the per-year
+    # marts rebuild that year only; a run without a partition rebuilds them whole (kzeval.steps.dbt.year_vars).
     invocation = dbt.cli(
-        ["build", "--exclude-resource-type", "unit_test"], context=context, env=profile_env(run.dbt_duckdb_path)
+        ["build", "--exclude-resource-type", "unit_test", *year_vars(run.year)],
+        context=context,
+        env=profile_env(run.dbt_duckdb_path),
     )
     yield from invocation.stream()
     keep_partial_parse(invocation.target_path)

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year() }}"
+) }}
 select
     "year",
     agency_id,
@@ -10,3 +18,4 @@ select
     rank_in_body_type,
     is_provisional
 from {{ ref('stg_kzeval__block_scores') }}
+where {{ in_run_year() }}

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year() }}"
+) }}
 select
     "year",
     employee_pseudonym,
@@ -10,3 +18,4 @@ select
     reading,
     edition
 from {{ ref('stg_kzeval__corps_b_annual') }}
+where {{ in_run_year() }}

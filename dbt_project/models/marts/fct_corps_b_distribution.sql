@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year() }}"
+) }}
 select
     "year",
     scope,
@@ -14,3 +22,4 @@ select
     is_implausible,
     implausibility_reason
 from {{ ref('stg_kzeval__corps_b_distribution') }}
+where {{ in_run_year() }}

@@ -5,6 +5,9 @@
 -- for tables without a period (employees, qualifications, service_register, agencies) and for
 -- quarantined rows whose year cell could not be read. A quarantined row's agency is the raw
 -- agency_id value as delivered (it may be unknown: that can be why it was quarantined).
+-- A table rebuilt by every run, not a per-year mart (dbt per year): a file of one run holds rows of
+-- other years (turnstile events of early January, appeals received the year before), so a run
+-- changes the counts of years other than its own; the audit tables it reads are small.
 with current_files as (
     select distinct
         table_name,

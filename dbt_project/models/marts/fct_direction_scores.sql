@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year() }}"
+) }}
 select
     "year",
     agency_id,
@@ -9,3 +17,4 @@ select
     {{ score_decimal('score_rounded') }} as score_rounded,
     is_provisional
 from {{ ref('stg_kzeval__direction_scores') }}
+where {{ in_run_year() }}

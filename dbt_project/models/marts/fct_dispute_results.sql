@@ -1,6 +1,14 @@
 -- «Таблица разногласий» (seed 004, Appendix 14): before/after of every indicator, direction
 -- and block of a body whose objections a special commission decided, one set of rows per
 -- `kzeval recompute`. Written by kzeval.recompute; published here unchanged.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year() }}"
+) }}
 select
     recompute_id,
     "year",
@@ -27,3 +35,4 @@ select
     recomputed_at,
     recomputed_by
 from {{ source('core', 'dispute_results') }}
+where {{ in_run_year() }}

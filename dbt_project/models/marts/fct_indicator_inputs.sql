@@ -1,6 +1,14 @@
 -- The named inputs of every figure, one row each, with the input's legal symbol and meaning.
 -- Scalar inputs only: nested ones (per-service points, survey respondents) stay in
 -- fct_indicator_scores.inputs.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year() }}"
+) }}
 with inputs as (
     select
         s."year",
@@ -11,7 +19,7 @@ with inputs as (
         j.atom
     from {{ ref('stg_kzeval__indicator_scores') }} as s,
         json_each(s.inputs) as j
-    where j.type not in ('OBJECT', 'ARRAY')
+    where j.type not in ('OBJECT', 'ARRAY') and {{ in_run_year('s."year"') }}
 ),
 
 definitions as (

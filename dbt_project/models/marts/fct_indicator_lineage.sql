@@ -4,6 +4,14 @@
 -- the per-file row counts are written by kzeval (kzeval.explain, via pipeline.landing_frames).
 -- A file whose rows of the body and year a newer extract superseded is listed with
 -- rows_superseded (those rows do not count in the figure).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year() }}"
+) }}
 with scores as (
     select
         "year",
@@ -12,6 +20,7 @@ with scores as (
         direction,
         indicator
     from {{ ref('stg_kzeval__indicator_scores') }}
+    where {{ in_run_year() }}
 ),
 
 indicator_sources as (

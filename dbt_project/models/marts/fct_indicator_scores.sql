@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year() }}"
+) }}
 select
     "year",
     agency_id,
@@ -13,3 +21,4 @@ select
     is_provisional,
     inputs
 from {{ ref('stg_kzeval__indicator_scores') }}
+where {{ in_run_year() }}

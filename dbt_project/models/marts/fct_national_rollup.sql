@@ -2,6 +2,15 @@
 -- with the change of the mean against the previous assessment year. Means and medians are
 -- computed exactly on whole hundredths (BIGINT) and rounded half away from zero to DECIMAL:
 -- the same scores give the same figures whatever order they are summed in.
+-- Built for a year (dbt per year), it rebuilds that year and the next one, from the year before to the next.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year() }}"
+) }}
 with scopes as (
     select
         "year",
@@ -12,6 +21,7 @@ with scopes as (
         {{ score_cents('score_rounded') }} as score_cents,
         efficiency_tier
     from {{ ref('int_block_scores_with_region') }}
+    where {{ in_run_year(offset_from=-1, offset_to=1) }}
     union all
     select
         "year",
@@ -22,7 +32,7 @@ with scopes as (
         {{ score_cents('score_rounded') }} as score_cents,
         efficiency_tier
     from {{ ref('int_block_scores_with_region') }}
-    where body_type = 'MIO' and region_code is not null
+    where body_type = 'MIO' and region_code is not null and {{ in_run_year(offset_from=-1, offset_to=1) }}
 ),
 
 stats as (
@@ -71,3 +81,5 @@ left join stats as prev
         and cur.body_type = prev.body_type
         and cur.region_code = prev.region_code
         and cur."year" = prev."year" + 1
+-- a year's rows and the next year's (its change against the previous year reads this one)
+where {{ in_run_year('cur."year"', offset_from=0, offset_to=1) }}

@@ -1,6 +1,14 @@
 -- Sensitivity of the block scores to the readings (`kzeval sensitivity`): per year, body, block,
 -- reading and option, the score, tier and rank the year would have under that option (every
 -- other reading as published), and the change against the published configuration (baseline).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year() }}"
+) }}
 select
     "year",
     agency_id,
@@ -21,3 +29,4 @@ select
     is_tier_changed,
     computed_at
 from {{ ref('stg_kzeval__reading_sensitivity') }}
+where {{ in_run_year() }}

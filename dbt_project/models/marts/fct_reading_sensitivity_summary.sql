@@ -2,8 +2,17 @@
 -- tiers reachable, and whether the tier is robust (the same under every option that scores
 -- the block). Options that leave the block unscored (e.g. org.block_combination = none) do
 -- not count against robustness.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year() }}"
+) }}
 with sens as (
     select * from {{ ref('fct_reading_sensitivity') }}
+    where {{ in_run_year() }}
 ),
 
 moving as (

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    on_schema_change='fail',
+    full_refresh=(run_year() is none) or none,
+    pre_hook="{{ delete_run_year() }}"
+) }}
 select
     "year",
     agency_id,
@@ -9,3 +17,4 @@ select
     points_per_fact,
     points
 from {{ ref('stg_kzeval__reporting_penalty_facts') }}
+where {{ in_run_year() }}
