@@ -59,7 +59,7 @@ class InProcessDbt:
         self.stdout = _Lines(self)
 
     def _run(self) -> Iterator[bytes]:
-        from dbt.cli.main import dbtRunner
+        from dbt.cli.main import dbtRunner  # lazy: dbt-core takes a second to import
         from dbt_common.events.functions import msg_to_dict
 
         events: list[Any] = []
@@ -126,7 +126,7 @@ def release_duckdb() -> None:
     build file would stay locked after the dbt step, and the warehouse's next writer — a Python
     step in this process or another run — would find it taken.
     """
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager  # lazy, as dbtRunner above
 
     with DuckDBConnectionManager._LOCK:
         environment, DuckDBConnectionManager._ENV = DuckDBConnectionManager._ENV, None

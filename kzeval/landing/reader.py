@@ -13,9 +13,11 @@ line elsewhere is a bad row (:attr:`RawFrame.short_rows`), quarantined by the lo
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,8 +54,6 @@ class RawFrame:
 
 def disk_full(exc: BaseException) -> bool:
     """True when ``exc`` (an OSError, or DuckDB's wrapped one) says the disk is full."""
-    import errno
-
     for error in (exc, exc.__cause__, exc.__context__):
         if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
@@ -219,7 +219,7 @@ def _blank(frame: pl.DataFrame) -> pl.Expr:
 def _xlsx_header(path: Path) -> list[str]:
     """The header row (row 1) of the first sheet, as written."""
     try:
-        import openpyxl
+        import openpyxl  # lazy: only a workbook delivery needs it, and it is slow to import
 
         book = openpyxl.load_workbook(path, read_only=True)
         try:
@@ -294,8 +294,6 @@ def write_atomically(frame: pl.DataFrame, target: Path) -> None:
 
 def copy_atomically(source: Path, target: Path) -> None:
     """Copy a file under a temporary name and rename it (see :func:`write_atomically`)."""
-    import shutil
-
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
     try:
