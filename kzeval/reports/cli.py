@@ -10,8 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from kzeval.reports.build import ReportError, build_agency_report, build_national_report
+from kzeval.reports.build import build_agency_report
 from kzeval.reports.data import load_snapshot
+from kzeval.reports.model import ReportError
+from kzeval.reports.national import build_national_report
 
 DEFAULT_REPORTS_DIR = Path("data/reports")
 NATIONAL = "national"

@@ -26,7 +26,8 @@ from kzeval.reports.appendices import (
     fact_text,
     facts_word,
 )
-from kzeval.reports.build import (
+from kzeval.reports.fmt import compact_inputs, num
+from kzeval.reports.model import (
     ROLE_LABEL,
     AgencyReport,
     BlockConclusion,
@@ -34,7 +35,6 @@ from kzeval.reports.build import (
     NationalReport,
     RollupRow,
 )
-from kzeval.reports.fmt import compact_inputs, num
 from kzeval.reports.robustness import Robustness, range_chart_bodies, range_chart_title
 
 NUMBER_FORMAT = "0.00"
