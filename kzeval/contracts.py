@@ -1,5 +1,8 @@
 """Landing data contracts (spec: data-contracts.md) as data.
 
+Kept whole though over 600 lines: one contract per landing table, mirroring data-contracts.md
+table by table, so a contract change is made in one place (issue 20).
+
 One :class:`TableContract` per landing table: columns with their type and rule, the key
 that defines duplicates, and the period column used to match superseding files. The
 pandera schemas (``kzeval.landing.schemas``), the readers and the warehouse tables

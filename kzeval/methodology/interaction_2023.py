@@ -1,5 +1,8 @@
 """Interaction block, 2023 edition (seed 004): constants, indicator definitions, readings.
 
+Kept whole though over 600 lines: one module per legal edition mirrors the act paragraph by
+paragraph, so an edition is read and amended in one file (issue 20).
+
 Block «Взаимодействие государственного органа с физическими и юридическими лицами»:
 directions services (chapter 3), openness (chapter 4) and appeals (chapter 5), combined by
 para. 107 and tiered by para. 108. Formula modules: ``kzeval.indicators.services``,

@@ -1,5 +1,8 @@
 """Organisational-development block, 2023 edition (seed 001 amending registry 19950).
 
+Kept whole though over 600 lines: one module per legal edition mirrors the act paragraph by
+paragraph, so an edition is read and amended in one file (issue 20).
+
 Constants, indicator definitions (methodology §10) and readings for the HR and IT
 directions, plus the block-scoring constants read by ``kzeval.indicators.scoring``. The
 «Нормированность труда» (para. 40) constants are used by ``kzeval.overtime`` (turnstile

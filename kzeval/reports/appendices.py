@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from kzeval.corrections import REASON_PREFIX
+from kzeval.lineage import direction_source_tables
 from kzeval.methodology.base import IndicatorDef
 from kzeval.reports import forms
 from kzeval.reports.data import Snapshot
@@ -267,8 +268,6 @@ def dispute_tables(
     snap: Snapshot, agency_id: str, directions: Sequence[tuple[str, float | None]]
 ) -> tuple[DisputeTable, ...]:
     """Appendix 14 per direction (``(code, published score)`` in form order) the body's objections touch."""
-    from kzeval.lineage import direction_source_tables
-
     objections = snap.objections.filter(pl.col("agency_id") == agency_id)
     if objections.is_empty():
         return ()

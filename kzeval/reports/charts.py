@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from kzeval.methodology import interaction_2023
 from kzeval.reports import forms
-from kzeval.reports.build import AgencyReport, BlockConclusion, NationalReport, RankingTable, RollupRow
+from kzeval.reports.model import AgencyReport, BlockConclusion, NationalReport, RankingTable, RollupRow
 from kzeval.reports.robustness import Robustness, range_chart_bodies, range_chart_title
 
 FONT = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"

@@ -10,8 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from kzeval.reports.build import ReportError, build_agency_report, build_national_report
+from kzeval.reports.build import build_agency_report
 from kzeval.reports.data import load_snapshot
+from kzeval.reports.html import render_agency_html, render_national_html
+from kzeval.reports.model import ReportError
+from kzeval.reports.national import build_national_report
+from kzeval.reports.xlsx import write_agency_xlsx, write_national_xlsx
 
 DEFAULT_REPORTS_DIR = Path("data/reports")
 NATIONAL = "national"
@@ -34,23 +38,15 @@ def write_report(warehouse: Path, year: int, agency: str | None, fmt: str, out: 
         national = build_national_report(snapshot)
         out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "html":
-            from kzeval.reports.html import render_national_html
-
             out.write_text(render_national_html(national), encoding="utf-8")
         else:
-            from kzeval.reports.xlsx import write_national_xlsx
-
             write_national_xlsx(national, out)
     else:
         report = build_agency_report(snapshot, agency)
         out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "html":
-            from kzeval.reports.html import render_agency_html
-
             out.write_text(render_agency_html(report), encoding="utf-8")
         else:
-            from kzeval.reports.xlsx import write_agency_xlsx
-
             write_agency_xlsx(report, out)
     return out
 

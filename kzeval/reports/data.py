@@ -17,6 +17,7 @@ import polars as pl
 
 from kzeval.indicators.scoring import BLOCK_SCORES_SCHEMA, DIRECTION_SCORES_SCHEMA
 from kzeval.indicators.scoring import PENALTY_FACTS_SCHEMA as _ACT_FACTS_SCHEMA
+from kzeval.reports.robustness import load_sensitivity
 from kzeval.schema import polars_schema
 from kzeval.warehouse import connect_readonly, table_exists
 
@@ -203,8 +204,6 @@ def load_snapshot_from(con: duckdb.DuckDBPyConnection, year: int) -> Snapshot:
     directions = _frame(con, "fct_direction_scores", DIRECTIONS_SCHEMA, "year IN (?, ?)", years)
     indicators = _frame(con, "fct_indicator_scores", INDICATORS_SCHEMA, "year IN (?, ?)", years)
     rollup = _frame(con, "fct_national_rollup", ROLLUP_SCHEMA, "year = ?", [year])
-    from kzeval.reports.robustness import load_sensitivity
-
     sensitivity = load_sensitivity(con, year)
     return Snapshot(
         year=year,

@@ -16,8 +16,9 @@ from plotly.offline import get_plotlyjs
 
 from kzeval.reports import charts, forms
 from kzeval.reports.appendices import fact_text, facts_word
-from kzeval.reports.build import ROLE_LABEL, AgencyReport, NationalReport
+from kzeval.reports.charts import robustness_chart
 from kzeval.reports.fmt import compact_inputs, integer, num, pct, signed
+from kzeval.reports.model import ROLE_LABEL, AgencyReport, NationalReport
 
 TEMPLATES = Path(__file__).parent / "templates"
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -94,8 +95,6 @@ def render_national_html(report: NationalReport) -> str:
             for t in report.rankings
         ],
     }
-    from kzeval.reports.charts import robustness_chart
-
     rob = report.robustness
     chart_divs["robustness"] = (
         [

@@ -14,6 +14,7 @@ import polars as pl
 
 from kzeval.reports import forms
 from kzeval.sensitivity import SENSITIVITY_SCHEMA, TOLERANCE, baseline_mismatches, body_summary, national_lines
+from kzeval.warehouse import table_exists
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,6 @@ class Robustness:
 
 def load_sensitivity(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
     """``marts.fct_reading_sensitivity`` of ``year`` (empty when the mart is absent)."""
-    from kzeval.warehouse import table_exists
-
     if not table_exists(con, "marts", "fct_reading_sensitivity"):
         return pl.DataFrame(schema=SENSITIVITY_SCHEMA)
     cols = ", ".join(f'"{c}"' for c in SENSITIVITY_SCHEMA)

@@ -1,5 +1,8 @@
 """The warehouse tables kzeval writes, declared once.
 
+Kept whole though over 600 lines: one declaration per table, in one catalogue; splitting it
+would scatter the single source the DDL, frame schemas and sources.yml are generated from (issue 20).
+
 One :class:`Table` per ``schema.table``: its columns (name, logical type, nullability,
 description), primary key, description and, for dbt sources, the freshness settings. The
 DuckDB DDL (:func:`duckdb_ddl`, :func:`ensure_table`), the polars schemas

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from kzeval.reports.browser import BrowserMissing, find_chromium, render
-from kzeval.reports.build import build_agency_report, build_national_report
+from kzeval.reports.build import build_agency_report
 from kzeval.reports.data import Snapshot
 from kzeval.reports.html import render_agency_html, render_national_html
+from kzeval.reports.national import build_national_report
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -21,9 +21,10 @@ import openpyxl
 import pytest
 
 from kzeval.reports import forms
-from kzeval.reports.build import AgencyReport, build_agency_report
+from kzeval.reports.build import build_agency_report
 from kzeval.reports.data import load_snapshot
 from kzeval.reports.html import render_agency_html
+from kzeval.reports.model import AgencyReport
 from kzeval.reports.xlsx import write_agency_xlsx
 
 OPENNESS_MIO = [

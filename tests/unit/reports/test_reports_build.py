@@ -11,9 +11,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from kzeval.reports.build import ReportError, build_agency_report, build_national_report
+from kzeval.reports.build import build_agency_report
 from kzeval.reports.data import Snapshot, load_snapshot
 from kzeval.reports.fmt import compact_inputs, num, pct, signed
+from kzeval.reports.model import ReportError
+from kzeval.reports.national import build_national_report
 
 # --------------------------------------------------------------------------------------
 # Number formatting
@@ -285,7 +287,7 @@ def test_national_report_for_a_year_without_scores(warehouse: Path) -> None:
 
 
 def test_region_label_prefers_the_oblast_akimat() -> None:
-    from kzeval.reports.build import _region_labels
+    from kzeval.reports.national import _region_labels
 
     agencies = pl.DataFrame(
         {

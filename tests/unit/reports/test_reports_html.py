@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-from kzeval.reports.build import build_agency_report, build_national_report
+from kzeval.reports.build import build_agency_report
 from kzeval.reports.data import Snapshot
 from kzeval.reports.html import render_agency_html, render_national_html
+from kzeval.reports.national import build_national_report
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,9 @@ import duckdb
 import openpyxl
 import pytest
 
-from kzeval.reports.build import build_agency_report, build_national_report
+from kzeval.reports.build import build_agency_report
 from kzeval.reports.data import Snapshot, load_snapshot
+from kzeval.reports.national import build_national_report
 from kzeval.reports.xlsx import write_agency_xlsx, write_national_xlsx
 
 

@@ -1,0 +1,120 @@
+"""Direction «Управление персоналом» (HR management): 15 indicators, 2 bonuses, 3 criteria.
+
+Seed 001 (2023 amendment of the org-development methodology, registry 19950) and
+methodology §5. Landing frames are aggregated per assessed body with polars (vectorised,
+:mod:`~kzeval.indicators.hr.inputs`), then the scalar formulas of one body are applied
+(:mod:`~kzeval.indicators.hr.formulas`, also the scope of para. 28) and the rows, criteria
+and direction total are assembled (:mod:`~kzeval.indicators.hr.assembly`). Every constant
+comes from ``kzeval.methodology.org_development_2023``. This package re-exports the names
+other code uses, so ``kzeval.indicators.hr.compute_hr`` etc. keep their address.
+
+Scope (para. 28): only the units returned by :func:`hr_scope` count; «Карьерный рост» also
+counts district-level units. An indicator whose landing table is missing is not produced and
+the criterion / direction sums that lack it are marked provisional (see :func:`compute_hr`).
+"""
+
+from kzeval.indicators.hr.assembly import (
+    compute_hr,
+    has_hr_data,
+)
+from kzeval.indicators.hr.formulas import (
+    BODY,
+    CODE_N1,
+    CODE_W,
+    DIRECTION,
+    HR_TABLES,
+    INDICATOR_TABLES,
+    SURVEY_INDICATORS,
+    average_headcount,
+    career_growth_points,
+    career_promotion_coefficient,
+    competition_transparency_points,
+    competition_video_penalty,
+    criterion_points,
+    empty_denominator_ratio,
+    exit_interview_penalty,
+    exit_interview_points,
+    gender_points,
+    hr_scope,
+    internship_points,
+    net_turnover_points,
+    overtime_points,
+    paper_interviews_counted,
+    personal_files_points,
+    qualification_points,
+    stability_points,
+    strategy_execution_points,
+    strategy_points,
+    training_penalty,
+    training_points,
+    unit_in_career_growth_scope,
+    unit_in_hr_scope,
+    work_organisation_points,
+)
+from kzeval.indicators.hr.inputs import (
+    ROSTER_TABLES,
+    competitions_by_body,
+    dismissals_by_body,
+    employees_by_body,
+    headcount_by_body,
+    internships_by_body,
+    overtime_by_body,
+    overtime_provisional_bodies,
+    personal_files_by_body,
+    promotions_by_body,
+    qualifications_by_body,
+    roster_of_year,
+    strategy_by_body,
+    training_by_body,
+)
+
+__all__ = [
+    "BODY",
+    "CODE_N1",
+    "CODE_W",
+    "DIRECTION",
+    "HR_TABLES",
+    "INDICATOR_TABLES",
+    "ROSTER_TABLES",
+    "SURVEY_INDICATORS",
+    "average_headcount",
+    "career_growth_points",
+    "career_promotion_coefficient",
+    "competition_transparency_points",
+    "competition_video_penalty",
+    "competitions_by_body",
+    "compute_hr",
+    "criterion_points",
+    "dismissals_by_body",
+    "employees_by_body",
+    "empty_denominator_ratio",
+    "exit_interview_penalty",
+    "exit_interview_points",
+    "gender_points",
+    "has_hr_data",
+    "headcount_by_body",
+    "hr_scope",
+    "internship_points",
+    "internships_by_body",
+    "net_turnover_points",
+    "overtime_by_body",
+    "overtime_points",
+    "overtime_provisional_bodies",
+    "paper_interviews_counted",
+    "personal_files_by_body",
+    "personal_files_points",
+    "promotions_by_body",
+    "qualification_points",
+    "qualifications_by_body",
+    "roster_of_year",
+    "stability_points",
+    "strategy_by_body",
+    "strategy_execution_points",
+    "strategy_points",
+    "training_by_body",
+    "training_penalty",
+    "training_points",
+    "unit_in_career_growth_scope",
+    "unit_in_hr_scope",
+    "work_organisation_points",
+]
