@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kzeval.contracts import CONTRACTS, Column, TableContract
+from kzeval.generated_file import write_or_check
 from kzeval.landing.loader import DEFAULT_HOLD_BACK_SHARE
 from kzeval.pseudonym import IIN_COLUMN, NAME_COLUMNS
 
@@ -162,20 +163,7 @@ def render_landing_doc() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write docs/landing.md (or the path given); ``--check`` exits 1 when the file differs."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    check = "--check" in args
-    paths = [a for a in args if a != "--check"]
-    path = Path(paths[0]) if paths else DOC_PATH
-    text = render_landing_doc()
-    if check:
-        current = path.read_text(encoding="utf-8") if path.exists() else ""
-        if current != text:
-            print(f"{path} is out of date: run python -m kzeval.contracts_doc", file=sys.stderr)
-            return 1
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"written {path}")
-    return 0
+    return write_or_check(render_landing_doc, DOC_PATH, "kzeval.contracts_doc", argv)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from kzeval.generated_file import write_or_check
 from kzeval.schema.registry import TABLES, Freshness, Table
 
 SOURCES_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "sources.yml"
@@ -121,20 +122,7 @@ def render_sources() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write sources.yml (or the path given); ``--check`` exits 1 when the file differs."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    check = "--check" in args
-    paths = [a for a in args if a != "--check"]
-    path = Path(paths[0]) if paths else SOURCES_PATH
-    text = render_sources()
-    if check:
-        current = path.read_text(encoding="utf-8") if path.exists() else ""
-        if current != text:
-            print(f"{path} is out of date: run python -m kzeval.schema.dbt", file=sys.stderr)
-            return 1
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"written {path}")
-    return 0
+    return write_or_check(render_sources, SOURCES_PATH, "kzeval.schema.dbt", argv)
 
 
 if __name__ == "__main__":
