@@ -1411,6 +1411,14 @@ def write_years_results(path: Path, entry: dict[str, Any]) -> None:
     _write_results_file(path, _load_history(path), years)
 
 
+def years_without_calendar(first_year: int, years: int) -> list[int]:
+    """The years of a multi-year bench that have no shipped production calendar (the generator needs one)."""
+    from kzeval.calendars import shipped_years
+
+    shipped = set(shipped_years())
+    return [y for y in range(first_year, first_year + years) if y not in shipped]
+
+
 def cmd_bench_years(args: argparse.Namespace) -> int:
     """`kzeval bench --years N`: N consecutive national years run one after another into one warehouse."""
     fraction, years = float(args.fraction), int(args.years)
@@ -1419,6 +1427,17 @@ def cmd_bench_years(args: argparse.Namespace) -> int:
         return 2
     workdir = Path(args.workdir).resolve()
     first_year, seed = int(args.year), int(args.seed)
+    uncovered = years_without_calendar(first_year, years)
+    if uncovered:
+        from kzeval.calendars import shipped_years
+
+        shipped = shipped_years()
+        print(
+            f"no shipped production calendar for {', '.join(map(str, uncovered))} (shipped: {shipped[0]}–{shipped[-1]}): "
+            f"the generator needs one per year; start earlier, e.g. --year {shipped[-1] - years + 1} --years {years}",
+            file=sys.stderr,
+        )
+        return 2
     results = Path(getattr(args, "results", None) or RESULTS_FILE)
     tag = f"years{first_year}x{years}_s{seed}_f{fraction:g}"
     logs = workdir / "logs" / tag

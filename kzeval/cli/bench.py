@@ -28,6 +28,7 @@ def register(subparsers: Subparsers) -> None:
         """
   kzeval bench --fraction 0.05 --workdir data/bench     # a few minutes
   kzeval bench --fraction 1 --workdir data/bench        # the full national year, ≈ 7 min
+  kzeval bench --year 2022 --years 5 --fraction 1       # five national years kept, ≈ 20 min
 """,
     )
     parser.add_argument(
@@ -59,7 +60,8 @@ def register(subparsers: Subparsers) -> None:
         default=None,
         metavar="N",
         help="run N consecutive national years (from --year) into one warehouse and print per-year cost and "
-        "disk growth (default: one year; e.g. --years 5)",
+        "disk growth; every year needs a shipped production calendar (default: one year; "
+        "e.g. --year 2022 --years 5)",
     )
     parser.set_defaults(func=run)
 

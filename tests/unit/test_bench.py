@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
@@ -101,17 +102,30 @@ def test_years_table_shows_growth_against_the_first_year():
     assert table[2].endswith("| 1.00× | 1.00× | 1.00× | 1.00× | 1.00× |")
     split = years_split_lines(rows)
     assert len(split) == 6  # three runs per year
-    # 2025 yearly run: copy 4 + dbt 20 = 24 of 50 s = 48 % grows; rest 50 − 4 − 20 = 26 s
+    # 2025 yearly run: copy 4 + dbt 20 = 24 of 50 s = 48 %; the year's own work 50 − 4 − 20 = 26 s
     assert split[3] == (
-        "2025 yearly run: 50.0 s = copy of the published warehouse 4.0 s + dbt over all years 20.0 s "
-        "(48% grows with history) + rest 26.0 s"
+        "2025 yearly run: 50.0 s = copy of the published warehouse 4.0 s + dbt 20.0 s "
+        "(48% of the run) + the year's own work 26.0 s"
     )
-    # 2025 sensor run: copy 4 + dbt 5 = 9 of 8 s would exceed the wall: 112 %, rest −1 s (shown, not hidden)
+    # 2025 sensor run: copy 4 + dbt 5 = 9 of 8 s would exceed the wall: 112 %, own work −1 s (shown, not hidden)
     assert split[5] == (
-        "2025 sensor run: 8.0 s = copy of the published warehouse 4.0 s + dbt over all years 5.0 s "
-        "(112% grows with history) + rest -1.0 s"
+        "2025 sensor run: 8.0 s = copy of the published warehouse 4.0 s + dbt 5.0 s "
+        "(112% of the run) + the year's own work -1.0 s"
     )
     assert years_table([]) == table[:2]
+
+
+def test_years_without_a_shipped_calendar_are_named_before_anything_runs(tmp_path: Path, capsys):
+    from bench.harness import cmd_bench_years, years_without_calendar
+    from kzeval.calendars import shipped_years
+
+    last = shipped_years()[-1]
+    assert years_without_calendar(last - 1, 2) == []
+    assert years_without_calendar(last - 1, 4) == [last + 1, last + 2]
+    args = argparse.Namespace(fraction=0.01, years=3, workdir=str(tmp_path), year=last, seed=1)
+    assert cmd_bench_years(args) == 2
+    assert f"--year {last - 2} --years 3" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())  # nothing generated
 
 
 def test_years_results_do_not_disturb_the_single_year_history(tmp_path: Path):
