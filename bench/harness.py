@@ -1237,6 +1237,7 @@ def _stage_ratios(heavy: dict[str, Any]) -> str:
 # --- several years into one warehouse (`kzeval bench --years N`, issue 19) -------------
 
 SENSOR_TABLE = "service_complaints"  # a small yearly file: the sensor-style run re-delivers it corrected
+SHORT_RUN_REPEATS = 2  # the monthly reload and the sensor run are timed best of this many, each year
 _YEARS_MARK = "<!-- bench-years-history"
 
 
@@ -1386,8 +1387,9 @@ def years_section(years_history: list[dict[str, Any]]) -> list[str]:
         "## Several years into one warehouse (`kzeval bench --years N`)",
         "",
         "Each year is generated with the seed plus its offset and run into the same warehouse; per year the",
-        "yearly run, the monthly turnstile reload (month 6 re-delivered), one sensor-style run for one",
-        f"re-delivered small file ({SENSOR_TABLE}), the peak memory and the disk kept after the year.",
+        "yearly run, the monthly turnstile reload (month 6 re-delivered) and a sensor-style run for one",
+        f"re-delivered small file ({SENSOR_TABLE}) — these two timed best of {SHORT_RUN_REPEATS} re-deliveries —,",
+        "the peak memory and the disk kept after the year.",
         "",
         f"Latest ({latest['date']}):",
         "",
@@ -1409,6 +1411,18 @@ def write_years_results(path: Path, entry: dict[str, Any]) -> None:
     years = [h for h in _load_years_history(path) if h.get("id") != entry["id"]]
     years.append(entry)
     _write_results_file(path, _load_history(path), years)
+
+
+def fastest(outcomes: list[PhaseOutcome]) -> PhaseOutcome:
+    """The successful outcome with the shortest wall time (else the first): a short run is timed best of N.
+
+    A 10-second run on a shared 2-core machine varies by ± 1 s between identical runs, the size of
+    the 1.10× growth goal; the fastest of a few repeats is the usual estimate of its cost.
+    """
+    good = [o for o in outcomes if o.ok and o.data.get("success")]
+    if not good:
+        return outcomes[0]
+    return min(good, key=lambda o: float(o.data.get("wall", o.seconds)))
 
 
 def years_without_calendar(first_year: int, years: int) -> list[int]:
@@ -1461,18 +1475,22 @@ def cmd_bench_years(args: argparse.Namespace) -> int:
         year_logs = logs / str(year)
         print(f"{year}: yearly run ...", flush=True)
         run = run_phase("run", base, year_logs)
-        redeliver(landing / "turnstile_events" / f"{year:04d}-{RELOAD_MONTH:02d}.parquet", every=200)
-        print(f"{year}: monthly reload (month {RELOAD_MONTH}) ...", flush=True)
-        reload = run_phase("reload", PhaseArgs(**{**base.__dict__, "extra": {"reload_drop": str(landing)}}), year_logs)
+        reloads, sensors = [], []
         sensor_path = landing / SENSOR_TABLE / f"{SENSOR_TABLE}_{year}.parquet"
-        redeliver(sensor_path)
-        print(f"{year}: sensor-style run for {sensor_path.relative_to(landing)} ...", flush=True)
-        sensor = run_phase(
-            "sensor",
-            PhaseArgs(**{**base.__dict__, "extra": {"keep": True, "sensor_file": str(sensor_path)}}),
-            year_logs,
-        )
-        for outcome in (run, reload, sensor):
+        for attempt in range(1, SHORT_RUN_REPEATS + 1):
+            redeliver(landing / "turnstile_events" / f"{year:04d}-{RELOAD_MONTH:02d}.parquet", every=200)
+            print(f"{year}: monthly reload (month {RELOAD_MONTH}), {attempt}/{SHORT_RUN_REPEATS} ...", flush=True)
+            reload_args = PhaseArgs(**{**base.__dict__, "extra": {"reload_drop": str(landing)}})
+            reloads.append(run_phase("reload", reload_args, year_logs / f"reload{attempt}"))
+            redeliver(sensor_path)
+            print(
+                f"{year}: sensor-style run for {sensor_path.relative_to(landing)}, {attempt}/{SHORT_RUN_REPEATS} ...",
+                flush=True,
+            )
+            sensor_args = PhaseArgs(**{**base.__dict__, "extra": {"keep": True, "sensor_file": str(sensor_path)}})
+            sensors.append(run_phase("sensor", sensor_args, year_logs / f"sensor{attempt}"))
+        reload, sensor = fastest(reloads), fastest(sensors)
+        for outcome in (run, *reloads, *sensors):
             if not outcome.ok or not outcome.data.get("success"):
                 why = "; ".join(str(f) for f in outcome.data.get("failures", [])[:3]) or f"see {outcome.log}"
                 failures.append(f"{year} {outcome.name}: {why}")
@@ -1489,7 +1507,9 @@ def cmd_bench_years(args: argparse.Namespace) -> int:
                 "dbt": float(run.data.get("steps", {}).get("kzeval_dbt_models", 0.0)),
                 "dbt_reload": float(reload.data.get("steps", {}).get("kzeval_dbt_models", 0.0)),
                 "dbt_sensor": float(sensor.data.get("steps", {}).get("kzeval_dbt_models", 0.0)),
-                "peak": max(run.peak_bytes, reload.peak_bytes, sensor.peak_bytes),
+                "peak": max(o.peak_bytes for o in (run, *reloads, *sensors)),
+                "reload_all": [round(float(o.data.get("wall", o.seconds)), 1) for o in reloads],
+                "sensor_all": [round(float(o.data.get("wall", o.seconds)), 1) for o in sensors],
                 **disk,
             }
         )

@@ -199,3 +199,16 @@ def test_kzeval_bench_needs_the_source_checkout(monkeypatch, tmp_path: Path, cap
     assert main(["bench", "--fraction", "0.01", "--workdir", str(tmp_path / "bench")]) == 2
     assert "run `kzeval bench` from a source checkout" in capsys.readouterr().err
     assert not (tmp_path / "bench").exists()
+
+
+def test_short_runs_are_timed_best_of_the_successful_repeats(tmp_path: Path):
+    from bench.harness import PhaseOutcome, fastest
+
+    def outcome(wall: float, ok: bool = True, success: bool = True) -> PhaseOutcome:
+        return PhaseOutcome("sensor", ok, wall + 1.0, 0, {"wall": wall, "success": success}, tmp_path / "x.log")
+
+    slow, quick, failed = outcome(11.0), outcome(9.5), outcome(3.0, success=False)
+    assert fastest([slow, quick]) is quick
+    assert fastest([failed, slow]) is slow  # a failed run is never the estimate
+    crashed = outcome(2.0, ok=False)
+    assert fastest([crashed]) is crashed  # nothing succeeded: the first, so its failure is reported
