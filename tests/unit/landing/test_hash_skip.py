@@ -13,13 +13,19 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import pytest
 
+from kzeval.cli import main
+from kzeval.cli import run as run_command
 from kzeval.landing import loader
 from kzeval.landing.ledger import RACY_SECONDS, FileStamp
 from kzeval.landing.loader import load_table
+from kzeval.steps.core import load_landing
+from pipelines.launch import RunResult
+from pipelines.resources import KzevalResource
 from tests.support.drops import APPEALS_CSV_HEADER
 
 GOOD = APPEALS_CSV_HEADER + "A1,CGO-A,complaint,2024-02-01,2024-02-15,2024-02-10,,,,\n"
@@ -233,3 +239,32 @@ def test_a_freshly_written_file_is_hashed_on_every_load(landing, con, hashed):
     assert con.execute(
         "SELECT file_size FROM audit.load_ledger WHERE file_path = 'appeals/appeals.csv'"
     ).fetchall() == [(None,)]
+
+
+# --- `kzeval run --rehash` reaches the loader ----------------------------------------------
+
+
+def test_run_rehash_option_reaches_the_loader(tmp_path, monkeypatch, capsys, drop, con, hashed):
+    asked: list[bool] = []
+
+    def fake_run(year, landing, warehouse, **kw):  # type: ignore[no-untyped-def]
+        asked.append(kw["rehash"])
+        return RunResult(success=False, year=year, warehouse_path=warehouse)
+
+    monkeypatch.setattr(run_command, "run_assessment", fake_run)
+    common = ["run", "--year", "2024", "--landing", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb")]
+    assert main([*common, "--rehash"]) == 1 and main(common) == 1
+    assert asked == [True, False]
+    capsys.readouterr()
+    # the Dagster resource's config → the run context the landing assets read
+    fake_context = SimpleNamespace(has_partition_key=False, run=SimpleNamespace(run_id="r"))
+    assert KzevalResource(rehash=True).run_context(fake_context).rehash is True  # type: ignore[arg-type]
+    assert KzevalResource().run_context(fake_context).rehash is False  # type: ignore[arg-type]
+    # the landing step's loader call
+    root, _path, _old = drop
+    load_landing(con, root, root.parent / "raw", ["agencies", "appeals"], 0.05)
+    hashed.clear()
+    load_landing(con, root, root.parent / "raw", ["agencies", "appeals"], 0.05)
+    assert hashed == Counter()
+    load_landing(con, root, root.parent / "raw", ["agencies", "appeals"], 0.05, rehash=True)
+    assert hashed == Counter({"agencies.csv": 1, "appeals.csv": 1})
