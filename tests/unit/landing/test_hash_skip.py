@@ -206,8 +206,10 @@ def test_an_unchanged_held_back_file_is_checked_again_without_hashing(landing, c
         first.rows_quarantined,
         first.message,
     )
-    assert con.execute("SELECT status, file_mtime_ns FROM audit.load_ledger WHERE table_name = 'services_rendered'")
-    assert con.fetchall() == [("held_back", old)]
+    ledger = con.execute(
+        "SELECT status, file_mtime_ns FROM audit.load_ledger WHERE table_name = 'services_rendered'"
+    ).fetchall()
+    assert ledger == [("held_back", old)]
 
 
 def test_an_unchanged_unsupported_file_is_rejected_again_without_hashing(landing, con, hashed):
