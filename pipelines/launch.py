@@ -76,12 +76,14 @@ def run_assessment(
     dagster_home: Path | None = None,
     progress: Callable[[Any], None] | None = None,
     corrections_agency: str | None = None,
+    rehash: bool = False,
 ) -> RunResult:
     """Materialise every asset for ``year``.
 
     The run is recorded in the Dagster instance of ``dagster_home`` (the one the Dagster UI shows)
     or, without it, in an ephemeral instance. ``progress`` receives every Dagster event of the run.
     ``corrections_agency`` (``kzeval recompute``): apply only that body's new corrections.
+    ``rehash`` (``kzeval run --rehash``): hash every landing file, even one the ledger knows unchanged.
     """
     run = _materialize(
         YEARLY_SELECTION,
@@ -95,6 +97,7 @@ def run_assessment(
         dagster_home,
         progress,
         corrections_agency,
+        rehash,
     )
     if run.success and warehouse_path.exists():
         run.not_computed = _not_computed(warehouse_path, year)
@@ -136,6 +139,7 @@ def _materialize(
     dagster_home: Path | None = None,
     progress: Callable[[Any], None] | None = None,
     corrections_agency: str | None = None,
+    rehash: bool = False,
 ) -> RunResult:
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     problem = pseudonym_key_problem(landing_dir)  # checked before any landing starts
@@ -147,6 +151,7 @@ def _materialize(
         hold_back_share=hold_back_share,
         readings=list(readings or []),
         corrections_agency=corrections_agency,
+        rehash=rehash,
     )
     assets = list(defs.assets or [])
     # Entering the instance makes it the current one for Dagster's definitions state, so a run does

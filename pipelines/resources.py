@@ -36,6 +36,8 @@ class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     warehouse_path: str = str(DEFAULT_WAREHOUSE)
     landing_dir: str = str(DEFAULT_LANDING)
     hold_back_share: float = 0.05
+    # hash every landing file, even one whose path, size and mtime are those of a current ledger row
+    rehash: bool = False
     readings: list[str] = Field(default_factory=list)
     # `kzeval recompute --agency`: only this body's new corrections are applied (None: every body's)
     corrections_agency: str | None = None
@@ -80,6 +82,7 @@ class KzevalResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             published=self.published,
             landing=self.landing,
             hold_back_share=self.hold_back_share,
+            rehash=self.rehash,
         )
 
     def hold_writer_lock(self, log: Any = None, run_id: str | None = None) -> None:

@@ -33,6 +33,7 @@ def register(subparsers: Subparsers) -> None:
         """
   kzeval run --year 2024 --landing data/sample_drop
   kzeval run --year 2024 --landing data/sample_drop --reading svc.automation_effectiveness=product
+  kzeval run --year 2024 --landing data/sample_drop --rehash
 """,
     )
     year_option(parser)
@@ -50,6 +51,13 @@ def register(subparsers: Subparsers) -> None:
         "default; e.g. --reading svc.automation_effectiveness=product; names in kzeval/methodology/*.py)",
     )
     hold_back_option(parser)
+    parser.add_argument(
+        "--rehash",
+        action="store_true",
+        help="compute the SHA-256 of every landing file (default: off: a file whose path, size and "
+        "modification time are those recorded in audit.load_ledger is taken as unchanged and not "
+        "re-read; use after replacing a file by a same-size copy that kept the old mtime, e.g. cp -p)",
+    )
     add_common(parser, landing=True)
     add_run_output_flags(parser)
     parser.set_defaults(func=run)
@@ -74,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
             hold_back_share=args.hold_back_share,
             dagster_home=home,
             progress=progress,
+            rehash=args.rehash,
         )
     print_summary(result)
     if log_file is not None:

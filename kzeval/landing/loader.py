@@ -1,6 +1,8 @@
 """Load a landing drop into the warehouse build: nothing lost, nothing counted twice.
 
-Per file: checksum → (skip if already loaded) → read → protect personal data → type →
+Per file: checksum (taken from the ledger when the file's path, size and mtime are those of
+a current ledger row: the landing keeps every year's files, which are not re-hashed each run)
+→ (skip if already loaded) → read → protect personal data → type →
 pandera → key and cross-table rules → good rows to ``raw.<table>``, bad rows to
 ``quarantine.rows`` with file, row number, column, value, reason and the row's agency and
 year where readable; the file itself is kept once in the content-addressed raw store and
@@ -19,6 +21,7 @@ so reloading it is still recognised).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,7 +39,18 @@ from kzeval.landing.check import (
 )
 from kzeval.landing.discovery import discover, files_of, ignored_entries, pseudonym_key_problem
 from kzeval.landing.history import move_to_history, resolve_against_loaded, supersede
-from kzeval.landing.ledger import LEDGER_COLUMNS, FileOutcome, ledger_status, rollback, rows_per_year_and_agency
+from kzeval.landing.ledger import (
+    LEDGER_COLUMNS,
+    FileOutcome,
+    FileStamp,
+    LedgerEntry,
+    known_entry,
+    ledger_status,
+    record_stamp,
+    rollback,
+    rows_per_year_and_agency,
+    stamped_files,
+)
 from kzeval.landing.lookalike import lookalike_warnings
 from kzeval.landing.quarantine import (
     attribution_agency_column,
@@ -92,7 +106,7 @@ def record_ignored(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> list[tu
         for table, relative, message in entries:
             con.execute(
                 f"INSERT INTO audit.load_ledger ({LEDGER_COLUMNS}) "
-                "VALUES (?, NULL, ?, 'ignored', 0, 0, 0, 0, ?, ?, NULL, NULL, NULL)",
+                "VALUES (?, NULL, ?, 'ignored', 0, 0, 0, 0, ?, ?, NULL, NULL, NULL, NULL, NULL)",
                 [relative, table, message, now],
             ).fetchall()
         con.execute("COMMIT").fetchall()
@@ -110,13 +124,28 @@ def load_file(
     raw_store: Path | None,
     known_agencies: set[str] | None,
     hold_back_share: float = DEFAULT_HOLD_BACK_SHARE,
+    stamped: Mapping[str, tuple[LedgerEntry, ...]] | None = None,
 ) -> FileOutcome:
-    """Check and load one file in one transaction. ``raw_store`` None keeps no copy (``kzeval validate``)."""
+    """Check and load one file in one transaction. ``raw_store`` None keeps no copy (``kzeval validate``).
+
+    ``stamped``: the table's current ledger rows per path (:func:`~kzeval.landing.ledger.stamped_files`);
+    a file with the size and mtime of one of its path's rows takes that row's SHA-256 instead of being
+    hashed (None: every file is hashed). A held-back or rejected file is then checked again as before.
+    """
     contract = CONTRACTS[table]
     relative = str(path.relative_to(landing_dir)) if path.is_relative_to(landing_dir) else str(path)
-    sha = sha256_of(path)
+    stamp = FileStamp.of(path)  # before reading: a file changed while being read gets another stamp
+    known = known_entry(stamped or {}, relative, stamp)
+    already = FileOutcome(table, relative, "", "already_loaded", message=f"{relative}: already loaded (same SHA-256)")
+    if known is not None and known.status == "loaded":
+        already.sha256 = known.sha256
+        return already
+    sha = sha256_of(path) if known is None else known.sha256
     if ledger_status(con, table, sha) == "loaded":
-        return FileOutcome(table, relative, sha, "already_loaded", message=f"{relative}: already loaded (same SHA-256)")
+        if known is None:
+            record_stamp(con, table, relative, sha, stamp)
+        already.sha256 = sha
+        return already
     checked = check_typed_parquet(path, table, known_agencies, relative, sha) or check_file(
         path, table, known_agencies, hold_back_share, display_path=relative, sha=sha
     )
@@ -191,7 +220,7 @@ def load_file(
                 ]
             )
         con.execute(
-            f"INSERT INTO audit.load_ledger ({LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+            f"INSERT INTO audit.load_ledger ({LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
             [
                 relative,
                 sha,
@@ -205,6 +234,8 @@ def load_file(
                 datetime.now(UTC).replace(tzinfo=None),
                 None if raw_copy is None else str(raw_copy),
                 outcome.extract_date,
+                None if stamp is None else stamp.size,
+                None if stamp is None else stamp.mtime_ns,
             ],
         ).fetchall()
         lake.flush(con)  # the lake's new segment files and views commit with the ledger
@@ -262,8 +293,14 @@ def load_table(
     table: str,
     raw_store: Path | None,
     hold_back_share: float = DEFAULT_HOLD_BACK_SHARE,
+    *,
+    rehash: bool = False,
 ) -> list[FileOutcome]:
-    """Load every file of one table folder (in name order, so monthly drops stay ordered)."""
+    """Load every file of one table folder (in name order, so monthly drops stay ordered).
+
+    A file whose path, size and mtime are those of a current ledger row is not hashed again
+    (the landing keeps every year's files); ``rehash`` hashes every file.
+    """
     ensure_tables(con, [table])
     folder = landing_dir / table
     outcomes = []
@@ -275,19 +312,28 @@ def load_table(
         pass  # refused and named by record_ignored: a link is never followed
     elif folder.exists():
         known = None if table == "agencies" else known_agency_ids(con)
+        stamped = {} if rehash else stamped_files(con, table)
         for path in files_of(folder):
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                outcomes.append(_unsupported(con, path, table, landing_dir))
+                outcomes.append(_unsupported(con, path, table, landing_dir, stamped))
                 continue
-            outcomes.append(load_file(con, path, table, landing_dir, raw_store, known, hold_back_share))
+            outcomes.append(load_file(con, path, table, landing_dir, raw_store, known, hold_back_share, stamped))
     refresh_landed_rows(con, table)
     return outcomes
 
 
-def _unsupported(con: duckdb.DuckDBPyConnection, path: Path, table: str, landing_dir: Path) -> FileOutcome:
+def _unsupported(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    landing_dir: Path,
+    stamped: Mapping[str, tuple[LedgerEntry, ...]],
+) -> FileOutcome:
     """A file of another type in a table folder: rejected, named in the ledger and the run summary."""
     relative = str(path.relative_to(landing_dir))
-    sha = sha256_of(path)
+    stamp = FileStamp.of(path)
+    known = known_entry(stamped, relative, stamp)
+    sha = sha256_of(path) if known is None else known.sha256
     message = f"{relative}: unsupported file type {path.suffix or '(none)'}; expected CSV, XLSX or Parquet"
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
@@ -297,8 +343,17 @@ def _unsupported(con: duckdb.DuckDBPyConnection, path: Path, table: str, landing
         ).fetchall()
         supersede(con, table, relative, sha, "rejected")
         con.execute(
-            f"INSERT INTO audit.load_ledger ({LEDGER_COLUMNS}) VALUES (?, ?, ?, 'rejected', 0, 0, 0, 0, ?, ?, NULL, NULL, NULL)",
-            [relative, sha, table, message, datetime.now(UTC).replace(tzinfo=None)],
+            f"INSERT INTO audit.load_ledger ({LEDGER_COLUMNS}) "
+            "VALUES (?, ?, ?, 'rejected', 0, 0, 0, 0, ?, ?, NULL, NULL, NULL, ?, ?)",
+            [
+                relative,
+                sha,
+                table,
+                message,
+                datetime.now(UTC).replace(tzinfo=None),
+                None if stamp is None else stamp.size,
+                None if stamp is None else stamp.mtime_ns,
+            ],
         ).fetchall()
         lake.flush(con)
         con.execute("COMMIT").fetchall()

@@ -529,11 +529,15 @@ _add(
             superseded_by="string",
             raw_copy="string",
             extract_date="date",
+            file_size="int",
+            file_mtime_ns="int",
         ),
         "One row per landing file and version: path, SHA-256, table, status (loaded | held_back | "
         "rejected), rows, message, loaded_at, superseded_by (the SHA-256 of a newer version of the "
-        "same path) and the raw copy kept in raw_files/. The new-file sensor compares against it.",
-        added_columns=("extract_date",),
+        "same path) and the raw copy kept in raw_files/. The new-file sensor compares against it. "
+        "file_size and file_mtime_ns (bytes, modification time in ns; null: not recorded) let the "
+        "loader skip hashing a file whose path, size and mtime are unchanged.",
+        added_columns=("extract_date", "file_size", "file_mtime_ns"),
     )
 )
 _add(

@@ -37,6 +37,7 @@ class RunContext:
     published: Path = DEFAULT_WAREHOUSE
     landing: Path = DEFAULT_LANDING
     hold_back_share: float = 0.05
+    rehash: bool = False  # hash every landing file, even an unchanged one (`kzeval run --rehash`)
 
     @classmethod
     def direct(

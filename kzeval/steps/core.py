@@ -46,10 +46,11 @@ def load_landing(
     raw_store: Path,
     tables: Iterable[str],
     hold_back_share: float,
+    rehash: bool = False,
 ) -> list[FileOutcome]:
     outcomes: list[FileOutcome] = []
     for table in tables:
-        outcomes.extend(load_table(con, landing_dir, table, raw_store, hold_back_share))
+        outcomes.extend(load_table(con, landing_dir, table, raw_store, hold_back_share, rehash=rehash))
     return outcomes
 
 

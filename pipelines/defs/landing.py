@@ -48,7 +48,7 @@ def _landing_asset(table: str) -> dg.AssetsDefinition:
         with kzeval.connect(context) as con:
             ensure_core_tables(con)
             try:
-                outcomes = load_landing(con, run.landing, run.raw_store, [table], run.hold_back_share)
+                outcomes = load_landing(con, run.landing, run.raw_store, [table], run.hold_back_share, run.rehash)
             except PseudonymKeyError as exc:  # one clear line (runs started by `kzeval run` check this first)
                 raise dg.Failure(description=f"{table}: {exc}") from None
             # Every file's collected rows were validated with pandera before insert. The blocking check
