@@ -683,3 +683,19 @@ INTERACTION_TABLES = (
     "openness_media",
     "reporting_penalties",
 )
+
+# Tables whose figures of a year read only the rows dated in that year: table → the date column
+# that places a row in its year. A yearly run reads only those rows of them (a date range on the
+# raw column, which Parquet row-group statistics prune: ``kzeval.lineage.year_range_sql``), and
+# records only them as the year's sources. Add a table only when every use of its frame keeps the
+# rows of the assessed year alone:
+# * services_rendered — ``b`` (T1, para. 41) is the services rendered in the year, summed over the
+#   year's months (paras. 40–41); every use filters ``month``'s year = the assessed year
+#   (``kzeval.indicators.services_inputs.resolve_service_violations`` and ``bodies_with_rows``).
+# Not year-local, so read whole: the service register (para. 48: undated rows apply to every year,
+# commission decisions count within an age window) and openness_points (its rule checks quarantine
+# the rows of every year). A table some commission correction targets is read whole as well
+# (``kzeval.steps.core.landing_frames``): a correction may name, or move, a row of another year.
+YEAR_SCOPED_READS: dict[str, str] = {
+    "services_rendered": "month",
+}

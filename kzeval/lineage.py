@@ -7,12 +7,12 @@ writes ``core.indicator_sources`` and ``core.source_contributions``, behind ``ma
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import duckdb
 import polars as pl
 
-from kzeval.contracts import CONTRACTS
+from kzeval.contracts import CONTRACTS, YEAR_SCOPED_READS
 from kzeval.indicators.hr import ROSTER_TABLES
 from kzeval.methodology import all_indicators
 from kzeval.schema import ensure_table, polars_schema
@@ -76,10 +76,105 @@ def _year_expr(table: str, alias: str = "r") -> str | None:
     return f"list_distinct(list_filter([{', '.join(parts)}], x -> x IS NOT NULL))"
 
 
-def _contributions_select(table: str, schema: str, counted: str, year: int | None) -> str:
+def year_range_sql(column: str, year: int, alias: str | None = None) -> str:
+    """The rows whose date (or timestamp) ``column`` falls in ``year``, as a half-open range on the raw column.
+
+    Not ``year(col) = Y``: a range on the column itself lets DuckDB skip the Parquet row groups
+    (and whole segments) of other years by their min/max statistics.
+    """
+    ref = f'{alias}."{column}"' if alias else f'"{column}"'
+    first, after = int(year), int(year) + 1
+    return f"({ref} >= DATE '{first:04d}-01-01' AND {ref} < DATE '{after:04d}-01-01')"
+
+
+def year_scope_sql(table: str, year: int, alias: str | None = None) -> str | None:
+    """The rows of ``table`` a year-scoped read keeps (``kzeval.contracts.YEAR_SCOPED_READS``); None: read whole."""
+    column = YEAR_SCOPED_READS.get(table)
+    return None if column is None else year_range_sql(column, year, alias)
+
+
+def sql_in_list(values: Iterable[str]) -> str:
+    """``('a', 'b')`` as SQL literals (quotes doubled), or ``(NULL)`` for none: an IN list DuckDB pushes into scans."""
+    quoted = ["'" + v.replace("'", "''") + "'" for v in values]
+    return f"({', '.join(quoted)})" if quoted else "(NULL)"
+
+
+def _landed_rows_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """Every landed row of ``table`` (``raw`` and the superseded rows of ``history``): its file and year columns."""
+    columns = ", ".join(["_file_sha256", *(f'"{c}"' for c in row_year_columns(table))])
+    schemas = ["raw", "history"] if table_exists(con, "history", table) else ["raw"]
+    return " UNION ALL ".join(f"SELECT {columns} FROM {schema}.{table}" for schema in schemas)
+
+
+def files_of_year(con: duckdb.DuckDBPyConnection, table: str, year: int) -> list[str]:
+    """The files of ``table`` (rows in ``raw`` or ``history``) with a row that counts in ``year`` for lineage.
+
+    Read from ``audit.file_years``, filled here for a file the first time it is asked about
+    (one scan of that file only), and again when its number of landed rows changed since. The
+    rows of a file (its sha256) are fixed; they only move between ``raw`` and ``history`` or leave
+    the warehouse, so a file's recorded years always cover the rows it still has. A file no
+    longer landed is never returned. For appeals the years are those of every event
+    (:data:`LINEAGE_YEAR_COLUMNS`): a file outside the list has no row that counts in ``year``.
+    """
+    years = _year_expr(table)
+    if years is None:
+        raise ValueError(f"{table}: a table without a period has no files of a year")
+    ensure_table(con, "audit.file_years")  # kzeval.schema.registry
+    landed = _landed_rows_sql(con, table)
+    counts = dict(con.execute(f"SELECT _file_sha256, count(*) FROM ({landed}) GROUP BY 1").fetchall())
+    seen = dict(
+        con.execute(
+            "SELECT DISTINCT file_sha256, rows_seen FROM audit.file_years WHERE table_name = ?", [table]
+        ).fetchall()
+    )
+    stale = sorted(sha for sha, rows in counts.items() if seen.get(sha) != rows)
+    if stale:
+        con.execute(
+            f"DELETE FROM audit.file_years WHERE table_name = ? AND file_sha256 IN {sql_in_list(stale)}", [table]
+        ).fetchall()
+        # one statement: an interrupted fill leaves the file unrecorded (asked again), never half recorded
+        con.execute(
+            "INSERT INTO audit.file_years (table_name, file_sha256, year, rows_seen) "
+            f"WITH landed AS (SELECT * FROM ({landed}) WHERE _file_sha256 IN {sql_in_list(stale)}), "
+            "counted AS (SELECT _file_sha256 AS sha, count(*) AS n FROM landed GROUP BY 1), "
+            f"listed AS (SELECT r._file_sha256 AS sha, {years} AS ys FROM landed r), "
+            "spread AS (SELECT DISTINCT sha, unnest(CASE WHEN len(ys) = 0 THEN [NULL::BIGINT] ELSE ys END) AS y "
+            "FROM listed) "
+            "SELECT ?, spread.sha, spread.y, counted.n FROM spread JOIN counted USING (sha)",
+            [table],
+        ).fetchall()
+    return [
+        sha
+        for (sha,) in con.execute(
+            "SELECT DISTINCT file_sha256 FROM audit.file_years WHERE table_name = ? AND year = ? ORDER BY 1",
+            [table, int(year)],
+        ).fetchall()
+        if sha in counts
+    ]
+
+
+def _contributions_prefilter(con: duckdb.DuckDBPyConnection, table: str, year: int) -> str:
+    """A condition on ``r`` keeping every row that counts in ``year`` and skipping most that do not.
+
+    The exact rule stays the filter on the unnested years; this only lets DuckDB prune: a range
+    on the one date column, the year column, or — for several event dates — the files with an
+    event in the year (:func:`files_of_year`) and a range on each date.
+    """
+    contract = CONTRACTS[table]
+    columns = row_year_columns(table)
+    if len(columns) == 1 and columns[0] == contract.year_column:
+        return f'r."{columns[0]}" = {int(year)}'
+    ranges = " OR ".join(year_range_sql(c, year, "r") for c in columns)
+    if len(columns) == 1:
+        return ranges
+    return f"r._file_sha256 IN {sql_in_list(files_of_year(con, table, year))} AND ({ranges})"
+
+
+def _contributions_select(table: str, schema: str, counted: str, year: int | None, prefilter: str | None = None) -> str:
     """Rows of ``<schema>.<table>`` per file, assessed body and year, as the column ``counted``.
 
     With ``year``: only the rows that year's figures read (a table without a period: all, under ``year``).
+    ``prefilter``: a condition on ``r`` true for every row counting in ``year`` (:func:`_contributions_prefilter`).
     """
 
     contract = CONTRACTS[table]
@@ -97,10 +192,11 @@ def _contributions_select(table: str, schema: str, counted: str, year: int | Non
             f"{shown} AS year, count(*) AS {counted}, 0::BIGINT AS {other} FROM {schema}.{table} r {join} GROUP BY ALL"
         )
     only = "" if year is None else f" WHERE year = {int(year)}"
+    pruned = f" WHERE {prefilter}" if prefilter else ""
     return (
         "SELECT ? AS table_name, _file_path AS file_path, _file_sha256 AS file_sha256, agency_id, year, "
         f"count(*) AS {counted}, 0::BIGINT AS {other} FROM (SELECT r._file_path, r._file_sha256, {body} AS agency_id, "
-        f"unnest({years}) AS year FROM {schema}.{table} r {join}){only} GROUP BY ALL"
+        f"unnest({years}) AS year FROM {schema}.{table} r {join}{pruned}){only} GROUP BY ALL"
     )
 
 
@@ -141,14 +237,17 @@ def write_source_contributions(con: duckdb.DuckDBPyConnection, table: str, year:
         con.execute(
             "DELETE FROM core.source_contributions WHERE table_name = ? AND (year = ? OR year IS NULL)", [table, year]
         ).fetchall()
+    prefilter = None
+    if year is not None and table not in ROSTER_TABLES and row_year_columns(table):
+        prefilter = _contributions_prefilter(con, table, year)
     con.execute(
         "INSERT INTO core.source_contributions BY NAME "
-        f"{_contributions_select(table, 'raw', 'rows_contributing', year)}",
+        f"{_contributions_select(table, 'raw', 'rows_contributing', year, prefilter)}",
         [table],
     ).fetchall()
     if table_exists(con, "history", table):
         con.execute(
             "INSERT INTO core.source_contributions BY NAME "
-            f"{_contributions_select(table, 'history', 'rows_superseded', year)}",
+            f"{_contributions_select(table, 'history', 'rows_superseded', year, prefilter)}",
             [table],
         ).fetchall()

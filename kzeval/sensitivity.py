@@ -242,7 +242,8 @@ def _landed(
     for table in tables:
         if table in ("agencies", "calendar") or not table_has_rows(con, table):
             continue
-        frame = read_raw(con, table)
+        # year-scoped as in the run (kzeval.steps.core.landing_frames): whole when a correction targets the table
+        frame = read_raw(con, table, None if any(c.table == table for c in corrections) else year)
         if corrections:
             frame = apply_to_frame(frame, table, corrections, assessed_of, chosen).frame
         if CONTRACTS[table].agency_column:

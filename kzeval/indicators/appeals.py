@@ -24,7 +24,7 @@ flags (:func:`counted_appeals`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -220,7 +220,9 @@ def _counts(con: duckdb.DuckDBPyConnection, scoped: str, year: int) -> pl.DataFr
     return frame.select(pl.col(column).cast(dtype) for column, dtype in AGGREGATE_SCHEMA.items())
 
 
-def aggregate_appeals_in_duckdb(con: duckdb.DuckDBPyConnection, appeals: str, agencies: str, year: int) -> pl.DataFrame:
+def aggregate_appeals_in_duckdb(
+    con: duckdb.DuckDBPyConnection, appeals: str, agencies: str, year: int, files: Sequence[str] | None = None
+) -> pl.DataFrame:
     """Per assessed body: p, f, a, m, n and the R4 late-case counts of the year, in one DuckDB query.
 
     Runs where the appeals are stored (the table ``appeals``; 3.5 million rows at national scale
@@ -228,9 +230,19 @@ def aggregate_appeals_in_duckdb(con: duckdb.DuckDBPyConnection, appeals: str, ag
     (``core.agencies``); rows of units it does not know are not counted. The ``*_same_year``
     columns count the same for appeals also received in the year (reading
     ``appeals.period=received_and_reviewed``).
+
+    ``files``: only the rows of these landed files (``_file_sha256``; the lake then skips the
+    other segments) — given as the files with a row received, reviewed, redirected or with a
+    court decision in the year (``kzeval.lineage.files_of_year``), it changes nothing: a body is
+    listed only for a row with one of those events in the year (``_aggregate_sql``).
     """
+    only = ""
+    if files is not None:
+        quoted = ", ".join("'" + sha.replace("'", "''") + "'" for sha in files)
+        only = f" WHERE a._file_sha256 IN ({quoted})" if quoted else " WHERE false"
     scoped = (
-        f"SELECT a.*, b.assessed_agency_id AS _body FROM {appeals} a JOIN {agencies} b ON b.agency_id = a.agency_id"
+        f"SELECT a.*, b.assessed_agency_id AS _body "
+        f"FROM {appeals} a JOIN {agencies} b ON b.agency_id = a.agency_id{only}"
     )
     return _counts(con, scoped, year)
 

@@ -599,6 +599,18 @@ _add(
 )
 _add(
     Table(
+        "audit",
+        "file_years",
+        cols(table_name="string", file_sha256="string", year="int", rows_seen="int"),
+        "The years the rows of each landed file count in for lineage (kzeval.lineage.files_of_year), "
+        "computed when a year-scoped read first needs the file; rows_seen (its rows in raw and "
+        "history then) makes a changed file counted again. A file with no dated row has one row "
+        "with year NULL.",
+        dbt_source=None,
+    )
+)
+_add(
+    Table(
         "quarantine",
         "rows",
         cols(

@@ -22,7 +22,7 @@ from kzeval.indicators.appeals import AGGREGATED_FRAME, aggregate_appeals_in_duc
 from kzeval.indicators.common import indicator_frame
 from kzeval.indicators.overtime_points import overtime_indicator_rows
 from kzeval.landing.loader import FileOutcome, attribution_agency_column, ensure_tables, load_table, year_sql
-from kzeval.lineage import write_indicator_sources, write_source_contributions
+from kzeval.lineage import files_of_year, write_indicator_sources, write_source_contributions, year_scope_sql
 from kzeval.methodology import all_indicators
 from kzeval.methodology.base import ActiveReadings
 from kzeval.methodology.inputs import input_definition_rows
@@ -54,13 +54,20 @@ def load_landing(
     return outcomes
 
 
-def read_raw(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
-    """The landed rows of one table (no file metadata), typed as in the contract."""
+def read_raw(con: duckdb.DuckDBPyConnection, table: str, year: int | None = None) -> pl.DataFrame:
+    """The landed rows of one table (no file metadata), typed as in the contract.
+
+    With ``year``, a table whose figures of a year read only that year's rows
+    (``kzeval.contracts.YEAR_SCOPED_READS``) gives only those, by a range DuckDB prunes with the
+    Parquet statistics; any other table is read whole.
+    """
     ensure_tables(con, [table])
     columns = ", ".join(f'"{c}"' for c in CONTRACTS[table].column_names)
+    scope = None if year is None else year_scope_sql(table, year)
+    where = f" WHERE {scope}" if scope else ""
     # a stable order (by the table's key, then source row) keeps float sums, and so the marts, byte-identical
     order = ", ".join([*(f'"{k}"' for k in CONTRACTS[table].key), "_file_path", "_row_number"])
-    return con.execute(f"SELECT {columns} FROM raw.{table} ORDER BY {order}").pl()
+    return con.execute(f"SELECT {columns} FROM raw.{table}{where} ORDER BY {order}").pl()
 
 
 def read_raw_from_files(con: duckdb.DuckDBPyConnection, table: str, shas: list[str]) -> pl.DataFrame:
@@ -204,13 +211,19 @@ def landing_frames(
     the body ``kzeval recompute`` recomputes) are applied on top of the landed rows
     (``kzeval.corrections``; ``raw`` is never edited), and the files each frame comes from are
     recorded for lineage (``core.source_contributions``).
+
+    A table of ``YEAR_SCOPED_READS`` is read for the run's year only, unless a correction targets
+    it: a correction is validated and applied against every landed row (it may name, or move into
+    the year, a row dated in another year), so then the table is read whole as before.
     """
     prepare_dispute_tables(con)
+    corrected = {c.table for c in read_corrections(con)}
     frames: dict[str, pl.DataFrame] = {}
     for table in tables:
         if table in ("agencies", "calendar") or not table_has_rows(con, table):
             continue
-        frame = apply_corrections(con, table, read_raw(con, table), run.year, run.run_id, agency=run.corrections_agency)
+        landed = read_raw(con, table, None if table in corrected else run.year)
+        frame = apply_corrections(con, table, landed, run.year, run.run_id, agency=run.corrections_agency)
         record_source_contributions(con, table, run.year)
         if CONTRACTS[table].agency_column:
             frame = attach_assessed(frame, resolved, CONTRACTS[table].agency_column or "agency_id")
@@ -234,7 +247,9 @@ def interaction_frames(
     frames = landing_frames(con, tables, resolved, run)
     if in_duckdb:
         record_source_contributions(con, "appeals", year)
-        frames[AGGREGATED_FRAME] = aggregate_appeals_in_duckdb(con, "raw.appeals", "core.agencies", year)
+        # only the files with an event in the year: the others hold no row any count of the year takes
+        files = files_of_year(con, "appeals", year)
+        frames[AGGREGATED_FRAME] = aggregate_appeals_in_duckdb(con, "raw.appeals", "core.agencies", year, files)
     return frames
 
 
