@@ -9,6 +9,9 @@ under a new name and never changed; the DuckDB file keeps
 * ``lake.files``: the catalogue — which segment file holds each key's current rows (paths
   relative to the lake folder, so moving the warehouse folder loses nothing);
 * ``lake.config``: the lake folder the views were written for;
+* ``lake.deleted``: rows of catalogued raw segments (by ``_row_number``) that are no longer
+  current — deletion without rewrite (:func:`delete_rows`): the view reads a segment that has
+  any in a branch of its own that skips them;
 * ``lake.<schema>__<table>``: an always empty table giving the table's columns and types;
 * the view ``<schema>.<table>``: the shape table plus ``read_parquet([...])`` of the catalogued
   segments, named by absolute path (DuckDB resolves a relative path against the reader's
@@ -16,10 +19,12 @@ under a new name and never changed; the DuckDB file keeps
 
 Writes happen inside the caller's transaction. Rows of a key that has no segment yet are
 written straight to a new segment file (:func:`insert`); a change to rows of an existing key
-first copies that key's segment into a temporary *delta* table (:func:`touch`: memory or
-DuckDB's spill folder, never the database file), the view reading the delta instead of the
-segment; :func:`flush` — called before the caller's ``COMMIT`` — writes every touched key's
-rows to a new segment file and rewrites the catalogue and the view. A rolled-back
+first copies that key's segment (its live rows) into a temporary *delta* table (:func:`touch`:
+memory or DuckDB's spill folder, never the database file), the view reading the delta instead
+of the segment; :func:`flush` — called before the caller's ``COMMIT`` — writes every touched
+key's rows to a new segment file (replacing the key's deletions) and rewrites the catalogue
+and the view. Deleting raw rows (:func:`delete_rows`) or every row of a key (:func:`drop_keys`)
+and restoring deleted rows (:func:`undelete_rows`) copy nothing: they change the catalogue. A rolled-back
 transaction rolls the catalogue and the view back too: the files it wrote are referenced by
 nothing and ``kzeval vacuum`` removes them. The warehouse's ``os.replace`` of the small file
 remains the one commit: readers see the old catalogue (whose files are still there) or the
@@ -580,7 +585,6 @@ def delete_rows(con: duckdb.DuckDBPyConnection, table: LakeTable, pairs_sql: str
     gets a tombstone in :data:`DELETED` and the view skips it (only in that segment's branch).
     """
     _require_row_numbers(table)
-    _ensure_catalogue(con)
     pairs = f"SELECT DISTINCT CAST(segment_key AS VARCHAR) AS segment_key, CAST(row_number AS BIGINT) AS row_number FROM ({pairs_sql})"
     touched = sorted(_touched_keys(con, table))
     if touched and _temp_exists(con, table.delta):
