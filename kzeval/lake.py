@@ -157,7 +157,8 @@ def configure(con: duckdb.DuckDBPyConnection, folder: Path) -> bool:
         con.execute(f"INSERT INTO {CONFIG} VALUES (?)", [str(folder)]).fetchall()
         migrate_native(con)
         return False
-    missing = [p for p in segment_paths(con) if not (folder / p).exists()]
+    # normalised: a referenced delivery is ``../raw_files/…``, and lake/ may not exist (nothing written yet)
+    missing = [p for p in segment_paths(con) if not Path(os.path.normpath(folder / p)).exists()]
     if missing:
         raise FileNotFoundError(
             f"the warehouse's lake files are not in {folder} ({len(missing)} missing, e.g. {missing[0]}; "
