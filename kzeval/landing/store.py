@@ -137,6 +137,34 @@ def restore_raw_rows(con: duckdb.DuckDBPyConnection, table: str, rows: str, shas
         con.unregister("_kzeval_lifted")
 
 
+def not_landed(checked: pl.DataFrame, landed: pl.DataFrame) -> pl.Series:
+    """Row numbers of the checked rows that the resolution against the loaded rows did not land."""
+    return checked.filter(~pl.col(ROW_COLUMN).is_in(landed[ROW_COLUMN].implode()))[ROW_COLUMN]
+
+
+def reference_parquet_in_part(
+    con: duckdb.DuckDBPyConnection, table: str, sha: str, kept_copy: Path, relative: str, rows: pl.Series
+) -> bool:
+    """In the lake, read a clean typed Parquet delivery in place although some rows did not land.
+
+    Rows identical to loaded ones, older versions (kept in history) or conflicting ones
+    (``rows``: their row numbers) get tombstones instead of the file being rewritten
+    without them: raw is kept once. False (nothing done) without a lake, when the key has
+    rows already, or when most rows did not land (a segment of the few landed rows is smaller).
+    """
+    if not lake.enabled(con) or rows.len() * 2 > pl.scan_parquet(kept_copy).select(pl.len()).collect().item():
+        return False
+    target = lake.raw_table(table)
+    if not lake.reference(con, target, sha, kept_copy, relative):
+        return False
+    con.register("_kzeval_not_landed", pl.DataFrame({"row_number": rows.cast(pl.Int64)}))
+    try:
+        lake.delete_rows(con, target, f"SELECT '{sha}' AS segment_key, row_number FROM _kzeval_not_landed")
+    finally:
+        con.unregister("_kzeval_not_landed")
+    return True
+
+
 def insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, sha: str, relative: str) -> None:
     """Copy a checked typed Parquet file into ``raw.<table>`` inside DuckDB (no round trip through Python).
 

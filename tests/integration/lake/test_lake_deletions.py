@@ -251,3 +251,43 @@ def test_vacuum_and_relink_keep_the_deletions(tmp_path, published):
         assert con.execute("SELECT count(*) FROM raw.appeals").fetchone() == (4,)
         assert len(_deleted(con)) == 2
     assert (moved_dir / "raw_files" / "appeals").is_dir()
+
+
+def test_a_parquet_delivery_landing_in_part_is_read_in_place_with_its_other_rows_tombstoned(tmp_path, published):
+    # December (CSV, A1, A2 reviewed) first; January's Parquet extract (A1..A4) arrives later: A1, A2 are older
+    landing = _drop(tmp_path / "drop", range(1, 5), range(1, 3))
+    january_file = landing / "appeals" / "appeals_2024-01.parquet"
+    parked = january_file.rename(tmp_path / "january.parquet")
+    _run(published, landing)
+    before = _files(published)
+    parked.rename(january_file)
+    _run(published, landing)
+    assert _files(published) == before  # January was not rewritten without its two older rows
+    with warehouse.connect_readonly(published) as con:
+        january = _january_sha(con)
+        named = con.execute(f"SELECT path FROM {lake.CATALOGUE} WHERE segment_key = ?", [january]).fetchall()
+        assert named == [(f"../raw_files/appeals/{january}.parquet",)]
+        assert _deleted(con) == [(january, 1), (january, 2)]
+        assert [(a, p) for a, p, _ in _current(con)] == [
+            ("A1", "appeals/appeals_2024-12.csv"),
+            ("A2", "appeals/appeals_2024-12.csv"),
+            ("A3", "appeals/appeals_2024-01.parquet"),
+            ("A4", "appeals/appeals_2024-01.parquet"),
+        ]
+        history = con.execute(
+            "SELECT appeal_id, _file_sha256, _row_number, _superseded_by_path FROM history.appeals ORDER BY 1"
+        ).fetchall()
+        assert history == [
+            ("A1", january, 1, "appeals/appeals_2024-12.csv"),
+            ("A2", january, 2, "appeals/appeals_2024-12.csv"),
+        ]
+        landed = con.execute(
+            "SELECT sum(rows_loaded) FROM audit.file_landed_rows WHERE file_sha256 = ?", [january]
+        ).fetchone()
+        assert landed == (2,)
+    # December re-delivered without A2: January's A2 comes back by losing its tombstone
+    (landing / "appeals" / "appeals_2024-12.csv").write_text(_december(range(1, 2)), encoding="utf-8")
+    _run(published, landing)
+    with warehouse.connect_readonly(published) as con:
+        assert _deleted(con) == [(january, 1)]
+        assert [a for a, p, _ in _current(con) if p.endswith(".parquet")] == ["A2", "A3", "A4"]
