@@ -291,3 +291,25 @@ def test_a_parquet_delivery_landing_in_part_is_read_in_place_with_its_other_rows
     with warehouse.connect_readonly(published) as con:
         assert _deleted(con) == [(january, 1)]
         assert [a for a, p, _ in _current(con) if p.endswith(".parquet")] == ["A2", "A3", "A4"]
+
+
+def test_relink_finds_referenced_deliveries_when_no_segment_was_written(tmp_path):
+    # every row read in place from raw_files: lake/ was never created, its entries are ../raw_files/…
+    folder = tmp_path / "wh"
+    kept = folder / "raw_files" / "t" / "abc.parquet"
+    kept.parent.mkdir(parents=True)
+    pl.DataFrame({"x": [1, 2]}).write_parquet(kept)
+    con = duckdb.connect(str(folder / "kzeval.duckdb"))
+    con.execute("CREATE SCHEMA raw").fetchall()
+    lake.configure(con, folder / "lake")
+    table = lake.raw_table("t")
+    columns = [("x", "BIGINT"), ("_file_sha256", "VARCHAR"), ("_file_path", "VARCHAR"), ("_row_number", "BIGINT")]
+    lake.ensure_table(con, table, columns)
+    assert lake.reference(con, table, "abc", kept, "t/a.parquet")
+    con.close()
+    assert not (folder / "lake").exists()
+    moved = tmp_path / "moved"
+    shutil.move(str(folder), str(moved))
+    with duckdb.connect(str(moved / "kzeval.duckdb")) as con:
+        assert lake.configure(con, moved / "lake") is True
+        assert con.execute("SELECT sum(x), max(_row_number) FROM raw.t").fetchone() == (3, 2)
