@@ -313,3 +313,31 @@ def test_relink_finds_referenced_deliveries_when_no_segment_was_written(tmp_path
     with duckdb.connect(str(moved / "kzeval.duckdb")) as con:
         assert lake.configure(con, moved / "lake") is True
         assert con.execute("SELECT sum(x), max(_row_number) FROM raw.t").fetchone() == (3, 2)
+
+
+def test_restoring_rows_a_rewritten_segment_no_longer_holds_inserts_them(tmp_path, published):
+    landing, _ = _landed(published, tmp_path)
+    run_id = uuid.uuid4().hex
+    warehouse.begin_build(published, run_id)
+    with warehouse.connect_build(published) as con:  # January rewritten (touched, flushed): A3, A4 only
+        january = _january_sha(con)
+        con.execute("BEGIN TRANSACTION").fetchall()
+        raw_target(con, "appeals", [january])
+        lake.flush(con)
+        con.execute("COMMIT").fetchall()
+        assert _deleted(con) == []
+    warehouse.publish(published, run_id=run_id)
+    # December re-delivered with A1 only: A2 comes back from history into January's (new) segment
+    (landing / "appeals" / "appeals_2024-12.csv").write_text(_december(range(1, 2)), encoding="utf-8")
+    _run(published, landing)
+    with warehouse.connect_readonly(published) as con:
+        assert _deleted(con) == []
+        rows = con.execute(
+            "SELECT appeal_id, _file_path, _row_number FROM raw.appeals WHERE _file_sha256 = ? ORDER BY 1", [january]
+        ).fetchall()
+        assert rows == [
+            ("A2", "appeals/appeals_2024-01.parquet", 2),
+            ("A3", "appeals/appeals_2024-01.parquet", 3),
+            ("A4", "appeals/appeals_2024-01.parquet", 4),
+        ]
+        assert con.execute("SELECT appeal_id FROM history.appeals").fetchall() == [("A1",)]
