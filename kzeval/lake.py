@@ -9,6 +9,9 @@ under a new name and never changed; the DuckDB file keeps
 * ``lake.files``: the catalogue — which segment file holds each key's current rows (paths
   relative to the lake folder, so moving the warehouse folder loses nothing);
 * ``lake.config``: the lake folder the views were written for;
+* ``lake.deleted``: rows of catalogued raw segments (by ``_row_number``) that are no longer
+  current — deletion without rewrite (:func:`delete_rows`): the view reads a segment that has
+  any in a branch of its own that skips them;
 * ``lake.<schema>__<table>``: an always empty table giving the table's columns and types;
 * the view ``<schema>.<table>``: the shape table plus ``read_parquet([...])`` of the catalogued
   segments, named by absolute path (DuckDB resolves a relative path against the reader's
@@ -16,10 +19,12 @@ under a new name and never changed; the DuckDB file keeps
 
 Writes happen inside the caller's transaction. Rows of a key that has no segment yet are
 written straight to a new segment file (:func:`insert`); a change to rows of an existing key
-first copies that key's segment into a temporary *delta* table (:func:`touch`: memory or
-DuckDB's spill folder, never the database file), the view reading the delta instead of the
-segment; :func:`flush` — called before the caller's ``COMMIT`` — writes every touched key's
-rows to a new segment file and rewrites the catalogue and the view. A rolled-back
+first copies that key's segment (its live rows) into a temporary *delta* table (:func:`touch`:
+memory or DuckDB's spill folder, never the database file), the view reading the delta instead
+of the segment; :func:`flush` — called before the caller's ``COMMIT`` — writes every touched
+key's rows to a new segment file (replacing the key's deletions) and rewrites the catalogue
+and the view. Deleting raw rows (:func:`delete_rows`) or every row of a key (:func:`drop_keys`)
+and restoring deleted rows (:func:`undelete_rows`) copy nothing: they change the catalogue. A rolled-back
 transaction rolls the catalogue and the view back too: the files it wrote are referenced by
 nothing and ``kzeval vacuum`` removes them. The warehouse's ``os.replace`` of the small file
 remains the one commit: readers see the old catalogue (whose files are still there) or the
@@ -44,6 +49,7 @@ LAKE_SCHEMA = "lake"
 CATALOGUE = "lake.files"
 CONFIG = "lake.config"
 DROPPED = "lake.dropped"  # segment files a catalogue change stopped naming, and when (for kzeval vacuum)
+DELETED = "lake.deleted"  # rows of a catalogued segment that are no longer current (deletion without rewrite)
 TOUCHED = "temp.main._kzeval_lake_touched"
 SEGMENT_SUFFIX = ".parquet"
 TOKEN_LENGTH = 12
@@ -75,6 +81,7 @@ class LakeTable:
 
 
 RAW_KEY = "_file_sha256"
+ROW_NUMBER = "_row_number"  # a raw row's number in its delivered file: what a deletion names
 OVERTIME_DAILY = LakeTable("core", "overtime_daily", "strftime(work_date, '%Y-%m')")
 
 
@@ -130,6 +137,11 @@ def _ensure_catalogue(con: duckdb.DuckDBPyConnection) -> None:
         "path VARCHAR, row_count BIGINT, written_at TIMESTAMP)"
     ).fetchall()
     con.execute(f"CREATE TABLE IF NOT EXISTS {DROPPED} (path VARCHAR, dropped_at TIMESTAMP)").fetchall()
+    # tombstones: a segment's rows (by _row_number) the view skips, e.g. rows a newer extract moved to history
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {DELETED} (schema_name VARCHAR, table_name VARCHAR, segment_key VARCHAR, "
+        "row_number BIGINT)"
+    ).fetchall()
     # set for a delivered Parquet file referenced in place (raw kept once): its path in the drop
     con.execute(f"ALTER TABLE {CATALOGUE} ADD COLUMN IF NOT EXISTS landed_path VARCHAR").fetchall()
 
@@ -145,7 +157,8 @@ def configure(con: duckdb.DuckDBPyConnection, folder: Path) -> bool:
         con.execute(f"INSERT INTO {CONFIG} VALUES (?)", [str(folder)]).fetchall()
         migrate_native(con)
         return False
-    missing = [p for p in segment_paths(con) if not (folder / p).exists()]
+    # normalised: a referenced delivery is ``../raw_files/…``, and lake/ may not exist (nothing written yet)
+    missing = [p for p in segment_paths(con) if not Path(os.path.normpath(folder / p)).exists()]
     if missing:
         raise FileNotFoundError(
             f"the warehouse's lake files are not in {folder} ({len(missing)} missing, e.g. {missing[0]}; "
@@ -248,16 +261,19 @@ def view_sql(con: duckdb.DuckDBPyConnection, table: LakeTable, with_delta: bool 
         )
         if str(key) not in touched
     ]
-    files = [str(folder / path) for _, path, landed in segments if landed is None]
+    deleted = _deleted_keys(con, table)
+    files = [str(folder / path) for key, path, landed in segments if landed is None and key not in deleted]
     parts = [f"SELECT {listed} FROM {table.shape}"]
     if files:
         parts.append(
             f"SELECT {listed} FROM read_parquet([{', '.join(_quote(f) for f in files)}], union_by_name = true)"
         )
+    # referenced files and segments with deleted rows: one branch each (only those branches filter rows, so the
+    # plain list keeps its pruning by Parquet statistics)
     parts.extend(
-        _referenced_select(typed, folder, key, path, str(landed))
+        _segment_select(table, typed, folder, key, path, landed, key in deleted)
         for key, path, landed in segments
-        if landed is not None
+        if landed is not None or key in deleted
     )
     if with_delta and _temp_exists(con, table.delta):
         parts.append(f"SELECT {listed} FROM {table.delta}")
@@ -278,6 +294,60 @@ def _referenced_select(typed: Sequence[tuple[str, str]], folder: Path, key: str,
         else:
             listed.append(f'CAST("{column}" AS {kind}) AS "{column}"')
     return f"SELECT {', '.join(listed)} FROM read_parquet({_quote(source)}, file_row_number = true)"
+
+
+def _deleted_filter(table: LakeTable, key: str, row_sql: str) -> str:
+    """``WHERE`` clause skipping the rows of segment ``key`` that :data:`DELETED` lists (``row_sql``: the row number)."""
+    return (
+        f" WHERE {row_sql} NOT IN (SELECT row_number FROM {DELETED} WHERE schema_name = {_quote(table.schema)} "
+        f"AND table_name = {_quote(table.name)} AND segment_key = {_quote(key)})"
+    )
+
+
+def _segment_select(
+    table: LakeTable,
+    typed: Sequence[tuple[str, str]],
+    folder: Path,
+    key: str,
+    path: str,
+    landed: object,
+    has_deleted: bool,
+) -> str:
+    """One segment's live rows: a written segment or a referenced delivery, without its deleted rows."""
+    if landed is not None:
+        select = _referenced_select(typed, folder, key, path, str(landed))
+        return select + (_deleted_filter(table, key, "file_row_number + 1") if has_deleted else "")
+    listed = ", ".join(f'"{c}"' for c, _ in typed)
+    select = f"SELECT {listed} FROM read_parquet([{_quote(str(folder / path))}], union_by_name = true)"
+    return select + (_deleted_filter(table, key, f'"{ROW_NUMBER}"') if has_deleted else "")
+
+
+def _deleted_table_exists(con: duckdb.DuckDBPyConnection) -> bool:
+    return _object_exists(con, LAKE_SCHEMA, DELETED.split(".", 1)[1], "BASE TABLE")
+
+
+def _deleted_keys(con: duckdb.DuckDBPyConnection, table: LakeTable) -> set[str]:
+    """The segment keys of ``table`` with deleted rows."""
+    if not _deleted_table_exists(con):
+        return set()
+    return {
+        str(r[0])
+        for r in _rows(
+            con,
+            f"SELECT DISTINCT segment_key FROM {DELETED} WHERE schema_name = ? AND table_name = ?",
+            [table.schema, table.name],
+        )
+    }
+
+
+def deleted_rows(con: duckdb.DuckDBPyConnection, table: LakeTable) -> int:
+    """How many rows of ``table``'s catalogued segments are deleted (skipped by the view)."""
+    if not _deleted_table_exists(con):
+        return 0
+    found = _rows(
+        con, f"SELECT count(*) FROM {DELETED} WHERE schema_name = ? AND table_name = ?", [table.schema, table.name]
+    )
+    return int(str(found[0][0])) if found else 0
 
 
 def reference(con: duckdb.DuckDBPyConnection, table: LakeTable, key: str, source: Path, landed_path: str) -> bool:
@@ -412,10 +482,12 @@ def touch(con: duckdb.DuckDBPyConnection, table: LakeTable, keys: Iterable[str])
             "AND segment_key IN ?",
             [table.schema, table.name, fresh],
         )
-        paths = [str(folder / str(path)) for _, path, landed in found if landed is None]
-        for key, path, landed in found:
-            if landed is not None:
-                select = _referenced_select(_typed_columns(con, table), folder, str(key), str(path), str(landed))
+        deleted = _deleted_keys(con, table)
+        typed = _typed_columns(con, table)
+        paths = [str(folder / str(path)) for key, path, landed in found if landed is None and key not in deleted]
+        for key, path, landed in found:  # a referenced file, a segment with deleted rows: only its live rows
+            if landed is not None or key in deleted:
+                select = _segment_select(table, typed, folder, str(key), str(path), landed, key in deleted)
                 con.execute(f"INSERT INTO {table.delta} BY NAME {select}").fetchall()
         if paths:
             con.execute(
@@ -467,6 +539,11 @@ def _uncatalogue(con: duckdb.DuckDBPyConnection, table: LakeTable, key: str) -> 
         f"DELETE FROM {CATALOGUE} WHERE schema_name = ? AND table_name = ? AND segment_key = ?",
         [table.schema, table.name, key],
     ).fetchall()
+    if _deleted_table_exists(con):  # the deletions named rows of that file: a new segment holds live rows only
+        con.execute(
+            f"DELETE FROM {DELETED} WHERE schema_name = ? AND table_name = ? AND segment_key = ?",
+            [table.schema, table.name, key],
+        ).fetchall()
 
 
 def _has_segment(con: duckdb.DuckDBPyConnection, table: LakeTable, key: str) -> bool:
@@ -494,6 +571,76 @@ def insert(
         return
     delta = touch(con, table, [key])
     con.execute(f"INSERT INTO {delta} BY NAME {select_sql}", list(params)).fetchall()
+
+
+def _require_row_numbers(table: LakeTable) -> None:
+    if table.key_sql != RAW_KEY:
+        raise ValueError(f"{table.qualified}: rows are deleted by (file SHA-256, row number), only in raw tables")
+
+
+def delete_rows(con: duckdb.DuckDBPyConnection, table: LakeTable, pairs_sql: str) -> None:
+    """Delete rows of a raw lake table without rewriting any segment.
+
+    ``pairs_sql`` selects ``segment_key`` (the file's SHA-256) and ``row_number`` (its
+    ``_row_number``). A row of a touched key leaves the delta; a row of a catalogued segment
+    gets a tombstone in :data:`DELETED` and the view skips it (only in that segment's branch).
+    """
+    _require_row_numbers(table)
+    pairs = f"SELECT DISTINCT CAST(segment_key AS VARCHAR) AS segment_key, CAST(row_number AS BIGINT) AS row_number FROM ({pairs_sql})"
+    touched = sorted(_touched_keys(con, table))
+    if touched and _temp_exists(con, table.delta):
+        con.execute(
+            f"DELETE FROM {table.delta} WHERE ({RAW_KEY}, {ROW_NUMBER}) IN (SELECT (segment_key, row_number) FROM "
+            f"({pairs}) WHERE segment_key IN ?)",
+            [touched],
+        ).fetchall()
+    added = _rows(
+        con,
+        f"INSERT INTO {DELETED} SELECT ?, ?, p.segment_key, p.row_number FROM ({pairs}) p "
+        f"WHERE p.segment_key IN (SELECT segment_key FROM {CATALOGUE} WHERE schema_name = ? AND table_name = ?) "
+        f"AND NOT list_contains(?, p.segment_key) AND NOT EXISTS (SELECT 1 FROM {DELETED} d WHERE d.schema_name = ? "
+        "AND d.table_name = ? AND d.segment_key = p.segment_key AND d.row_number = p.row_number)",
+        [table.schema, table.name, table.schema, table.name, touched, table.schema, table.name],
+    )
+    if added and added[0][0]:
+        rewrite_view(con, table, with_delta=True)
+
+
+def undelete_rows(con: duckdb.DuckDBPyConnection, table: LakeTable, pairs_sql: str) -> list[tuple[str, int]]:
+    """Lift the tombstones of the given rows (``segment_key``, ``row_number``) of untouched segments.
+
+    Those rows are current again as their segment holds them; returns them. Rows not returned
+    (no tombstone, or their key touched: its delta has only the rows live when it was touched)
+    must be inserted by the caller.
+    """
+    _require_row_numbers(table)
+    if not _deleted_table_exists(con):
+        return []
+    touched = sorted(_touched_keys(con, table))
+    lifted = _rows(
+        con,
+        f"DELETE FROM {DELETED} WHERE schema_name = ? AND table_name = ? AND NOT list_contains(?, segment_key) "
+        "AND (segment_key, row_number) IN (SELECT (CAST(segment_key AS VARCHAR), CAST(row_number AS BIGINT)) "
+        f"FROM ({pairs_sql})) RETURNING segment_key, row_number",
+        [table.schema, table.name, touched],
+    )
+    if lifted:
+        rewrite_view(con, table, with_delta=True)
+    return [(str(k), int(str(r))) for k, r in lifted]
+
+
+def drop_keys(con: duckdb.DuckDBPyConnection, table: LakeTable, keys: Iterable[str]) -> None:
+    """Every row of ``keys`` goes: their segments are uncatalogued (no copy), a touched key's delta rows deleted.
+
+    The files stay (a referenced delivery in ``raw_files``, a written segment until ``kzeval vacuum``).
+    """
+    touched = _touched_keys(con, table)
+    for key in sorted({str(k) for k in keys}):
+        if key in touched:  # flush uncatalogues it and, with no rows left, writes nothing
+            con.execute(f"DELETE FROM {table.delta} WHERE {table.key_sql} = ?", [key]).fetchall()
+        else:
+            _uncatalogue(con, table, key)
+    rewrite_view(con, table, with_delta=True)
 
 
 def flush(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -16,7 +16,7 @@ import polars as pl
 from kzeval.contracts import CONTRACTS, TableContract
 from kzeval.landing.quarantine import attribution_agency_column, empty_errors, year_sql
 from kzeval.landing.reader import ROW_COLUMN
-from kzeval.landing.store import raw_target
+from kzeval.landing.store import delete_raw_rows, drop_raw_files, restore_raw_rows
 from kzeval.schema import ensure_landing_tables
 from kzeval.warehouse import fetch_one
 
@@ -56,15 +56,15 @@ def resolve_against_loaded(
     the same extract date that disagree on a key are conflicting duplicates. Identical rows
     are loaded once.
     """
-    existing = fetch_one(con, f"SELECT count(*) FROM raw.{contract.name}")
-    if not existing or existing[0] == 0 or good.height == 0:
+    # EXISTS, not count(*): a count reads every segment with deleted rows to skip them
+    existing = fetch_one(con, f"SELECT EXISTS (SELECT 1 FROM raw.{contract.name})")
+    if not existing or not existing[0] or good.height == 0:
         return Resolution(good, empty_errors())
     key = list(contract.key)
-    on = " AND ".join(f'i."{k}" IS NOT DISTINCT FROM r."{k}"' for k in key)
-    same = " AND ".join(f'i."{c}" IS NOT DISTINCT FROM r."{c}"' for c in contract.column_names)
     # A key holding the date column cannot match rows outside the incoming date range: the range
     # filter lets DuckDB skip the other months' row groups instead of joining the whole table.
-    where, params = "", []
+    where: str = ""
+    params: list[object] = []
     if contract.date_column in key:
         dates = pl.col(contract.date_column)
         low, high = good.select(dates.min().alias("low"), dates.max().alias("high")).row(0)
@@ -73,17 +73,7 @@ def resolve_against_loaded(
             # the usual case (the next month, or a month re-delivered after its old rows went): nothing to join
             if not fetch_one(con, f"SELECT EXISTS (SELECT 1 FROM raw.{contract.name}{where})", params)[0]:  # type: ignore[index]
                 return Resolution(good, empty_errors())
-    con.register("incoming_rows", good.select(ROW_COLUMN, *contract.column_names))
-    try:
-        matches = con.execute(
-            f"SELECT i.{ROW_COLUMN} AS row_number, ({same}) AS identical, r._file_sha256 AS existing_sha, "
-            f"r._file_path AS existing_path, r._row_number AS existing_row, l.extract_date AS existing_date "
-            f"FROM incoming_rows i JOIN (SELECT * FROM raw.{contract.name}{where}) r ON {on} "
-            f"LEFT JOIN {_ledger_dates_sql()} l ON l.file_sha256 = r._file_sha256 ORDER BY 1, 3, 5",
-            [*params, contract.name],
-        ).pl()
-    finally:
-        con.unregister("incoming_rows")
+    matches = _matching_rows(con, good, contract, where, params)
     if matches.height == 0:
         return Resolution(good, empty_errors())
     incoming = pl.lit(extract_date, dtype=pl.Date)
@@ -145,6 +135,53 @@ def resolve_against_loaded(
     )
 
 
+def _sql_list(values: list[str]) -> str:
+    """Literal SQL strings (file SHA-256s): a literal filter lets the lake view prune the other segments."""
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _matching_rows(
+    con: duckdb.DuckDBPyConnection, good: pl.DataFrame, contract: TableContract, where: str, params: list[object]
+) -> pl.DataFrame:
+    """The loaded rows sharing a key with an incoming row: one row per (incoming row, loaded row).
+
+    Two stages, so a year's file costs the same whatever the years kept: the keys alone find the
+    matches (only the key columns, ``_file_sha256`` and ``_row_number`` of ``raw.<table>`` are
+    read), then the full rows of the matched files only (a literal ``_file_sha256`` list the
+    lake view prunes the other segments by) are compared with the incoming ones.
+    """
+    key = list(contract.key)
+    keys = ", ".join(f'"{k}"' for k in key)
+    on = " AND ".join(f'i."{k}" IS NOT DISTINCT FROM r."{k}"' for k in key)
+    same = " AND ".join(f'i."{c}" IS NOT DISTINCT FROM r."{c}"' for c in contract.column_names)
+    con.register("incoming_rows", good.select(ROW_COLUMN, *contract.column_names))
+    try:
+        found = con.execute(
+            f"SELECT i.{ROW_COLUMN} AS row_number, r._file_sha256 AS existing_sha, r._row_number AS existing_row "
+            f"FROM incoming_rows i JOIN (SELECT {keys}, _file_sha256, _row_number FROM raw.{contract.name}{where}) r "
+            f"ON {on}",
+            params,
+        ).pl()
+        if found.height == 0:
+            return found
+        shas = sorted(found["existing_sha"].unique().to_list())
+        con.register("_kzeval_found", found)
+        try:
+            return con.execute(
+                f"SELECT f.row_number, ({same}) AS identical, r._file_sha256 AS existing_sha, "
+                f"r._file_path AS existing_path, r._row_number AS existing_row, l.extract_date AS existing_date "
+                f"FROM _kzeval_found f JOIN incoming_rows i ON i.{ROW_COLUMN} = f.row_number "
+                f"JOIN (SELECT * FROM raw.{contract.name} WHERE _file_sha256 IN ({_sql_list(shas)})) r "
+                "ON r._file_sha256 = f.existing_sha AND r._row_number = f.existing_row "
+                f"LEFT JOIN {_ledger_dates_sql()} l ON l.file_sha256 = r._file_sha256 ORDER BY 1, 3, 5",
+                [contract.name],
+            ).pl()
+        finally:
+            con.unregister("_kzeval_found")
+    finally:
+        con.unregister("incoming_rows")
+
+
 def supersede(con: duckdb.DuckDBPyConnection, table: str, relative: str, sha: str, status: str) -> list[str]:
     """Mark earlier versions of the same file superseded; a loaded new version also removes their rows.
 
@@ -161,8 +198,7 @@ def supersede(con: duckdb.DuckDBPyConnection, table: str, relative: str, sha: st
     for old_sha, old_status in previous:
         if old_status == "loaded":
             _restore_history(con, CONTRACTS[table], str(old_sha))
-            target = raw_target(con, table, [str(old_sha)])
-            con.execute(f"DELETE FROM {target} WHERE _file_sha256 = ?", [old_sha]).fetchall()
+            drop_raw_files(con, table, [str(old_sha)])  # in the lake: uncatalogued, not copied to be emptied
             con.execute(
                 "DELETE FROM audit.file_landed_rows WHERE table_name = ? AND file_sha256 = ?", [table, old_sha]
             ).fetchall()
@@ -209,11 +245,12 @@ def _restore_history(con: duckdb.DuckDBPyConnection, contract: TableContract, ol
         ]
         if not restored:
             return
-        target = raw_target(con, table, restored)
-        con.execute(
-            f"INSERT INTO {target} BY NAME SELECT * EXCLUDE (_superseded_by, _superseded_by_path, _rank) "
-            "FROM _kzeval_restore WHERE _rank = 1"
-        ).fetchall()
+        restore_raw_rows(
+            con,
+            table,
+            "(SELECT * EXCLUDE (_superseded_by, _superseded_by_path, _rank) FROM _kzeval_restore WHERE _rank = 1)",
+            restored,
+        )
         con.execute(
             f"UPDATE history.{table} h SET _superseded_by = o._file_sha256, _superseded_by_path = o._file_path "
             f"FROM _kzeval_restore o WHERE o._rank = 1 AND h._superseded_by = ? AND {same_key}",
@@ -236,19 +273,23 @@ def move_to_history(
     Their files' landed-row counts are recounted, so ``audit.landed_rows`` stays exact.
     """
     table = contract.name
+    shas = sorted(replaced["_file_sha256"].unique().to_list())
     con.register("_kzeval_replaced", replaced.unique())
     try:
-        match = "(r._file_sha256, r._row_number) IN (SELECT (_file_sha256, _row_number) FROM _kzeval_replaced)"
+        # the SHA-256 list is literal so the lake view reads only those files' segments
+        match = (
+            f"r._file_sha256 IN ({_sql_list(shas)}) AND "
+            "(r._file_sha256, r._row_number) IN (SELECT (_file_sha256, _row_number) FROM _kzeval_replaced)"
+        )
         con.execute(
             f"INSERT INTO history.{table} BY NAME SELECT r.*, ? AS _superseded_by, ? AS _superseded_by_path "
             f"FROM raw.{table} r WHERE {match}",
             [sha, relative],
         ).fetchall()
-        target = raw_target(con, table, replaced["_file_sha256"].unique().to_list())
-        con.execute(f"DELETE FROM {target} r WHERE {match}").fetchall()
+        delete_raw_rows(con, table, "_kzeval_replaced")  # in the lake: tombstones, no segment rewritten
     finally:
         con.unregister("_kzeval_replaced")
-    _recount_files(con, contract, replaced["_file_sha256"].unique().to_list())
+    _recount_files(con, contract, shas)
     return replaced.height
 
 

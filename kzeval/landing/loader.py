@@ -66,7 +66,9 @@ from kzeval.landing.store import (
     insert_parquet,
     insert_raw,
     keep_raw_copy,
+    not_landed,
     raw_rows,
+    reference_parquet_in_part,
 )
 from kzeval.schema import ensure_landing_tables as ensure_tables  # the name the steps and tests import
 from kzeval.warehouse import fetch_one
@@ -207,7 +209,11 @@ def load_file(
                 ):
                     insert_parquet(con, table, raw_copy or checked.direct_insert, sha, relative)
                 outcome.copied_from_parquet = True
-            else:
+            elif not (  # in the lake a clean Parquet delivery is read in place, the rows not landed tombstoned
+                checked.direct_insert is not None
+                and raw_copy is not None
+                and reference_parquet_in_part(con, table, sha, raw_copy, relative, not_landed(checked.good, good))
+            ):
                 insert_raw(con, table, sha, raw_rows(good, contract, sha, relative))
         if file_counts is not None:
             insert_frame(con, "audit.file_profile", file_counts)

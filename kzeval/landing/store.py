@@ -84,6 +84,87 @@ def raw_target(con: duckdb.DuckDBPyConnection, table: str, shas: Iterable[str]) 
     return lake.touch(con, lake.raw_table(table), [str(s) for s in shas])
 
 
+def delete_raw_rows(con: duckdb.DuckDBPyConnection, table: str, pairs: str) -> None:
+    """Delete the rows of ``raw.<table>`` that relation ``pairs`` names by ``_file_sha256`` and ``_row_number``.
+
+    In the lake no segment is rewritten: the rows get tombstones the view skips (:func:`kzeval.lake.delete_rows`).
+    """
+    if not lake.enabled(con):
+        con.execute(
+            f"DELETE FROM raw.{table} r WHERE (r._file_sha256, r._row_number) IN "
+            f"(SELECT (_file_sha256, _row_number) FROM {pairs})"
+        ).fetchall()
+        return
+    lake.delete_rows(
+        con, lake.raw_table(table), f"SELECT _file_sha256 AS segment_key, _row_number AS row_number FROM {pairs}"
+    )
+
+
+def drop_raw_files(con: duckdb.DuckDBPyConnection, table: str, shas: Iterable[str]) -> None:
+    """Delete every landed row of files ``shas`` (in the lake: their segments leave the catalogue, nothing copied)."""
+    listed = sorted({str(s) for s in shas})
+    if not listed:
+        return
+    if not lake.enabled(con):
+        con.execute(f"DELETE FROM raw.{table} WHERE _file_sha256 IN ?", [listed]).fetchall()
+        return
+    lake.drop_keys(con, lake.raw_table(table), listed)
+
+
+def restore_raw_rows(con: duckdb.DuckDBPyConnection, table: str, rows: str, shas: Iterable[str]) -> None:
+    """Make the rows of relation ``rows`` (exactly ``raw.<table>``'s columns) current in ``raw.<table>`` again.
+
+    In the lake a row its file's segment still holds only loses its tombstone; the others are
+    inserted through the delta. ``shas``: the files of those rows.
+    """
+    if not lake.enabled(con):
+        con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM {rows}").fetchall()
+        return
+    lifted = lake.undelete_rows(
+        con, lake.raw_table(table), f"SELECT _file_sha256 AS segment_key, _row_number AS row_number FROM {rows}"
+    )
+    counted = con.execute(f"SELECT count(*) FROM {rows}").fetchone()
+    if counted is not None and counted[0] == len(lifted):
+        return
+    con.register("_kzeval_lifted", pl.DataFrame(lifted, schema={"sha": pl.Utf8, "row": pl.Int64}, orient="row"))
+    try:
+        target = raw_target(con, table, shas)
+        con.execute(
+            f"INSERT INTO {target} BY NAME SELECT * FROM {rows} r WHERE (r._file_sha256, r._row_number) NOT IN "
+            "(SELECT (sha, row) FROM _kzeval_lifted)"
+        ).fetchall()
+    finally:
+        con.unregister("_kzeval_lifted")
+
+
+def not_landed(checked: pl.DataFrame, landed: pl.DataFrame) -> pl.Series:
+    """Row numbers of the checked rows that the resolution against the loaded rows did not land."""
+    return checked.filter(~pl.col(ROW_COLUMN).is_in(landed[ROW_COLUMN].implode()))[ROW_COLUMN]
+
+
+def reference_parquet_in_part(
+    con: duckdb.DuckDBPyConnection, table: str, sha: str, kept_copy: Path, relative: str, rows: pl.Series
+) -> bool:
+    """In the lake, read a clean typed Parquet delivery in place although some rows did not land.
+
+    Rows identical to loaded ones, older versions (kept in history) or conflicting ones
+    (``rows``: their row numbers) get tombstones instead of the file being rewritten
+    without them: raw is kept once. False (nothing done) without a lake, when the key has
+    rows already, or when most rows did not land (a segment of the few landed rows is smaller).
+    """
+    if not lake.enabled(con) or rows.len() * 2 > pl.scan_parquet(kept_copy).select(pl.len()).collect().item():
+        return False
+    target = lake.raw_table(table)
+    if not lake.reference(con, target, sha, kept_copy, relative):
+        return False
+    con.register("_kzeval_not_landed", pl.DataFrame({"row_number": rows.cast(pl.Int64)}))
+    try:
+        lake.delete_rows(con, target, f"SELECT '{sha}' AS segment_key, row_number FROM _kzeval_not_landed")
+    finally:
+        con.unregister("_kzeval_not_landed")
+    return True
+
+
 def insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, sha: str, relative: str) -> None:
     """Copy a checked typed Parquet file into ``raw.<table>`` inside DuckDB (no round trip through Python).
 
