@@ -669,6 +669,35 @@ def flush(con: duckdb.DuckDBPyConnection) -> list[str]:
     return changed
 
 
+def row_count(con: duckdb.DuckDBPyConnection, table: LakeTable) -> int | None:
+    """Rows of ``table`` from the catalogue (segment row counts less tombstones), without reading a file.
+
+    ``count(*)`` over the view reads every segment (each referenced delivery is its own branch),
+    a second or more at a few national years; this stays constant. None when it cannot be
+    answered from the catalogue: no lake, or keys of the table touched and not yet flushed.
+    """
+    if not enabled(con) or table.qualified in {
+        str(r[0])
+        for r in (_rows(con, f"SELECT DISTINCT table_name FROM {TOUCHED}") if _temp_exists(con, TOUCHED) else [])
+    }:
+        return None
+    stored = _rows(
+        con,
+        f"SELECT coalesce(sum(row_count), 0) FROM {CATALOGUE} WHERE schema_name = ? AND table_name = ?",
+        [table.schema, table.name],
+    )
+    deleted = (
+        _rows(
+            con,
+            f"SELECT count(*) FROM {DELETED} WHERE schema_name = ? AND table_name = ?",
+            [table.schema, table.name],
+        )
+        if _deleted_table_exists(con)
+        else [(0,)]
+    )
+    return int(str(stored[0][0])) - int(str(deleted[0][0]))
+
+
 def pending(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether touched keys wait for :func:`flush` (a write path that forgot it would lose rows)."""
     if not _temp_exists(con, TOUCHED):

@@ -67,6 +67,7 @@ from kzeval.landing.store import (
     insert_raw,
     keep_raw_copy,
     not_landed,
+    raw_row_count,
     raw_rows,
     reference_parquet_in_part,
 )
@@ -263,11 +264,11 @@ def refresh_landed_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
     contract = CONTRACTS[table]
     agency = attribution_agency_column(contract)
     agency_sql = f'"{agency}"' if agency else "CAST(NULL AS VARCHAR)"
-    total = fetch_one(con, f"SELECT count(*) FROM raw.{table}")
+    total = raw_row_count(con, table)
     recorded = fetch_one(
         con, "SELECT coalesce(sum(rows_loaded), 0) FROM audit.file_landed_rows WHERE table_name = ?", [table]
     )
-    from_files = total is not None and recorded is not None and int(str(total[0])) == int(str(recorded[0]))
+    from_files = recorded is not None and total == int(str(recorded[0]))
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
         con.execute("DELETE FROM audit.landed_rows WHERE table_name = ?", [table]).fetchall()

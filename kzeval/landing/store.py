@@ -77,6 +77,15 @@ def insert_raw(con: duckdb.DuckDBPyConnection, table: str, sha: str, frame: pl.D
         con.unregister("_kzeval_insert")
 
 
+def raw_row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows in ``raw.<table>``: from the lake's catalogue when it can tell, else ``count(*)``."""
+    counted = lake.row_count(con, lake.raw_table(table))
+    if counted is not None:
+        return counted
+    row = con.execute(f"SELECT count(*) FROM raw.{table}").fetchone()
+    return int(str(row[0])) if row else 0
+
+
 def raw_target(con: duckdb.DuckDBPyConnection, table: str, shas: Iterable[str]) -> str:
     """Where to change the landed rows of files ``shas``: ``raw.<table>``, or its lake delta (see kzeval.lake)."""
     if not lake.enabled(con):

@@ -10,6 +10,7 @@ from dagster import AssetExecutionContext
 
 from kzeval.contracts import CONTRACTS
 from kzeval.landing.schemas import failure_cases
+from kzeval.landing.store import raw_row_count
 from kzeval.pseudonym import PseudonymKeyError
 from kzeval.steps.core import (
     build_agencies,
@@ -18,7 +19,6 @@ from kzeval.steps.core import (
     load_landing,
     read_raw_from_files,
 )
-from kzeval.warehouse import fetch_one
 from pipelines.resources import KzevalResource
 
 LANDING_GROUP_PREFIX = "landing"
@@ -58,7 +58,7 @@ def _landing_asset(table: str) -> dg.AssetsDefinition:
             loaded = [o for o in outcomes if o.status == "loaded"]
             landed = read_raw_from_files(con, table, [o.sha256 for o in loaded if not o.copied_from_parquet])
             mismatched = landed_count_mismatches(con, table, loaded)
-            total_rows = fetch_one(con, f"SELECT count(*) FROM raw.{table}")
+            total_rows = raw_row_count(con, table)
             problems = ""
             if table == "agencies":
                 try:
@@ -77,7 +77,7 @@ def _landing_asset(table: str) -> dg.AssetsDefinition:
         held = [o.path for o in outcomes if o.status in ("held_back", "rejected")]
         yield dg.MaterializeResult(
             metadata={
-                "rows": int(str(total_rows[0])) if total_rows else 0,
+                "rows": total_rows,
                 "rows_validated_this_run": sum(o.rows_total for o in loaded),
                 "rows_revalidated_as_landed": landed.height,
                 "files_copied_from_parquet": sum(o.copied_from_parquet for o in loaded),

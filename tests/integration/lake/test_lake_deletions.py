@@ -341,3 +341,31 @@ def test_restoring_rows_a_rewritten_segment_no_longer_holds_inserts_them(tmp_pat
             ("A4", "appeals/appeals_2024-01.parquet", 4),
         ]
         assert con.execute("SELECT appeal_id FROM history.appeals").fetchall() == [("A1",)]
+
+
+def _counts(published: Path) -> tuple[int | None, int]:
+    with warehouse.connect_readonly(published) as con:
+        counted = con.execute("SELECT count(*) FROM raw.appeals").fetchone()
+        assert counted is not None
+        return lake.row_count(con, APPEALS), int(counted[0])
+
+
+def test_the_catalogue_row_count_equals_a_count_of_the_view_through_deletions_and_restores(tmp_path, published):
+    landing, _ = _landed(published, tmp_path)
+    # January's 4 rows (2 tombstoned) + December's 2
+    assert _counts(published) == (4, 4)
+    (landing / "appeals" / "appeals_2024-12.csv").write_text(_december(range(1, 2)), encoding="utf-8")
+    _run(published, landing)  # A2's tombstone lifted
+    assert _counts(published) == (4, 4)
+    _january(range(1, 4)).write_parquet(landing / "appeals" / "appeals_2024-01.parquet")
+    _run(published, landing)  # January's old version dropped with its tombstones, A4 gone
+    assert _counts(published) == (3, 3)
+    run_id = uuid.uuid4().hex
+    warehouse.begin_build(published, run_id)
+    with warehouse.connect_build(published) as con:
+        con.execute("BEGIN TRANSACTION").fetchall()
+        raw_target(con, "appeals", [_january_sha(con)])
+        assert lake.row_count(con, APPEALS) is None  # a touched key: only the view can tell
+        con.execute("ROLLBACK").fetchall()
+    with duckdb.connect() as memory:
+        assert lake.row_count(memory, APPEALS) is None  # no lake: the caller counts the table
