@@ -49,6 +49,63 @@ APPEAL_HEADER = [
 ]
 APPEALS_CSV_HEADER = ",".join(APPEAL_HEADER) + "\n"
 AGENCIES_HEADER = ["agency_id", "name_ru", "body_type", "parent_agency_id", "is_assessed", "region_code", "level"]
+# Column headers of the interaction tables, as a delivery writes them (shared by every hand-made drop).
+HEADERS: dict[str, list[str]] = {
+    "openness_media": [
+        "agency_id",
+        "year",
+        "language",
+        "events_high_publicity",
+        "events_total",
+        "media_requests",
+        "media_answers",
+        "media_answers_late",
+        "media_satisfied_pct",
+        "population_satisfied_pct",
+    ],
+    "openness_points": ["agency_id", "year", "criterion", "item", "language", "points"],
+    "reporting_penalties": ["agency_id", "year", "direction", "kind", "facts", "act_ref"],
+    "service_automation": [
+        "agency_id",
+        "year",
+        "volume_electronic",
+        "volume_total",
+        "volume_paper_automated",
+        "volume_total_automated",
+        "unavailability_hours",
+        "proactive_converted",
+        "digital_documents",
+    ],
+    "service_complaints": ["agency_id", "year", "justified_complaints"],
+    "service_register": [
+        "service_code",
+        "agency_id",
+        "automation",
+        "in_mobile_app",
+        "excluded_by_commission_on",
+        "proactive_since",
+    ],
+    "service_satisfaction": ["agency_id", "service_code", "year", "satisfaction_score", "respondents"],
+    "service_violations": [
+        "agency_id",
+        "service_code",
+        "year",
+        "source",
+        "overdue",
+        "unjustified_refusals",
+        "incomplete_package",
+        "extra_documents",
+    ],
+    "services_rendered": [
+        "agency_id",
+        "service_code",
+        "month",
+        "channel",
+        "rendered",
+        "overdue",
+        "overdue_excluded_outage",
+    ],
+}
 # The roster every ``landing`` fixture starts with: a CGO with a territorial unit and an MIO.
 AGENCIES_CSV = (
     ",".join(AGENCIES_HEADER) + "\n"
@@ -126,7 +183,7 @@ def build_drop(root: Path) -> None:
     write_table(
         root,
         "services_rendered",
-        ["agency_id", "service_code", "month", "channel", "rendered", "overdue", "overdue_excluded_outage"],
+        HEADERS["services_rendered"],
         [
             ["C1", "S1", "2024-01-01", "electronic", 100000, 3, 1],
             ["C1-T", "S1", "2024-02-01", "paper", 100000, 0, 0],
@@ -137,34 +194,25 @@ def build_drop(root: Path) -> None:
     write_table(
         root,
         "service_violations",
-        [
-            "agency_id",
-            "service_code",
-            "year",
-            "source",
-            "overdue",
-            "unjustified_refusals",
-            "incomplete_package",
-            "extra_documents",
-        ],
+        HEADERS["service_violations"],
         [["C1", "S1", YEAR, "inspection", 4, 1, 0, 0], ["M1", "S9", YEAR, "self_report", 0, 0, 1, 0]],
     )
     write_table(
         root,
         "service_satisfaction",
-        ["agency_id", "service_code", "year", "satisfaction_score", "respondents"],
+        HEADERS["service_satisfaction"],
         [["C1", "S1", YEAR, 4.85, 100], ["C2", "S5", YEAR, 4.85, 100], ["M1", "S9", YEAR, 4.65, 100]],
     )
     write_table(
         root,
         "service_complaints",
-        ["agency_id", "year", "justified_complaints"],
+        HEADERS["service_complaints"],
         [["C1", YEAR, 10], ["C2", YEAR, 0], ["M1", YEAR, 0]],
     )
     write_table(
         root,
         "service_register",
-        ["service_code", "agency_id", "automation", "in_mobile_app", "excluded_by_commission_on", "proactive_since"],
+        HEADERS["service_register"],
         [
             ["S1", "C1", "full", "true", "", ""],
             ["S2", "C1", "none", "false", "", ""],
@@ -175,17 +223,7 @@ def build_drop(root: Path) -> None:
     write_table(
         root,
         "service_automation",
-        [
-            "agency_id",
-            "year",
-            "volume_electronic",
-            "volume_total",
-            "volume_paper_automated",
-            "volume_total_automated",
-            "unavailability_hours",
-            "proactive_converted",
-            "digital_documents",
-        ],
+        HEADERS["service_automation"],
         [["C1", YEAR, 90, 100, 10, 100, 2, 1, 0], ["C2", YEAR, 100, 100, 0, 100, 0, 0, 0]],
     )
     points: list[list[object]] = []
@@ -197,22 +235,11 @@ def build_drop(root: Path) -> None:
     ]:
         points += [["C1", YEAR, criterion, item, "kk", kk], ["C1", YEAR, criterion, item, "ru", ru]]
     points += [["C2", YEAR, "open_data", "1", "kk", 2.5], ["M1", YEAR, "open_data", "1", "kk", 2.5]]
-    write_table(root, "openness_points", ["agency_id", "year", "criterion", "item", "language", "points"], points)
+    write_table(root, "openness_points", HEADERS["openness_points"], points)
     write_table(
         root,
         "openness_media",
-        [
-            "agency_id",
-            "year",
-            "language",
-            "events_high_publicity",
-            "events_total",
-            "media_requests",
-            "media_answers",
-            "media_answers_late",
-            "media_satisfied_pct",
-            "population_satisfied_pct",
-        ],
+        HEADERS["openness_media"],
         [
             ["C1", YEAR, "kk", 6, 10, 4, 4, 1, 80, 70],
             ["C1", YEAR, "ru", 12, 24, 0, 0, 0, 100, 85],
@@ -235,6 +262,6 @@ def build_drop(root: Path) -> None:
     write_table(
         root,
         "reporting_penalties",
-        ["agency_id", "year", "direction", "kind", "facts", "act_ref"],
+        HEADERS["reporting_penalties"],
         [["C1", YEAR, "services", "unreliable", 2, "Акт-1"], ["C1", YEAR, "services", "incomplete", 3, "Акт-1"]],
     )

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines.launch import run_assessment
-from tests.support.drops import AGENCIES_HEADER, write_table
+from tests.support.drops import AGENCIES_HEADER, HEADERS, write_table
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,7 @@ def _drop(root: Path) -> None:
     write_table(
         root,
         "services_rendered",
-        ["agency_id", "service_code", "month", "channel", "rendered", "overdue", "overdue_excluded_outage"],
+        HEADERS["services_rendered"],
         [
             ["C1", "S1", "2024-01-01", "electronic", 100000, 3, 1],
             ["C1-T", "S1", "2024-02-01", "paper", 100000, 0, 0],
@@ -46,16 +46,7 @@ def _drop(root: Path) -> None:
     write_table(
         root,
         "service_violations",
-        [
-            "agency_id",
-            "service_code",
-            "year",
-            "source",
-            "overdue",
-            "unjustified_refusals",
-            "incomplete_package",
-            "extra_documents",
-        ],
+        HEADERS["service_violations"],
         [
             ["C1", "S1", YEAR, "inspection", 4, 1, 0, 0],
             ["M1", "S9", YEAR, "self_report", 0, 0, 1, 0],
@@ -64,16 +55,14 @@ def _drop(root: Path) -> None:
     write_table(
         root,
         "service_satisfaction",
-        ["agency_id", "service_code", "year", "satisfaction_score", "respondents"],
+        HEADERS["service_satisfaction"],
         [["C1", "S1", YEAR, 4.85, 100], ["M1", "S9", YEAR, 4.65, 100]],
     )
-    write_table(
-        root, "service_complaints", ["agency_id", "year", "justified_complaints"], [["C1", YEAR, 10], ["M1", YEAR, 0]]
-    )
+    write_table(root, "service_complaints", HEADERS["service_complaints"], [["C1", YEAR, 10], ["M1", YEAR, 0]])
     write_table(
         root,
         "service_register",
-        ["service_code", "agency_id", "automation", "in_mobile_app", "excluded_by_commission_on", "proactive_since"],
+        HEADERS["service_register"],
         [
             ["S1", "C1", "full", "true", "", ""],
             ["S2", "C1", "none", "false", "", ""],
@@ -83,17 +72,7 @@ def _drop(root: Path) -> None:
     write_table(
         root,
         "service_automation",
-        [
-            "agency_id",
-            "year",
-            "volume_electronic",
-            "volume_total",
-            "volume_paper_automated",
-            "volume_total_automated",
-            "unavailability_hours",
-            "proactive_converted",
-            "digital_documents",
-        ],
+        HEADERS["service_automation"],
         [["C1", YEAR, 90, 100, 10, 100, 2, 1, 0]],
     )
     points = []
@@ -107,22 +86,11 @@ def _drop(root: Path) -> None:
         points += [["C1", YEAR, criterion, item, "kk", kk], ["C1", YEAR, criterion, item, "ru", ru]]
     points += [["C1", YEAR, "open_subordinate_penalty", "9.1", "kk", 1.5]]
     points += [["M1", YEAR, "open_data", "1", "kk", 2.5]]
-    write_table(root, "openness_points", ["agency_id", "year", "criterion", "item", "language", "points"], points)
+    write_table(root, "openness_points", HEADERS["openness_points"], points)
     write_table(
         root,
         "openness_media",
-        [
-            "agency_id",
-            "year",
-            "language",
-            "events_high_publicity",
-            "events_total",
-            "media_requests",
-            "media_answers",
-            "media_answers_late",
-            "media_satisfied_pct",
-            "population_satisfied_pct",
-        ],
+        HEADERS["openness_media"],
         [
             ["C1", YEAR, "kk", 6, 10, 4, 4, 1, 80, 70],
             ["C1", YEAR, "ru", 12, 24, 0, 0, 0, 100, 85],
@@ -159,7 +127,7 @@ def _drop(root: Path) -> None:
     write_table(
         root,
         "reporting_penalties",
-        ["agency_id", "year", "direction", "kind", "facts", "act_ref"],
+        HEADERS["reporting_penalties"],
         [["C1", YEAR, "services", "unreliable", 2, "Акт-1"]],
     )
 
